@@ -1,0 +1,206 @@
+//! Describing running code: current lines, names of variables and functions for error
+//! messages (`attempt to index local 't'`, `bad argument #1 to 'sub'`), and tracebacks.
+//!
+//! Names are recovered from the bytecode: a register is a named local if a local
+//! variable is active there; otherwise the instruction that last loaded the register
+//! (found by a forward scan that skips over jumped-over code) tells whether it came from
+//! a global, a field, an upvalue or a method lookup.
+
+use super::{FrameKind, Lua};
+use crate::func::Proto;
+use crate::opcode::{is_k, Op, BITRK};
+use crate::value::Value;
+
+/// Line of the instruction before `pc` (the one running), or 0 when unknown.
+pub fn current_line(p: &Proto, pc: usize) -> u32 {
+    let i = pc.saturating_sub(1);
+    p.lines.get(i).copied().unwrap_or(0)
+}
+
+/// Name of the `n`-th (1-based) local variable active at instruction `pc`.
+pub fn local_name(p: &Proto, n: usize, pc: usize) -> Option<&[u8]> {
+    let mut n = n;
+    for lv in &p.locvars {
+        if lv.start_pc as usize > pc {
+            break;
+        }
+        if pc < lv.end_pc as usize {
+            n -= 1;
+            if n == 0 {
+                return Some(lv.name.as_bytes());
+            }
+        }
+    }
+    None
+}
+
+fn const_str(p: &Proto, rk: usize) -> Option<Vec<u8>> {
+    if is_k(rk) {
+        if let Some(Value::Str(s)) = p.constants.get(rk - BITRK as usize) {
+            return Some(s.as_bytes().to_vec());
+        }
+    }
+    None
+}
+
+/// Index of the last instruction before `lastpc` that wrote register `reg`.
+fn find_setter(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
+    let mut last = None;
+    let mut pc = 0;
+    while pc < lastpc {
+        let i = p.code[pc];
+        let a = i.a();
+        let writes = match i.op() {
+            Op::LoadNil => a <= reg && reg <= i.b(),
+            Op::Call | Op::TailCall => reg >= a,
+            Op::TForLoop => reg >= a + 2,
+            Op::VarArg => {
+                if i.b() == 0 {
+                    reg >= a
+                } else {
+                    a <= reg && reg < a + i.b() - 1
+                }
+            }
+            Op::SelfOp => reg == a || reg == a + 1,
+            Op::ForLoop => reg == a || reg == a + 3,
+            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Eq | Op::Lt | Op::Le | Op::Test
+            | Op::Jmp | Op::Return | Op::SetList | Op::Close => false,
+            _ => reg == a,
+        };
+        if writes {
+            last = Some(pc);
+        }
+        if i.op() == Op::Jmp {
+            let dest = (pc as i64 + 1 + i.sbx() as i64) as usize;
+            // A forward jump that lands before `lastpc` skips code that may not run.
+            if pc < dest && dest <= lastpc {
+                pc = dest;
+                continue;
+            }
+        }
+        pc += 1;
+    }
+    last
+}
+
+/// What register `reg` holds at instruction `pc`: ("local"|"global"|"field"|"upvalue"|
+/// "method", name).
+pub fn obj_name(p: &Proto, pc: usize, reg: usize) -> Option<(&'static str, Vec<u8>)> {
+    if let Some(n) = local_name(p, reg + 1, pc) {
+        return Some(("local", n.to_vec()));
+    }
+    let setter = find_setter(p, pc, reg)?;
+    let i = p.code[setter];
+    match i.op() {
+        Op::GetGlobal => match p.constants.get(i.bx()) {
+            Some(Value::Str(s)) => Some(("global", s.as_bytes().to_vec())),
+            _ => None,
+        },
+        Op::Move => {
+            let b = i.b();
+            if b < i.a() {
+                obj_name(p, setter, b)
+            } else {
+                None
+            }
+        }
+        Op::GetTable => const_str(p, i.c()).map(|k| ("field", k)),
+        Op::GetUpval => p.upval_names.get(i.b()).map(|n| ("upvalue", n.as_bytes().to_vec())),
+        Op::SelfOp => const_str(p, i.c()).map(|k| ("method", k)),
+        _ => None,
+    }
+}
+
+impl Lua {
+    /// `" local 'x'"`-style description of stack slot `idx` if it is a register of the
+    /// running Lua frame; used by type errors.
+    pub(crate) fn var_info(&self, idx: Option<usize>) -> Option<(&'static str, Vec<u8>)> {
+        let idx = idx?;
+        let f = self.frames.last()?;
+        if let FrameKind::Lua(cl) = f.kind {
+            if idx >= f.base && idx < f.top {
+                return obj_name(&cl.proto, f.pc.saturating_sub(1), idx - f.base);
+            }
+        }
+        None
+    }
+
+    /// The name by which frame `fi` was called (for `bad argument ... to 'name'`):
+    /// ("global"|"local"|"method"|"field"|"upvalue"|"for iterator", name).
+    pub(crate) fn func_name(&self, fi: usize) -> Option<(&'static str, Vec<u8>)> {
+        if fi == 0 || self.frames[fi].tailcalls > 0 {
+            return None;
+        }
+        let caller = &self.frames[fi - 1];
+        let FrameKind::Lua(cl) = caller.kind else { return None };
+        let p = &cl.proto;
+        let pc = caller.pc.saturating_sub(1);
+        let i = *p.code.get(pc)?;
+        match i.op() {
+            Op::Call | Op::TailCall => obj_name(p, pc, i.a()),
+            Op::TForLoop => Some(("for iterator", b"for iterator".to_vec())),
+            _ => None,
+        }
+    }
+
+    /// Stack traceback text as lua5.1's `debug.traceback` prints it, starting at frame
+    /// index `level_fi` (counting down).
+    pub fn traceback(&self, msg: Option<&[u8]>, level: usize) -> Vec<u8> {
+        const LEVELS1: usize = 12;
+        const LEVELS2: usize = 10;
+        let mut out = Vec::new();
+        if let Some(m) = msg {
+            out.extend_from_slice(m);
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"stack traceback:");
+        // Frames from the top, skipping `level` of them; frame 0 is the base C frame.
+        let n = self.frames.len();
+        let fis: Vec<usize> = (0..n).rev().skip(level).collect();
+        let total = fis.len();
+        let mut shown = 0;
+        for (k, &fi) in fis.iter().enumerate() {
+            if total > LEVELS1 + LEVELS2 && k == LEVELS1 {
+                out.extend_from_slice(b"\n\t...");
+                continue;
+            }
+            if total > LEVELS1 + LEVELS2 && k > LEVELS1 && k < total - LEVELS2 {
+                continue;
+            }
+            shown += 1;
+            out.extend_from_slice(b"\n\t");
+            let f = &self.frames[fi];
+            match f.kind {
+                FrameKind::Lua(cl) => {
+                    let p = &cl.proto;
+                    out.extend_from_slice(&crate::chunkid::chunkid(p.source.as_bytes()));
+                    out.extend_from_slice(format!(":{}:", current_line(p, f.pc)).as_bytes());
+                    if p.line_defined == 0 {
+                        out.extend_from_slice(b" in main chunk");
+                    } else if let Some((kind, name)) = self.func_name(fi) {
+                        out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&name)).as_bytes());
+                        let _ = kind;
+                    } else {
+                        out.extend_from_slice(
+                            format!(" in function <{}:{}>", String::from_utf8_lossy(&crate::chunkid::chunkid(p.source.as_bytes())), p.line_defined)
+                                .as_bytes(),
+                        );
+                    }
+                }
+                FrameKind::Native => {
+                    out.extend_from_slice(b"[C]:");
+                    if let Some((_, name)) = self.func_name(fi) {
+                        out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&name)).as_bytes());
+                    } else {
+                        out.extend_from_slice(b" ?");
+                    }
+                }
+            }
+            if f.tailcalls > 0 {
+                out.extend_from_slice(b"\n\t(tail call): ?");
+            }
+        }
+        let _ = shown;
+        out
+    }
+}

@@ -1,0 +1,603 @@
+//! The dispatch loop: one `match` over the instruction set, fast paths inline and
+//! everything else (metamethods, coercions, errors) in cold helpers of `meta.rs`.
+//! Read the VM invariants in `vm/mod.rs` first.
+
+use super::call::PreCall;
+use super::meta::{arith_num, to_number, Arith};
+use super::{FrameKind, HookEvent, Lua, MULTRET};
+use crate::error::{LuaError, LuaResult};
+use crate::func::LuaClosure;
+use crate::gc::GcObj;
+use crate::opcode::{fb2int, is_k, Op, BITRK, FIELDS_PER_FLUSH};
+use crate::value::Value;
+use std::cell::Cell;
+
+impl Lua {
+    /// Runs the Lua frame on top of the frame stack (and every Lua frame it calls) until
+    /// a frame marked `entry` returns.
+    pub(crate) fn execute(&mut self) -> LuaResult<()> {
+        'newframe: loop {
+            let fi = self.frames.len() - 1;
+            let frame = self.frames[fi];
+            let FrameKind::Lua(cl) = frame.kind else {
+                unreachable!("execute on a native frame")
+            };
+            let base = frame.base;
+            let mut pc = frame.pc;
+            let p = &*cl.proto;
+            let code = &p.code[..];
+            let k = &p.constants[..];
+
+            macro_rules! r {
+                ($x:expr) => {
+                    self.stack[base + $x]
+                };
+            }
+            macro_rules! rk {
+                ($x:expr) => {{
+                    let x = $x;
+                    if is_k(x) {
+                        k[x - BITRK as usize]
+                    } else {
+                        self.stack[base + x]
+                    }
+                }};
+            }
+            macro_rules! reg_of {
+                ($x:expr) => {{
+                    let x = $x;
+                    if is_k(x) {
+                        None
+                    } else {
+                        Some(base + x)
+                    }
+                }};
+            }
+            macro_rules! savepc {
+                () => {
+                    self.frames[fi].pc = pc
+                };
+            }
+            macro_rules! gc_check {
+                () => {
+                    if self.heap.should_collect() {
+                        savepc!();
+                        self.collect_garbage();
+                    }
+                };
+            }
+            macro_rules! arith {
+                ($i:expr, $op:expr) => {{
+                    let i = $i;
+                    let b = rk!(i.b());
+                    let c = rk!(i.c());
+                    if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                        r!(i.a()) = Value::Num(arith_num($op, x, y));
+                    } else {
+                        savepc!();
+                        let v = self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c()))?;
+                        r!(i.a()) = v;
+                    }
+                }};
+            }
+
+            loop {
+                let i = code[pc];
+                pc += 1;
+                let budget = self.hook.budget.get() - 1;
+                self.hook.budget.set(budget);
+                if budget <= 0 {
+                    savepc!();
+                    self.hook_slow()?;
+                }
+                let a = i.a();
+                match i.op() {
+                    Op::Move => {
+                        r!(a) = r!(i.b());
+                    }
+                    Op::LoadK => {
+                        r!(a) = k[i.bx()];
+                    }
+                    Op::LoadBool => {
+                        r!(a) = Value::Bool(i.b() != 0);
+                        if i.c() != 0 {
+                            pc += 1;
+                        }
+                    }
+                    Op::LoadNil => {
+                        for x in a..=i.b() {
+                            r!(x) = Value::Nil;
+                        }
+                    }
+                    Op::GetUpval => {
+                        r!(a) = cl.upvals[i.b()].get();
+                    }
+                    Op::GetGlobal => {
+                        let key = k[i.bx()];
+                        let env = cl.env.get();
+                        let v = match key {
+                            Value::Str(s) => env.get_str(s),
+                            _ => env.get(&key),
+                        };
+                        if v.is_nil() && env.metatable.is_some() {
+                            savepc!();
+                            let v = self.index(Value::Table(env), key, None)?;
+                            r!(a) = v;
+                        } else {
+                            r!(a) = v;
+                        }
+                    }
+                    Op::GetTable => {
+                        let t = r!(i.b());
+                        let key = rk!(i.c());
+                        if let Value::Table(h) = t {
+                            let v = match key {
+                                Value::Str(s) => h.get_str(s),
+                                Value::Num(n) => h.get_num(n),
+                                _ => h.get(&key),
+                            };
+                            if !v.is_nil() || h.metatable.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        savepc!();
+                        let v = self.index(t, key, Some(base + i.b()))?;
+                        r!(a) = v;
+                    }
+                    Op::SetGlobal => {
+                        let env = cl.env.get();
+                        let key = k[i.bx()];
+                        let v = r!(a);
+                        savepc!();
+                        if env.metatable.is_none() && !env.readonly {
+                            if let Value::Str(s) = key {
+                                if env.get_mut().set_str(&mut self.heap.mem, s, v).is_err() {
+                                    return Err(LuaError::Memory);
+                                }
+                                continue;
+                            }
+                        }
+                        self.set_index(Value::Table(env), key, v, None)?;
+                    }
+                    Op::SetUpval => {
+                        cl.upvals[i.b()].set(r!(a));
+                    }
+                    Op::SetTable => {
+                        let t = r!(a);
+                        let key = rk!(i.b());
+                        let v = rk!(i.c());
+                        if let Value::Table(h) = t {
+                            if h.metatable.is_none() && !h.readonly {
+                                let res = match key {
+                                    Value::Str(s) => h.get_mut().set_str(&mut self.heap.mem, s, v),
+                                    _ => h.get_mut().set(&mut self.heap.mem, key, v),
+                                };
+                                match res {
+                                    Ok(()) => continue,
+                                    Err(crate::table::TableError::Memory) => return Err(LuaError::Memory),
+                                    Err(e) => {
+                                        savepc!();
+                                        return Err(self.rt_error(e.message()));
+                                    }
+                                }
+                            }
+                        }
+                        savepc!();
+                        self.set_index(t, key, v, Some(base + a))?;
+                    }
+                    Op::NewTable => {
+                        let t = self.new_table_sized(fb2int(i.b() as u32), fb2int(i.c() as u32))?;
+                        r!(a) = Value::Table(t);
+                        gc_check!();
+                    }
+                    Op::SelfOp => {
+                        let obj = r!(i.b());
+                        let key = rk!(i.c());
+                        r!(a + 1) = obj;
+                        if let (Value::Table(h), Value::Str(s)) = (obj, key) {
+                            let v = h.get_str(s);
+                            if !v.is_nil() || h.metatable.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        savepc!();
+                        let v = self.index(obj, key, Some(base + i.b()))?;
+                        r!(a) = v;
+                    }
+                    Op::Add => arith!(i, Arith::Add),
+                    Op::Sub => arith!(i, Arith::Sub),
+                    Op::Mul => arith!(i, Arith::Mul),
+                    Op::Div => arith!(i, Arith::Div),
+                    Op::Mod => arith!(i, Arith::Mod),
+                    Op::Pow => arith!(i, Arith::Pow),
+                    Op::Unm => {
+                        let b = r!(i.b());
+                        if let Value::Num(x) = b {
+                            r!(a) = Value::Num(-x);
+                        } else {
+                            savepc!();
+                            let v = self.unm_slow(b, Some(base + i.b()))?;
+                            r!(a) = v;
+                        }
+                    }
+                    Op::Not => {
+                        r!(a) = Value::Bool(!r!(i.b()).truthy());
+                    }
+                    Op::Len => {
+                        let b = r!(i.b());
+                        match b {
+                            Value::Str(s) => r!(a) = Value::Num(s.len() as f64),
+                            Value::Table(h) => r!(a) = Value::Num(h.length() as f64),
+                            _ => {
+                                savepc!();
+                                let v = self.len_slow(b, Some(base + i.b()))?;
+                                r!(a) = v;
+                            }
+                        }
+                    }
+                    Op::Concat => {
+                        savepc!();
+                        self.concat(base + i.b(), base + i.c())?;
+                        r!(a) = r!(i.b());
+                        gc_check!();
+                    }
+                    Op::Jmp => {
+                        pc = (pc as i64 + i.sbx() as i64) as usize;
+                    }
+                    Op::Eq => {
+                        let b = rk!(i.b());
+                        let c = rk!(i.c());
+                        let eq = if b.raw_eq(&c) {
+                            true
+                        } else if matches!((b, c), (Value::Table(_), Value::Table(_)) | (Value::UserData(_), Value::UserData(_))) {
+                            savepc!();
+                            self.equals(&b, &c)?
+                        } else {
+                            false
+                        };
+                        if eq != (a != 0) {
+                            pc += 1;
+                        } else {
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        }
+                    }
+                    Op::Lt => {
+                        let b = rk!(i.b());
+                        let c = rk!(i.c());
+                        let lt = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                            x < y
+                        } else {
+                            savepc!();
+                            self.less_than(&b, &c)?
+                        };
+                        if lt != (a != 0) {
+                            pc += 1;
+                        } else {
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        }
+                    }
+                    Op::Le => {
+                        let b = rk!(i.b());
+                        let c = rk!(i.c());
+                        let le = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                            x <= y
+                        } else {
+                            savepc!();
+                            self.less_equal(&b, &c)?
+                        };
+                        if le != (a != 0) {
+                            pc += 1;
+                        } else {
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        }
+                    }
+                    Op::Test => {
+                        if r!(a).truthy() == (i.c() != 0) {
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::TestSet => {
+                        let b = r!(i.b());
+                        if b.truthy() == (i.c() != 0) {
+                            r!(a) = b;
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Call => {
+                        let b = i.b();
+                        let nresults = i.c() as i32 - 1;
+                        if b != 0 {
+                            self.top = base + a + b;
+                        }
+                        savepc!();
+                        match self.precall(base + a, nresults) {
+                            Ok(PreCall::Lua) => continue 'newframe,
+                            Ok(PreCall::Native) => {
+                                gc_check!();
+                            }
+                            Err(LuaError::Yield) => {
+                                self.cur_thread.get_mut().yield_dest = Some((base + a, nresults));
+                                return Err(LuaError::Yield);
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Op::TailCall => {
+                        let b = i.b();
+                        let func = base + a;
+                        if b != 0 {
+                            self.top = func + b;
+                        }
+                        savepc!();
+                        if let Value::LuaFn(_) = self.stack[func] {
+                            if self.open_upvals.last().is_some_and(|u| u.index.get() >= base) {
+                                self.close_upvals(base);
+                            }
+                            let cur = self.frames.pop().unwrap();
+                            let dst = cur.func;
+                            let n = self.top - func;
+                            for j in 0..n {
+                                self.stack[dst + j] = self.stack[func + j];
+                            }
+                            self.top = dst + n;
+                            match self.precall(dst, cur.nresults) {
+                                Ok(_) => {
+                                    let nf = self.frames.last_mut().unwrap();
+                                    nf.entry = cur.entry;
+                                    nf.tailcalls = cur.tailcalls + 1;
+                                    continue 'newframe;
+                                }
+                                Err(e) => {
+                                    // Keep a frame for the error position.
+                                    return Err(e);
+                                }
+                            }
+                        }
+                        // Not a Lua function: an ordinary call, then return its results.
+                        match self.precall(func, MULTRET) {
+                            Ok(PreCall::Lua) => {
+                                // `__call` resolved to a Lua function: run it to completion
+                                // as a nested call, then return its results.
+                                self.frames.last_mut().unwrap().entry = true;
+                                self.n_ccalls += 1;
+                                self.execute()?;
+                                self.n_ccalls -= 1;
+                            }
+                            Ok(PreCall::Native) => {}
+                            Err(LuaError::Yield) => {
+                                self.cur_thread.get_mut().yield_dest = Some((func, MULTRET));
+                                // The pending results will be returned by the RETURN that
+                                // follows this instruction when the coroutine resumes.
+                                self.frames[fi].pc = pc;
+                                return Err(LuaError::Yield);
+                            }
+                            Err(e) => return Err(e),
+                        }
+                        let n = self.top - func;
+                        if self.do_return(base, func, n) {
+                            return Ok(());
+                        }
+                        continue 'newframe;
+                    }
+                    Op::Return => {
+                        let b = i.b();
+                        let n = if b != 0 { b - 1 } else { self.top - (base + a) };
+                        savepc!();
+                        if self.do_return(base, base + a, n) {
+                            return Ok(());
+                        }
+                        continue 'newframe;
+                    }
+                    Op::ForLoop => {
+                        if let (Value::Num(idx), Value::Num(limit), Value::Num(step)) =
+                            (r!(a), r!(a + 1), r!(a + 2))
+                        {
+                            let idx = idx + step;
+                            if if step > 0.0 { idx <= limit } else { limit <= idx } {
+                                pc = (pc as i64 + i.sbx() as i64) as usize;
+                                r!(a) = Value::Num(idx);
+                                r!(a + 3) = Value::Num(idx);
+                            }
+                        } else {
+                            unreachable!("for loop control variables are numbers")
+                        }
+                    }
+                    Op::ForPrep => {
+                        savepc!();
+                        let init = to_number(&r!(a));
+                        let limit = to_number(&r!(a + 1));
+                        let step = to_number(&r!(a + 2));
+                        let Some(init) = init else {
+                            return Err(self.rt_error("'for' initial value must be a number"));
+                        };
+                        let Some(limit) = limit else {
+                            return Err(self.rt_error("'for' limit must be a number"));
+                        };
+                        let Some(step) = step else {
+                            return Err(self.rt_error("'for' step must be a number"));
+                        };
+                        r!(a) = Value::Num(init - step);
+                        r!(a + 1) = Value::Num(limit);
+                        r!(a + 2) = Value::Num(step);
+                        pc = (pc as i64 + i.sbx() as i64) as usize;
+                    }
+                    Op::TForLoop => {
+                        let cb = base + a + 3;
+                        self.stack[cb + 2] = self.stack[base + a + 2];
+                        self.stack[cb + 1] = self.stack[base + a + 1];
+                        self.stack[cb] = self.stack[base + a];
+                        self.top = cb + 3;
+                        savepc!();
+                        self.call_at(cb, i.c() as i32)?;
+                        let v = self.stack[cb];
+                        if !v.is_nil() {
+                            self.stack[cb - 1] = v;
+                            pc = (pc as i64 + 1 + code[pc].sbx() as i64) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::SetList => {
+                        let mut n = i.b();
+                        let mut c = i.c();
+                        if n == 0 {
+                            n = self.top - (base + a) - 1;
+                        }
+                        if c == 0 {
+                            c = code[pc].0 as usize;
+                            pc += 1;
+                        }
+                        let Value::Table(h) = r!(a) else { unreachable!("SETLIST on a table") };
+                        let last = (c - 1) * FIELDS_PER_FLUSH as usize + n;
+                        savepc!();
+                        if last > h.array_len() {
+                            let hsize = h.node_len();
+                            if h.get_mut().resize(&mut self.heap.mem, last, hsize).is_err() {
+                                return Err(LuaError::Memory);
+                            }
+                        }
+                        for j in 1..=n {
+                            let v = r!(a + j);
+                            let idx = last - n + j;
+                            if h.get_mut().set_int(&mut self.heap.mem, idx as i64, v).is_err() {
+                                return Err(LuaError::Memory);
+                            }
+                        }
+                    }
+                    Op::Close => {
+                        self.close_upvals(base + a);
+                    }
+                    Op::Closure => {
+                        let np = p.protos[i.bx()].clone();
+                        let mut upvals = Vec::with_capacity(np.upvals.len());
+                        for d in &np.upvals {
+                            if d.in_stack {
+                                upvals.push(self.find_upval(base + d.index as usize)?);
+                            } else {
+                                upvals.push(cl.upvals[d.index as usize]);
+                            }
+                        }
+                        let n = upvals.len();
+                        let ncl = LuaClosure { proto: np, upvals: upvals.into_boxed_slice(), env: Cell::new(cl.env.get()) };
+                        let g = self.heap.alloc(ncl, n * 8, GcObj::LuaFn)?;
+                        r!(a) = Value::LuaFn(g);
+                        gc_check!();
+                    }
+                    Op::VarArg => {
+                        let nvar = (base - frame.func - 1).saturating_sub(p.num_params as usize);
+                        let b = i.b();
+                        if b == 0 {
+                            self.ensure_stack(base + a + nvar + super::MIN_STACK)?;
+                            for j in 0..nvar {
+                                self.stack[base + a + j] = self.stack[base - nvar + j];
+                            }
+                            self.top = base + a + nvar;
+                        } else {
+                            for j in 0..b - 1 {
+                                r!(a + j) = if j < nvar { self.stack[base - nvar + j] } else { Value::Nil };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Returns `n` values starting at stack slot `first` from the Lua frame whose base is
+    /// `base`. True when that frame was an entry frame (leave `execute`).
+    #[inline]
+    fn do_return(&mut self, base: usize, first: usize, n: usize) -> bool {
+        if self.open_upvals.last().is_some_and(|u| u.index.get() >= base) {
+            self.close_upvals(base);
+        }
+        if self.hook.returns {
+            let _ = self.call_hook(HookEvent::Return);
+        }
+        let entry = self.frames.last().unwrap().entry;
+        self.poscall(first, n);
+        entry
+    }
+
+    /// Runs when the instruction budget reaches zero: interrupts, count and line hooks.
+    #[cold]
+    pub(crate) fn hook_slow(&mut self) -> LuaResult<()> {
+        if let Some(flag) = &self.interrupt {
+            if flag.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                self.reset_budget();
+                return Err(self.rt_error("interrupted!"));
+            }
+        }
+        self.reset_budget();
+        if self.hook.in_hook || self.hook.func.is_none() {
+            return Ok(());
+        }
+        if self.hook.period > 0 {
+            self.run_hook(HookEvent::Count)?;
+        }
+        if self.hook.lines {
+            let f = self.frames.last().unwrap();
+            if let FrameKind::Lua(cl) = f.kind {
+                let p = &cl.proto;
+                let pc = f.pc.saturating_sub(1);
+                let line = p.lines.get(pc).copied().unwrap_or(0);
+                let depth = self.frames.len();
+                if pc == 0 || depth != self.hook.last_depth || line != self.hook.last_line {
+                    self.hook.last_line = line;
+                    self.hook.last_depth = depth;
+                    self.run_hook(HookEvent::Line(line))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reset_budget(&mut self) {
+        let b = if self.hook.lines {
+            1
+        } else if self.hook.period > 0 {
+            self.hook.period
+        } else if self.interrupt.is_some() {
+            1000
+        } else {
+            i64::MAX
+        };
+        self.hook.budget.set(b);
+    }
+
+    pub(crate) fn call_hook(&mut self, ev: HookEvent) -> LuaResult<()> {
+        if self.hook.in_hook || self.hook.func.is_none() {
+            return Ok(());
+        }
+        self.run_hook(ev)
+    }
+
+    fn run_hook(&mut self, ev: HookEvent) -> LuaResult<()> {
+        let Some(f) = self.hook.func.clone() else { return Ok(()) };
+        self.hook.in_hook = true;
+        let saved_top = self.top;
+        // Hooks run above the running frame's registers.
+        self.top = self.scratch_top();
+        let r = f(self, ev);
+        self.top = saved_top;
+        self.hook.in_hook = false;
+        r
+    }
+
+    /// Charges `units` of work done by a native to the instruction budget, so hooks and
+    /// interrupts also reach long-running natives (pattern matching, `string.rep`, ...).
+    #[inline]
+    pub fn charge(&mut self, units: i64) -> LuaResult<()> {
+        let b = self.hook.budget.get() - units;
+        self.hook.budget.set(b);
+        if b <= 0 {
+            self.hook_slow()?;
+        }
+        Ok(())
+    }
+}
