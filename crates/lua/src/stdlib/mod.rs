@@ -1,0 +1,23 @@
+//! Standard-library engines that are pure functions of bytes and numbers, shared by the
+//! library functions that expose them to Lua.
+pub mod format;
+pub mod pattern;
+pub mod base;
+
+use crate::error::LuaResult;
+use crate::vm::Lua;
+
+/// C `strerror` text of an I/O error (Rust's message without the "(os error N)" tail).
+pub fn os_error_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Opens every standard library into `l`'s globals.
+pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
+    base::open(l)?;
+    Ok(())
+}
