@@ -321,12 +321,11 @@ impl<'l> Compiler<'l> {
         self.fs().pending.len()
     }
 
-    /// Activates the `n` most recently declared locals.
+    /// Activates the `n` oldest declared-but-inactive locals.
     pub(crate) fn adjust_localvars(&mut self, n: usize) {
         let pc = self.pc() as u32;
         let fs = self.fs_mut();
-        let start = fs.pending.len() - n;
-        let newly: Vec<usize> = fs.pending.drain(start..).collect();
+        let newly: Vec<usize> = fs.pending.drain(..n).collect();
         for idx in newly {
             fs.f.locvars[idx].start_pc = pc;
             fs.actvar.push(idx);

@@ -37,6 +37,7 @@ impl Lua {
                     let np = p.num_params as usize;
                     let mut nargs = self.top - func - 1;
                     let base;
+                    let first_free;
                     if p.is_vararg & VARARG_ISVARARG != 0 {
                         self.ensure_stack(self.top + np + 1 + p.max_stack as usize)?;
                         while nargs < np {
@@ -55,17 +56,20 @@ impl Lua {
                             self.stack[base + i] = self.stack[fixed + i];
                             self.stack[fixed + i] = Value::Nil;
                         }
+                        first_free = base + np + argt.is_some() as usize;
                         if let Some(t) = argt {
                             self.stack[base + np] = Value::Table(t);
                         }
                     } else {
                         base = func + 1;
                         self.ensure_stack(base + p.max_stack as usize)?;
-                        for i in nargs..np {
-                            self.stack[base + i] = Value::Nil;
-                        }
+                        first_free = base + np.min(nargs);
                     }
                     let top = base + p.max_stack as usize;
+                    // Registers start out nil (the compiler relies on it).
+                    for slot in &mut self.stack[first_free..top] {
+                        *slot = Value::Nil;
+                    }
                     self.frames.push(Frame {
                         func,
                         base,

@@ -137,6 +137,8 @@ pub struct Lua {
     pub(crate) pending_finalizers: Vec<Value>,
     /// Values passed by the pending `yield`.
     pub(crate) yield_count: usize,
+    /// Where `print` and `io.write` to stdout go (default: the process's stdout).
+    pub stdout_sink: Option<Rc<dyn Fn(&[u8])>>,
     /// Binary chunks may be loaded.
     pub allow_binary_chunks: bool,
     /// Interrupt flag checked by the instruction hook slow path (REPL Ctrl-C).
@@ -187,6 +189,7 @@ impl Lua {
             },
             pending_finalizers: Vec::new(),
             yield_count: 0,
+            stdout_sink: None,
             allow_binary_chunks: true,
             interrupt: None,
         };
@@ -467,8 +470,8 @@ impl Lua {
         let th = self.heap.alloc(Thread::new(env, false), BASIC_STACK * 16, GcObj::Thread)?;
         let st = &mut th.get_mut().state;
         st.stack = vec![Value::Nil; BASIC_STACK];
-        st.stack[0] = f;
-        st.top = 1;
+        st.stack[1] = f;
+        st.top = 2;
         st.frames.push(Frame {
             func: 0,
             base: 1,
