@@ -59,7 +59,9 @@ impl Lua {
     pub(crate) fn closure_from_proto(&mut self, proto: Rc<crate::func::Proto>) -> LuaResult<Value> {
         // A main chunk has no upvalues in 5.1.
         let upvals = Vec::new().into_boxed_slice();
-        let cl = LuaClosure { proto, upvals, env: Cell::new(self.globals) };
+        // New chunks see the running thread's global table (`setfenv(0, t)` changes it).
+        let env = self.cur_thread.env.unwrap_or(self.globals);
+        let cl = LuaClosure { proto, upvals, env: Cell::new(env) };
         Ok(Value::LuaFn(self.heap.alloc(cl, 0, GcObj::LuaFn)?))
     }
 

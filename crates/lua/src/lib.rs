@@ -11,6 +11,7 @@ pub mod dump;
 pub mod error;
 pub mod func;
 pub mod gc;
+pub mod listing;
 pub mod opcode;
 pub mod string;
 pub mod table;

@@ -17,6 +17,17 @@ fn main() {
     let mut i = 1;
     while i < args.len() {
         let a = &args[i];
+        if a == "--list" {
+            i += 1;
+            let src = std::fs::read(&args[i]).expect("read");
+            let mut name = b"@".to_vec();
+            name.extend_from_slice(args[i].as_bytes());
+            match lua51::listing::list_source(&mut l, &src, &name) {
+                Ok(s) => print!("{}", s),
+                Err(e) => eprintln!("rlua51: {}", e),
+            }
+            return;
+        }
         if a == "-e" {
             i += 1;
             let src = args[i].clone();

@@ -371,7 +371,6 @@ impl<'l> Compiler<'l> {
         self.discharge_vars(e);
         let pc = match e.kind {
             Kind::K(_) | Kind::Num(_) | Kind::True => NO_JUMP,
-            Kind::False => self.jump(),
             Kind::Jmp(pc) => {
                 self.invert_jump(e);
                 pc as i32
@@ -389,8 +388,8 @@ impl<'l> Compiler<'l> {
     pub(crate) fn go_if_false(&mut self, e: &mut ExpDesc) -> CResult<()> {
         self.discharge_vars(e);
         let pc = match e.kind {
+            // (No shortcut for `true`: 5.1.5 fixed a bug by testing it like any value.)
             Kind::Nil | Kind::False => NO_JUMP,
-            Kind::True => self.jump(),
             Kind::Jmp(pc) => pc as i32,
             _ => self.jump_on_cond(e, true)?,
         };

@@ -277,8 +277,7 @@ impl<'l> Compiler<'l> {
 
     /// Shared by both `for` forms: the loop body with its control variables.
     fn for_body(&mut self, base: usize, line: u32, nvars: usize, is_num: bool, body: &Block) -> CResult<()> {
-        self.adjust_localvars(3); // control variables
-        self.reserve_regs(3)?;
+        self.adjust_localvars(3); // control variables (their registers are reserved)
         let prep = if is_num {
             self.code_asbx(Op::ForPrep, base, NO_JUMP) as i32
         } else {

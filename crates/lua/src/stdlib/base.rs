@@ -553,6 +553,16 @@ fn tonumber(l: &mut Lua) -> LuaResult<usize> {
 
 fn tostring(l: &mut Lua) -> LuaResult<usize> {
     let v = l.check_any(1)?;
+    // `__tostring` may return anything: 5.1 passes it through unchecked.
+    if let Some(mt) = l.get_metatable(&v) {
+        let k = l.new_str(b"__tostring")?;
+        let tm = mt.get_str(k);
+        if !tm.is_nil() {
+            let r = l.call1(tm, &[v])?;
+            l.push(r)?;
+            return Ok(1);
+        }
+    }
     let s = l.tostring(v)?;
     l.push(Value::Str(s))?;
     Ok(1)
