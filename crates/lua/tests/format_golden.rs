@@ -70,7 +70,10 @@ fn golden_random_formats() {
 
 fn g14(x: f64) -> Vec<u8> {
     let mut out = Vec::new();
-    let spec = Spec { precision: Some(14), ..Spec::default() };
+    let spec = Spec {
+        precision: Some(14),
+        ..Spec::default()
+    };
     format_float(b'g', &spec, x, &mut out);
     out
 }
