@@ -68,7 +68,7 @@ pub trait FormatArgs {
     /// The argument as a number (`luaL_checknumber`: numbers and numeric strings).
     fn number(&mut self, argno: usize) -> Result<f64, Self::Error>;
     /// The argument as a string (`luaL_checklstring`: strings, and numbers converted with
-    /// `%.14g`). Used by `%s` and `%q`.
+    /// `%.14g`). Used by `%s` and by `%q` (5.1 fetches both the same way).
     fn string(&mut self, argno: usize) -> Result<Cow<'_, [u8]>, Self::Error>;
 }
 

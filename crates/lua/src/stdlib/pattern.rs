@@ -246,8 +246,25 @@ fn c_pattern(pattern: &[u8]) -> &[u8] {
 /// Whether `pattern` needs the matcher (5.1's `strpbrk(p, SPECIALS)`, which stops at the
 /// first zero byte). If not, `string.find` searches for it as a plain substring.
 pub fn is_special(pattern: &[u8]) -> bool {
-    c_pattern(pattern).iter().any(|c| SPECIALS.contains(c))
+    for &c in pattern {
+        if IS_SPECIAL[usize::from(c)] {
+            return c != 0;
+        }
+    }
+    false
 }
+
+/// [`SPECIALS`] as a lookup table, with the zero byte marked too (it ends the scan).
+static IS_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < SPECIALS.len() {
+        t[SPECIALS[i] as usize] = true;
+        i += 1;
+    }
+    t[0] = true;
+    t
+};
 
 /// Plain substring search (5.1's `lmemfind`): the offset of the first occurrence of `needle`
 /// in `subject` at or after `init`. An empty needle matches at `init`.
