@@ -118,7 +118,11 @@ fn parse_strtod(s: &[u8], start: usize) -> Option<(f64, usize)> {
     }
     let rest = &s[i..];
     if starts_with_ignore_case(rest, b"inf") {
-        let len = if starts_with_ignore_case(rest, b"infinity") { 8 } else { 3 };
+        let len = if starts_with_ignore_case(rest, b"infinity") {
+            8
+        } else {
+            3
+        };
         return Some((apply_sign(f64::INFINITY), i + len));
     }
     if starts_with_ignore_case(rest, b"nan") {
@@ -318,7 +322,10 @@ pub fn str2number_base(s: &[u8], base: u32) -> Option<f64> {
     let mut overflow = false;
     let digits_start = i;
     while let Some(d) = (at(i) as char).to_digit(36).filter(|&d| d < base) {
-        match value.checked_mul(u64::from(base)).and_then(|v| v.checked_add(u64::from(d))) {
+        match value
+            .checked_mul(u64::from(base))
+            .and_then(|v| v.checked_add(u64::from(d)))
+        {
             Some(v) => value = v,
             None => overflow = true,
         }

@@ -70,7 +70,10 @@ fn golden_random_formats() {
 
 fn g14(x: f64) -> Vec<u8> {
     let mut out = Vec::new();
-    let spec = Spec { precision: Some(14), ..Spec::default() };
+    let spec = Spec {
+        precision: Some(14),
+        ..Spec::default()
+    };
     format_float(b'g', &spec, x, &mut out);
     out
 }
@@ -140,4 +143,73 @@ proptest! {
         prop_assert_eq!(cexp.parse::<i32>().unwrap(), rexp.parse::<i32>().unwrap());
         prop_assert!(cexp.len() >= 3);
     }
+}
+
+/// Arguments for the no-panic property: numbers, numeric strings and other strings.
+struct AnyArgs(Vec<Result<f64, Vec<u8>>>);
+
+impl lua51::stdlib::format::FormatArgs for AnyArgs {
+    type Error = String;
+    fn arg_count(&self) -> usize {
+        self.0.len()
+    }
+    fn number(&mut self, argno: usize) -> Result<f64, String> {
+        match &self.0[argno - 2] {
+            Ok(x) => Ok(*x),
+            Err(s) => str2number(s).ok_or_else(|| "number expected, got string".to_string()),
+        }
+    }
+    fn string(&mut self, argno: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        match &self.0[argno - 2] {
+            Ok(x) => {
+                let mut v = Vec::new();
+                fmt_number(*x, &mut v);
+                Ok(v.into())
+            }
+            Err(s) => Ok(s.as_slice().into()),
+        }
+    }
+}
+
+fn arg_strategy() -> impl Strategy<Value = Result<f64, Vec<u8>>> {
+    prop_oneof![
+        any::<u64>().prop_map(|b| Ok(f64::from_bits(b))),
+        (-1e6f64..1e6).prop_map(Ok),
+        prop::collection::vec(any::<u8>(), 0..120).prop_map(Err),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Arbitrary format strings and arguments give a result or an error, never a panic.
+    #[test]
+    fn arbitrary_formats_do_not_panic(
+        fmt in prop::collection::vec(prop::sample::select(b"%-+ #0123456789.cdiouxXeEfgGqsaz\0".to_vec()), 0..30),
+        args in prop::collection::vec(arg_strategy(), 0..6),
+    ) {
+        let mut out = Vec::new();
+        let _ = lua51::stdlib::format::format(&fmt, &mut AnyArgs(args), &mut out);
+    }
+}
+
+#[test]
+fn precision_beyond_lua_limits_still_exact() {
+    // string.format caps precision at 99, but format_float is public: larger ones work too.
+    let spec = Spec {
+        precision: Some(1100),
+        ..Spec::default()
+    };
+    let mut out = Vec::new();
+    format_float(b'f', &spec, 5e-324, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.len(), 2 + 1100);
+    // 2^-1074 = 4.9406564584124654417656879286822137236505980...e-324
+    assert_eq!(&text[..2 + 323], format!("0.{}", "0".repeat(323)));
+    assert_eq!(&text[2 + 323..2 + 323 + 20], "49406564584124654417");
+    let mut e = Vec::new();
+    format_float(b'e', &spec, 0.1, &mut e);
+    assert!(String::from_utf8(e)
+        .unwrap()
+        .starts_with("1.000000000000000055511151231257827021181583404541015625000"));
 }

@@ -68,7 +68,7 @@ pub trait FormatArgs {
     /// The argument as a number (`luaL_checknumber`: numbers and numeric strings).
     fn number(&mut self, argno: usize) -> Result<f64, Self::Error>;
     /// The argument as a string (`luaL_checklstring`: strings, and numbers converted with
-    /// `%.14g`). Used by `%s` and `%q`.
+    /// `%.14g`). Used by `%s` and by `%q` (5.1 fetches both the same way).
     fn string(&mut self, argno: usize) -> Result<Cow<'_, [u8]>, Self::Error>;
 }
 
@@ -243,7 +243,7 @@ pub fn c_int(x: f64) -> i32 {
 /// C's `(long)x` on x86-64 (`cvttsd2si`): truncation, and `LONG_MIN` when out of range or NaN.
 pub fn c_long(x: f64) -> i64 {
     // -2^63 is the smallest double that truncates into range (the next one down is far below).
-    if x >= -9223372036854775808.0 && x < 9223372036854775808.0 {
+    if (-9223372036854775808.0..9223372036854775808.0).contains(&x) {
         x as i64
     } else {
         i64::MIN
@@ -321,7 +321,11 @@ pub fn format_int(conv: u8, spec: &Spec, x: f64, out: &mut Vec<u8>) {
     let mut buf = [0u8; 24];
     let mut n = 0;
     let mut v = magnitude;
-    let table: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let table: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     while v != 0 {
         buf[buf.len() - 1 - n] = table[(v % base) as usize];
         v /= base;

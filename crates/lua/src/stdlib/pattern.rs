@@ -148,7 +148,10 @@ impl fmt::Debug for Match {
         f.debug_struct("Match")
             .field("start", &self.start)
             .field("end", &self.end)
-            .field("captures", &(0..self.level).map(|i| self.capture(i)).collect::<Vec<_>>())
+            .field(
+                "captures",
+                &(0..self.level).map(|i| self.capture(i)).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -243,8 +246,25 @@ fn c_pattern(pattern: &[u8]) -> &[u8] {
 /// Whether `pattern` needs the matcher (5.1's `strpbrk(p, SPECIALS)`, which stops at the
 /// first zero byte). If not, `string.find` searches for it as a plain substring.
 pub fn is_special(pattern: &[u8]) -> bool {
-    c_pattern(pattern).iter().any(|c| SPECIALS.contains(c))
+    for &c in pattern {
+        if IS_SPECIAL[usize::from(c)] {
+            return c != 0;
+        }
+    }
+    false
 }
+
+/// [`SPECIALS`] as a lookup table, with the zero byte marked too (it ends the scan).
+static IS_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < SPECIALS.len() {
+        t[SPECIALS[i] as usize] = true;
+        i += 1;
+    }
+    t[0] = true;
+    t
+};
 
 /// Plain substring search (5.1's `lmemfind`): the offset of the first occurrence of `needle`
 /// in `subject` at or after `init`. An empty needle matches at `init`.
@@ -475,7 +495,11 @@ impl Matcher {
         budget: &mut B,
     ) -> Result<Option<Match>, PatternError> {
         let pat = c_pattern(pattern);
-        let (anchor, p0) = if pat.first() == Some(&b'^') { (true, 1) } else { (false, 0) };
+        let (anchor, p0) = if pat.first() == Some(&b'^') {
+            (true, 1)
+        } else {
+            (false, 0)
+        };
         self.scan(subject, pat, p0, init, anchor, budget)
     }
 
@@ -491,7 +515,9 @@ impl Matcher {
             return Ok(None);
         }
         let pat = c_pattern(pattern);
-        Ok(self.run(subject, pat, s, 0, budget)?.map(|e| self.make_match(s, e)))
+        Ok(self
+            .run(subject, pat, s, 0, budget)?
+            .map(|e| self.make_match(s, e)))
     }
 
     /// `string.gsub` with 5.1's loop: replaces up to `max_n` matches (a leading `^` allows
@@ -512,8 +538,16 @@ impl Matcher {
         F: FnMut(&Match, &mut Vec<u8>) -> Result<(), E>,
     {
         let pat = c_pattern(pattern);
-        let (anchor, p0) = if pat.first() == Some(&b'^') { (true, 1) } else { (false, 0) };
-        let literal = if anchor { None } else { leading_literal(pat, p0) };
+        let (anchor, p0) = if pat.first() == Some(&b'^') {
+            (true, 1)
+        } else {
+            (false, 0)
+        };
+        let literal = if anchor {
+            None
+        } else {
+            leading_literal(pat, p0)
+        };
         let mut src = 0;
         let mut n = 0;
         while n < max_n {
@@ -556,7 +590,11 @@ impl Matcher {
         anchor: bool,
         budget: &mut B,
     ) -> Result<Option<Match>, PatternError> {
-        let literal = if anchor { None } else { leading_literal(pat, p0) };
+        let literal = if anchor {
+            None
+        } else {
+            leading_literal(pat, p0)
+        };
         let mut s = from;
         while s <= subject.len() {
             if let Some(c) = literal {
@@ -589,7 +627,11 @@ impl Matcher {
 
     /// Counts `n` steps of work, charging the budget every [`STEP_CHUNK`] steps.
     #[inline]
-    fn charge<B: StepBudget + ?Sized>(&mut self, n: usize, budget: &mut B) -> Result<(), PatternError> {
+    fn charge<B: StepBudget + ?Sized>(
+        &mut self,
+        n: usize,
+        budget: &mut B,
+    ) -> Result<(), PatternError> {
         let total = self.pending as usize + n;
         if total < STEP_CHUNK as usize {
             self.pending = total as u32;
@@ -725,7 +767,8 @@ impl Matcher {
                             break None;
                         }
                         let len = cap.len as usize;
-                        if src.len() - s >= len && src[cap.init..cap.init + len] == src[s..s + len] {
+                        if src.len() - s >= len && src[cap.init..cap.init + len] == src[s..s + len]
+                        {
                             self.charge(len, budget)?;
                             s += len;
                             p += 2;
@@ -755,7 +798,11 @@ impl Matcher {
                                     break None;
                                 }
                                 let i = self.count_matches(src, s + 1, pat, p, ep, budget)?;
-                                self.push(Frame::MaxExpand { s: s + 1, i, p: ep + 1 })?;
+                                self.push(Frame::MaxExpand {
+                                    s: s + 1,
+                                    i,
+                                    p: ep + 1,
+                                })?;
                                 s += 1 + i;
                                 p = ep + 1;
                             }
@@ -798,11 +845,19 @@ impl Matcher {
                         p = qp;
                         break;
                     }
-                    Frame::MaxExpand { s: base, i, p: rest } => {
+                    Frame::MaxExpand {
+                        s: base,
+                        i,
+                        p: rest,
+                    } => {
                         if i == 0 {
                             self.stack.pop();
                         } else {
-                            *frame = Frame::MaxExpand { s: base, i: i - 1, p: rest };
+                            *frame = Frame::MaxExpand {
+                                s: base,
+                                i: i - 1,
+                                p: rest,
+                            };
                             s = base + i - 1;
                             p = rest;
                             break;
@@ -810,7 +865,11 @@ impl Matcher {
                     }
                     Frame::MinExpand { s: ms, p: mp, ep } => {
                         if ms < src.len() && single_match(src[ms], pat, mp, ep) {
-                            *frame = Frame::MinExpand { s: ms + 1, p: mp, ep };
+                            *frame = Frame::MinExpand {
+                                s: ms + 1,
+                                p: mp,
+                                ep,
+                            };
                             s = ms + 1;
                             p = ep + 1;
                             break;
@@ -836,7 +895,10 @@ impl Matcher {
         let rest = &src[s.min(src.len())..];
         let i = match pat[p] {
             b'.' => rest.len(),
-            _ => rest.iter().take_while(|&&c| single_match(c, pat, p, ep)).count(),
+            _ => rest
+                .iter()
+                .take_while(|&&c| single_match(c, pat, p, ep))
+                .count(),
         };
         self.charge(i, budget)?;
         Ok(i)
