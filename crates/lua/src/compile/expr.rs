@@ -650,24 +650,20 @@ impl<'l> Compiler<'l> {
             Kind::NonReloc(r) => r,
             _ => unreachable!(),
         };
-        let mut nparams: i32;
-        if args.is_empty() {
-            nparams = 0;
+        let nparams: i32 = if args.is_empty() {
+            (self.fs().freereg - (base + 1)) as i32
         } else {
             let mut last = self.explist(args)?;
             if last.is_multi() {
                 self.set_returns(&mut last, -1)?;
-                nparams = -1;
+                -1
             } else {
                 if last.kind != Kind::Void {
                     self.exp2nextreg(&mut last)?;
                 }
-                nparams = (self.fs().freereg - (base + 1)) as i32;
+                (self.fs().freereg - (base + 1)) as i32
             }
-            if nparams != -1 {
-                nparams = (self.fs().freereg - (base + 1)) as i32;
-            }
-        }
+        };
         self.fs_mut().line = line;
         let pc = self.code_abc(Op::Call, base, (nparams + 1) as usize, 2);
         self.fix_line(line);

@@ -27,19 +27,34 @@ impl Lua {
             let p = &*cl.proto;
             let code = &p.code[..];
             let k = &p.constants[..];
+            debug_assert!(self.stack.len() >= base + p.max_stack as usize);
+            // Registers are reached through a raw pointer to R(0), re-read after anything
+            // that may move the stack (`refresh!`).
+            let mut base_ptr: *mut Value = self.stack[base..].as_mut_ptr();
 
+            macro_rules! refresh {
+                () => {
+                    base_ptr = self.stack[base..].as_mut_ptr()
+                };
+            }
             macro_rules! r {
                 ($x:expr) => {
-                    self.stack[base + $x]
+                    // SAFETY: see `vm::stack` module docs: `precall` made the stack at
+                    // least `base + max_stack` long, the compiler keeps register operands
+                    // below `max_stack`, and `base_ptr` is refreshed whenever the stack
+                    // may have moved.
+                    *unsafe { &mut *base_ptr.add($x) }
                 };
             }
             macro_rules! rk {
                 ($x:expr) => {{
                     let x = $x;
                     if is_k(x) {
-                        k[x - BITRK as usize]
+                        // SAFETY: RK constant operands index the function's own constant
+                        // table (compiler invariant; binary chunks are checked on load).
+                        unsafe { *k.get_unchecked(x - BITRK as usize) }
                     } else {
-                        self.stack[base + x]
+                        r!(x)
                     }
                 }};
             }
@@ -58,37 +73,61 @@ impl Lua {
                     self.frames[fi].pc = pc
                 };
             }
+            // Runs a slow path that may raise, call out or move the stack.
+            macro_rules! protect {
+                ($e:expr) => {{
+                    savepc!();
+                    let v = $e;
+                    refresh!();
+                    v
+                }};
+            }
             macro_rules! gc_check {
                 () => {
                     if self.heap.should_collect() {
-                        savepc!();
-                        self.collect_garbage();
+                        protect!(self.collect_garbage());
                     }
                 };
+            }
+            // Pointer to an RK operand (register or constant), without copying it.
+            macro_rules! rk_ptr {
+                ($x:expr) => {{
+                    let x = $x;
+                    if is_k(x) {
+                        // SAFETY: as in `rk!`.
+                        unsafe { k.as_ptr().add(x - BITRK as usize) }
+                    } else {
+                        // SAFETY: as in `r!`.
+                        unsafe { base_ptr.add(x) as *const Value }
+                    }
+                }};
             }
             macro_rules! arith {
                 ($i:expr, $op:expr) => {{
                     let i = $i;
-                    let b = rk!(i.b());
-                    let c = rk!(i.c());
-                    if let (Value::Num(x), Value::Num(y)) = (b, c) {
-                        r!(i.a()) = Value::Num(arith_num($op, x, y));
+                    let pb = rk_ptr!(i.b());
+                    let pc_ = rk_ptr!(i.c());
+                    // SAFETY: both pointers are valid operands (see `rk_ptr!`), read before
+                    // anything can move the stack.
+                    if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
+                        r!(i.a()) = Value::Num(arith_num($op, *x, *y));
                     } else {
-                        savepc!();
-                        let v = self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c()))?;
+                        let (b, c) = unsafe { (*pb, *pc_) };
+                        let v = protect!(self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c())))?;
                         r!(i.a()) = v;
                     }
                 }};
             }
 
             loop {
-                let i = code[pc];
+                // SAFETY: every function ends in RETURN and jumps stay inside the code
+                // (compiler invariant; binary chunks are checked on load).
+                let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 let budget = self.hook.budget.get() - 1;
                 self.hook.budget.set(budget);
                 if budget <= 0 {
-                    savepc!();
-                    self.hook_slow()?;
+                    protect!(self.hook_slow())?;
                 }
                 let a = i.a();
                 match i.op() {
@@ -120,8 +159,7 @@ impl Lua {
                             _ => env.get(&key),
                         };
                         if v.is_nil() && env.metatable.is_some() {
-                            savepc!();
-                            let v = self.index(Value::Table(env), key, None)?;
+                            let v = protect!(self.index(Value::Table(env), key, None))?;
                             r!(a) = v;
                         } else {
                             r!(a) = v;
@@ -141,8 +179,7 @@ impl Lua {
                                 continue;
                             }
                         }
-                        savepc!();
-                        let v = self.index(t, key, Some(base + i.b()))?;
+                        let v = protect!(self.index(t, key, Some(base + i.b())))?;
                         r!(a) = v;
                     }
                     Op::SetGlobal => {
@@ -158,7 +195,7 @@ impl Lua {
                                 continue;
                             }
                         }
-                        self.set_index(Value::Table(env), key, v, None)?;
+                        protect!(self.set_index(Value::Table(env), key, v, None))?;
                     }
                     Op::SetUpval => {
                         cl.upvals[i.b()].set(r!(a));
@@ -183,8 +220,7 @@ impl Lua {
                                 }
                             }
                         }
-                        savepc!();
-                        self.set_index(t, key, v, Some(base + a))?;
+                        protect!(self.set_index(t, key, v, Some(base + a)))?;
                     }
                     Op::NewTable => {
                         let t = self.new_table_sized(fb2int(i.b() as u32), fb2int(i.c() as u32))?;
@@ -202,8 +238,7 @@ impl Lua {
                                 continue;
                             }
                         }
-                        savepc!();
-                        let v = self.index(obj, key, Some(base + i.b()))?;
+                        let v = protect!(self.index(obj, key, Some(base + i.b())))?;
                         r!(a) = v;
                     }
                     Op::Add => arith!(i, Arith::Add),
@@ -217,8 +252,7 @@ impl Lua {
                         if let Value::Num(x) = b {
                             r!(a) = Value::Num(-x);
                         } else {
-                            savepc!();
-                            let v = self.unm_slow(b, Some(base + i.b()))?;
+                            let v = protect!(self.unm_slow(b, Some(base + i.b())))?;
                             r!(a) = v;
                         }
                     }
@@ -231,15 +265,13 @@ impl Lua {
                             Value::Str(s) => r!(a) = Value::Num(s.len() as f64),
                             Value::Table(h) => r!(a) = Value::Num(h.length() as f64),
                             _ => {
-                                savepc!();
-                                let v = self.len_slow(b, Some(base + i.b()))?;
+                                let v = protect!(self.len_slow(b, Some(base + i.b())))?;
                                 r!(a) = v;
                             }
                         }
                     }
                     Op::Concat => {
-                        savepc!();
-                        self.concat(base + i.b(), base + i.c())?;
+                        protect!(self.concat(base + i.b(), base + i.c()))?;
                         r!(a) = r!(i.b());
                         gc_check!();
                     }
@@ -252,8 +284,7 @@ impl Lua {
                         let eq = if b.raw_eq(&c) {
                             true
                         } else if matches!((b, c), (Value::Table(_), Value::Table(_)) | (Value::UserData(_), Value::UserData(_))) {
-                            savepc!();
-                            self.equals(&b, &c)?
+                            protect!(self.equals(&b, &c))?
                         } else {
                             false
                         };
@@ -269,8 +300,7 @@ impl Lua {
                         let lt = if let (Value::Num(x), Value::Num(y)) = (b, c) {
                             x < y
                         } else {
-                            savepc!();
-                            self.less_than(&b, &c)?
+                            protect!(self.less_than(&b, &c))?
                         };
                         if lt != (a != 0) {
                             pc += 1;
@@ -284,8 +314,7 @@ impl Lua {
                         let le = if let (Value::Num(x), Value::Num(y)) = (b, c) {
                             x <= y
                         } else {
-                            savepc!();
-                            self.less_equal(&b, &c)?
+                            protect!(self.less_equal(&b, &c))?
                         };
                         if le != (a != 0) {
                             pc += 1;
@@ -319,6 +348,7 @@ impl Lua {
                         match self.precall(base + a, nresults) {
                             Ok(PreCall::Lua) => continue 'newframe,
                             Ok(PreCall::Native) => {
+                                refresh!();
                                 gc_check!();
                             }
                             Err(LuaError::Yield) => {
@@ -395,11 +425,11 @@ impl Lua {
                         continue 'newframe;
                     }
                     Op::ForLoop => {
-                        if let (Value::Num(idx), Value::Num(limit), Value::Num(step)) =
-                            (r!(a), r!(a + 1), r!(a + 2))
-                        {
-                            let idx = idx + step;
-                            if if step > 0.0 { idx <= limit } else { limit <= idx } {
+                        // SAFETY: the three control registers are inside the frame.
+                        let (pidx, plim, pstep) = unsafe { (base_ptr.add(a), &*base_ptr.add(a + 1), &*base_ptr.add(a + 2)) };
+                        if let (Value::Num(idx), Value::Num(limit), Value::Num(step)) = (unsafe { &*pidx }, plim, pstep) {
+                            let idx = *idx + *step;
+                            if if *step > 0.0 { idx <= *limit } else { *limit <= idx } {
                                 pc = (pc as i64 + i.sbx() as i64) as usize;
                                 r!(a) = Value::Num(idx);
                                 r!(a + 3) = Value::Num(idx);
@@ -433,8 +463,7 @@ impl Lua {
                         self.stack[cb + 1] = self.stack[base + a + 1];
                         self.stack[cb] = self.stack[base + a];
                         self.top = cb + 3;
-                        savepc!();
-                        self.call_at(cb, i.c() as i32)?;
+                        protect!(self.call_at(cb, i.c() as i32))?;
                         let v = self.stack[cb];
                         if !v.is_nil() {
                             self.stack[cb - 1] = v;
@@ -493,7 +522,7 @@ impl Lua {
                         let nvar = (base - frame.func - 1).saturating_sub(p.num_params as usize);
                         let b = i.b();
                         if b == 0 {
-                            self.ensure_stack(base + a + nvar + super::MIN_STACK)?;
+                            protect!(self.ensure_stack(base + a + nvar + super::MIN_STACK))?;
                             for j in 0..nvar {
                                 self.stack[base + a + j] = self.stack[base - nvar + j];
                             }

@@ -59,9 +59,27 @@ pub fn arith_num(op: Arith, a: f64, b: f64) -> f64 {
         Arith::Sub => a - b,
         Arith::Mul => a * b,
         Arith::Div => a / b,
-        Arith::Mod => a - (a / b).floor() * b,
+        Arith::Mod => a - floor(a / b) * b,
         Arith::Pow => a.powf(b),
         Arith::Unm => -a,
+    }
+}
+
+/// `floor` without a libm call: exact for every double (large values, infinities and NaN
+/// are returned unchanged, as are integral values, which keeps the sign of -0).
+#[inline(always)]
+pub fn floor(x: f64) -> f64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64 as f64;
+        if t == x {
+            x
+        } else if t > x {
+            t - 1.0
+        } else {
+            t
+        }
+    } else {
+        x
     }
 }
 
