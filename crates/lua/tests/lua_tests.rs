@@ -13,6 +13,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
+            // Generator scripts for Rust-level golden data, not conformance programs.
+            if p.file_name().is_some_and(|n| n == "golden") {
+                continue;
+            }
             collect(&p, out);
         } else if p.extension().is_some_and(|x| x == "lua") {
             out.push(p);

@@ -195,10 +195,9 @@ impl<'l> Compiler<'l> {
         let init = self.get_label();
         let exit = self.cond(cond)?;
         self.enter_block(true);
-        self.block(body)?;
+        self.scoped_block(body, false)?;
         let j = self.jump();
         self.patch_list(j, init);
-        self.fix_line(body.end_line);
         self.leave_block();
         self.patch_to_here(exit);
         Ok(())

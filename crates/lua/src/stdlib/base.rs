@@ -285,10 +285,10 @@ fn setmetatable(l: &mut Lua) -> LuaResult<usize> {
     let mt = match mt {
         Value::Nil => None,
         Value::Table(m) => Some(m),
-        _ => return Err(l.type_error_arg(2, "nil or table")),
+        _ => return Err(l.arg_error(2, "nil or table expected")),
     };
     if l.nargs() < 2 {
-        return Err(l.type_error_arg(2, "nil or table"));
+        return Err(l.arg_error(2, "nil or table expected"));
     }
     if let Some(old) = t.metatable {
         let k = l.new_str(b"__metatable")?;

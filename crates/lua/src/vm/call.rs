@@ -361,7 +361,7 @@ impl Lua {
     /// Called by `coroutine.yield` with its `n` values at the top of the stack.
     pub fn yield_values(&mut self, n: usize) -> LuaError {
         if self.cur_thread == self.main_thread || self.n_ccalls > self.base_ccalls {
-            return self.error("attempt to yield across metamethod/C-call boundary");
+            return self.plain_error("attempt to yield across metamethod/C-call boundary");
         }
         self.yield_count = n;
         LuaError::Yield
