@@ -207,7 +207,7 @@ static LATENCY_SUBS: &[Command] = &[
 static COMMAND_SUBS: &[Command] = &[
     c("count", 2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get total number of Redis commands", srv::command_count),
     c("docs", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get array of specific Redis command documentation", srv::command_docs),
-    c("getkeys", -3, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Extract keys given a full Redis command", srv::command_getkeys),
+    c("getkeys", -4, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Extract keys given a full Redis command", srv::command_getkeys),
     c("help", 2, LOADING | STALE, NK, CONNECTION, "server", "5.0.0", "Show helpful text about the different subcommands", srv::command_help),
     c("info", -2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get array of specific Redis command details, or all when no argument is given.", srv::command_info),
     c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),

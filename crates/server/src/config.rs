@@ -360,11 +360,13 @@ impl Config {
 
     /// `CONFIG GET` pairs whose name or alias matches any of `patterns`.
     pub fn matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        for (i, p) in PARAMS.iter().enumerate() {
-            for name in std::iter::once(p.name).chain(p.alias) {
-                if patterns.iter().any(|pat| glob_match(pat, name.as_bytes(), true)) {
-                    out.push((name, self.values[i].clone()));
+        let mut out: Vec<(&'static str, String)> = Vec::new();
+        for pat in patterns {
+            for (i, p) in PARAMS.iter().enumerate() {
+                for name in std::iter::once(p.name).chain(p.alias) {
+                    if glob_match(pat, name.as_bytes(), true) && !out.iter().any(|(n, _)| *n == name) {
+                        out.push((name, self.values[i].clone()));
+                    }
                 }
             }
         }

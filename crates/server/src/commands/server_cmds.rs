@@ -191,9 +191,7 @@ pub fn info(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn config_get(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let pats: Vec<&[u8]> = a.iter().skip(2).collect();
-    let mut pairs = ctx.core.config.matching(&pats);
-    pairs.sort();
-    pairs.dedup();
+    let pairs = ctx.core.config.matching(&pats);
     let out = &mut ctx.client.out;
     out.map(pairs.len());
     for (k, v) in pairs {
@@ -584,7 +582,7 @@ pub fn command_info(ctx: &mut Ctx, a: &Args) -> CmdResult {
         };
         match id {
             Some(id) => write_command_info(ctx, id),
-            None => ctx.client.out.null_array(),
+            None => ctx.client.out.null(),
         }
     }
     Ok(())
