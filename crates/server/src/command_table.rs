@@ -302,7 +302,8 @@ pub type CmdId = usize;
 #[derive(Debug, Default, Clone)]
 pub struct CmdStats {
     pub calls: u64,
-    pub usec: u64,
+    /// Total time in nanoseconds (reported in microseconds).
+    pub nanos: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
 }

@@ -284,7 +284,7 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     let elapsed = started.elapsed();
     let st = &mut core.registry.stats[id];
     st.calls += 1;
-    st.usec += elapsed.as_micros() as u64;
+    st.nanos += elapsed.as_nanos() as u64;
     if let Err(e) = result {
         st.failed_calls += 1;
         let msg = error_reply(&e);

@@ -139,8 +139,8 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
                 "cmdstat_{}:calls={},usec={},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
                 e.full_name,
                 st.calls,
-                st.usec,
-                if st.calls > 0 { st.usec as f64 / st.calls as f64 } else { 0.0 },
+                st.nanos / 1000,
+                if st.calls > 0 { st.nanos as f64 / 1000.0 / st.calls as f64 } else { 0.0 },
                 st.rejected_calls,
                 st.failed_calls
             ));
