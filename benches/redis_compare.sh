@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs redis-benchmark against rlua51-server and redis-server 7.0.15 with the same
+# parameters, in the same run, and prints requests/second and the ratio per test, with
+# and without pipelining (-P 16). Then compares used_memory after DEBUG POPULATE 1000000.
+#
+# Usage: benches/redis_compare.sh [requests]   (default 200000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-200000}
+TESTS=ping,set,get,incr,mset
+cargo build --release -p server >/dev/null
+BIN=${CARGO_TARGET_DIR:-target}/release/rlua51-server
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+P_OURS=$(freeport); P_REDIS=$(freeport)
+tmp=$(mktemp -d)
+"$BIN" --port "$P_OURS" --save "" --enable-debug-command yes --dir "$tmp" >"$tmp/ours.log" 2>&1 &
+PID_OURS=$!
+redis-server --port "$P_REDIS" --bind 127.0.0.1 --save "" --appendonly no --enable-debug-command yes --dir "$tmp" >"$tmp/redis.log" 2>&1 &
+PID_REDIS=$!
+trap 'kill $PID_OURS $PID_REDIS 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for p in "$P_OURS" "$P_REDIS"; do
+  for _ in $(seq 1 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+
+bench() { # port pipeline -> "test rps" lines
+  redis-benchmark -p "$1" -t "$TESTS" -n "$N" -P "$2" -q --csv 2>/dev/null |
+    tail -n +2 | tr -d '"' | awk -F, '{gsub(/ /,"_",$1); print $1, $2}'
+}
+for P in 1 16; do
+  echo "== redis-benchmark -t $TESTS -n $N -P $P"
+  printf "%-22s %14s %14s %7s\n" test rlua51 redis ratio
+  paste -d' ' <(bench "$P_OURS" "$P") <(bench "$P_REDIS" "$P") |
+    awk '{printf "%-22s %14.0f %14.0f %7.2f\n", $1, $2, $4, $2/$4}'
+done
+
+echo "== memory after DEBUG POPULATE 1000000"
+for p in "$P_OURS" "$P_REDIS"; do
+  redis-cli -p "$p" flushall >/dev/null
+  base=$(redis-cli -p "$p" info memory | tr -d '\r' | awk -F: '/^used_memory:/{print $2}')
+  redis-cli -p "$p" debug populate 1000000 >/dev/null
+  used=$(redis-cli -p "$p" info memory | tr -d '\r' | awk -F: '/^used_memory:/{print $2}')
+  rss=$(redis-cli -p "$p" info memory | tr -d '\r' | awk -F: '/^used_memory_rss:/{print $2}')
+  echo "$p $((used-base)) $rss"
+done | paste -s -d' ' | awk '{printf "used_memory delta: rlua51 %d  redis %d  ratio %.2f\nrss:               rlua51 %d  redis %d  ratio %.2f\n", $2, $5, $2/$5, $3, $6, $3/$6}'

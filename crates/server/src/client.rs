@@ -1,0 +1,146 @@
+//! Per-connection state: the socket side (query buffer, request parser, output progress)
+//! and the session side commands see (selected database, protocol, name, auth, flags).
+//!
+//! The query buffer is kept at full length (`query.len()` is its capacity) with `qpos..qend`
+//! marking unread bytes, so reads go straight into it without zero-filling each time.
+
+use mio::net::TcpStream;
+use resp::{Proto, ReplyWriter, RequestParser};
+use std::time::Instant;
+
+/// Bytes asked of the socket per read (Redis: `PROTO_IOBUF_LEN`, 16 KB).
+pub const IOBUF_LEN: usize = 16 * 1024;
+/// Output buffers larger than this are released after being flushed, so one big reply
+/// does not pin memory for the life of the connection.
+pub const OUTBUF_KEEP: usize = 64 * 1024;
+
+/// `CLIENT REPLY` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    /// Skip the reply of the next command only.
+    SkipNext,
+    /// Currently skipping (set from SkipNext when the next command starts).
+    Skip,
+}
+
+pub struct Client {
+    pub id: u64,
+    pub sock: Option<TcpStream>,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i32,
+    // Input side.
+    pub query: Vec<u8>,
+    pub qpos: usize,
+    pub qend: usize,
+    pub parser: RequestParser,
+    /// Do not parse again before `qend - qpos` reaches this many bytes.
+    pub need: usize,
+    // Output side.
+    pub out: ReplyWriter,
+    pub sent: usize,
+    pub write_interest: bool,
+    pub pending_write: bool,
+    // Session.
+    pub db: usize,
+    pub name: Option<Vec<u8>>,
+    pub authenticated: bool,
+    pub reply_mode: ReplyMode,
+    pub no_evict: bool,
+    pub monitor: bool,
+    pub close_after_reply: bool,
+    pub close_asap: bool,
+    pub created: Instant,
+    pub last_interaction: Instant,
+    pub last_cmd: String,
+}
+
+impl Client {
+    pub fn new(id: u64, sock: Option<TcpStream>, authenticated: bool) -> Client {
+        let (addr, laddr, fd) = match &sock {
+            Some(s) => {
+                use std::os::fd::AsRawFd;
+                (
+                    s.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
+                    s.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+                    s.as_raw_fd(),
+                )
+            }
+            None => (String::new(), String::new(), -1),
+        };
+        let now = Instant::now();
+        Client {
+            id,
+            sock,
+            addr,
+            laddr,
+            fd,
+            query: Vec::new(),
+            qpos: 0,
+            qend: 0,
+            parser: RequestParser::new(),
+            need: 0,
+            out: ReplyWriter::new(Proto::Resp2),
+            sent: 0,
+            write_interest: false,
+            pending_write: false,
+            db: 0,
+            name: None,
+            authenticated,
+            reply_mode: ReplyMode::On,
+            no_evict: false,
+            monitor: false,
+            close_after_reply: false,
+            close_asap: false,
+            created: now,
+            last_interaction: now,
+            last_cmd: "NULL".into(),
+        }
+    }
+
+    /// Bytes waiting in the query buffer.
+    pub fn query_len(&self) -> usize {
+        self.qend - self.qpos
+    }
+
+    /// The `CLIENT LIST` / `CLIENT INFO` line (without the trailing newline).
+    pub fn info_line(&self) -> String {
+        let now = Instant::now();
+        let mut flags = String::new();
+        if self.monitor {
+            flags.push('O');
+        }
+        if self.close_after_reply {
+            flags.push('c');
+        }
+        if self.no_evict {
+            flags.push('e');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        let qbuf = self.query_len();
+        let obl = self.out.buf.len().saturating_sub(self.sent);
+        format!(
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            self.id,
+            self.addr,
+            self.laddr,
+            self.fd,
+            self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default(),
+            now.duration_since(self.created).as_secs(),
+            now.duration_since(self.last_interaction).as_secs(),
+            flags,
+            self.db,
+            qbuf,
+            self.query.len().saturating_sub(self.qend),
+            self.query.len(),
+            obl,
+            self.query.len() + self.out.buf.capacity() + std::mem::size_of::<Client>(),
+            self.last_cmd,
+            if self.out.proto == Proto::Resp3 { 3 } else { 2 },
+        )
+    }
+}

@@ -1,0 +1,494 @@
+//! The command table: one entry per command (and per subcommand of container commands
+//! such as CLIENT or CONFIG) with arity, flags, key positions, ACL categories and the
+//! handler. Dispatch, arity errors, `COMMAND` replies, `INFO commandstats` and (later)
+//! the scripting permission checks all read this table; nothing re-lists commands.
+//!
+//! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
+//! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
+
+use crate::commands::{connection as conn, keys, server_cmds as srv, strings as st, bits};
+use crate::server::Ctx;
+use crate::error::CmdResult;
+use resp::Args;
+use std::collections::HashMap;
+
+pub type Handler = fn(&mut Ctx, &Args) -> CmdResult;
+
+// Command flags (one bit each), with the names COMMAND INFO reports.
+pub const WRITE: u32 = 1 << 0; // may modify the dataset
+pub const READONLY: u32 = 1 << 1; // only reads the dataset
+pub const DENYOOM: u32 = 1 << 2; // refused when over maxmemory
+pub const ADMIN: u32 = 1 << 3; // administrative, dangerous
+pub const PUBSUB: u32 = 1 << 4; // pub/sub related
+pub const NOSCRIPT: u32 = 1 << 5; // not allowed from scripts
+pub const BLOCKING: u32 = 1 << 6; // may block the client
+pub const LOADING: u32 = 1 << 7; // allowed while loading the dataset
+pub const STALE: u32 = 1 << 8; // allowed on a replica with stale data
+pub const SKIP_MONITOR: u32 = 1 << 9; // not shown to MONITOR
+pub const SKIP_SLOWLOG: u32 = 1 << 10; // not recorded in SLOWLOG
+pub const FAST: u32 = 1 << 11; // O(1) or O(log N), never blocks for long
+pub const NO_AUTH: u32 = 1 << 12; // allowed before authentication
+pub const MAY_REPLICATE: u32 = 1 << 13; // may propagate to replicas
+pub const NO_MULTI: u32 = 1 << 14; // not allowed inside MULTI
+pub const MOVABLE_KEYS: u32 = 1 << 15; // key positions depend on arguments
+pub const ALLOW_BUSY: u32 = 1 << 16; // allowed while a script is busy
+pub const SENTINEL: u32 = 1 << 17; // available in sentinel mode
+pub const NO_ASYNC_LOADING: u32 = 1 << 18; // refused during async loading
+
+const FLAG_NAMES: &[(u32, &str)] = &[
+    (WRITE, "write"),
+    (READONLY, "readonly"),
+    (DENYOOM, "denyoom"),
+    (ADMIN, "admin"),
+    (PUBSUB, "pubsub"),
+    (NOSCRIPT, "noscript"),
+    (BLOCKING, "blocking"),
+    (LOADING, "loading"),
+    (STALE, "stale"),
+    (SKIP_MONITOR, "skip_monitor"),
+    (SKIP_SLOWLOG, "skip_slowlog"),
+    (FAST, "fast"),
+    (NO_AUTH, "no_auth"),
+    (MAY_REPLICATE, "may_replicate"),
+    (NO_MULTI, "no_multi"),
+    (MOVABLE_KEYS, "movablekeys"),
+    (ALLOW_BUSY, "allow_busy"),
+];
+
+// ACL categories given explicitly (read/write/admin/fast/slow/... derive from flags).
+pub const KEYSPACE: u32 = 1 << 0;
+pub const STRING: u32 = 1 << 1;
+pub const BITMAP: u32 = 1 << 2;
+pub const CONNECTION: u32 = 1 << 3;
+pub const DANGEROUS: u32 = 1 << 4;
+pub const TRANSACTION: u32 = 1 << 5;
+pub const SCRIPTING: u32 = 1 << 6;
+
+const ACL_NAMES: &[(u32, &str)] = &[
+    (KEYSPACE, "@keyspace"),
+    (STRING, "@string"),
+    (BITMAP, "@bitmap"),
+    (CONNECTION, "@connection"),
+    (TRANSACTION, "@transaction"),
+    (SCRIPTING, "@scripting"),
+];
+
+/// One command or subcommand.
+pub struct Command {
+    pub name: &'static str,
+    pub arity: i32,
+    pub flags: u32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub key_step: i32,
+    pub acl: u32,
+    pub group: &'static str,
+    pub since: &'static str,
+    pub summary: &'static str,
+    pub handler: Option<Handler>,
+    pub subcommands: &'static [Command],
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn c(
+    name: &'static str,
+    arity: i32,
+    flags: u32,
+    keys: (i32, i32, i32),
+    acl: u32,
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    handler: Handler,
+) -> Command {
+    Command {
+        name,
+        arity,
+        flags,
+        first_key: keys.0,
+        last_key: keys.1,
+        key_step: keys.2,
+        acl,
+        group,
+        since,
+        summary,
+        handler: Some(handler),
+        subcommands: &[],
+    }
+}
+
+const fn container(
+    name: &'static str,
+    acl: u32,
+    group: &'static str,
+    since: &'static str,
+    summary: &'static str,
+    subs: &'static [Command],
+) -> Command {
+    Command {
+        name,
+        arity: -2,
+        flags: 0,
+        first_key: 0,
+        last_key: 0,
+        key_step: 0,
+        acl,
+        group,
+        since,
+        summary,
+        handler: None,
+        subcommands: subs,
+    }
+}
+
+const NK: (i32, i32, i32) = (0, 0, 0);
+const K1: (i32, i32, i32) = (1, 1, 1);
+const KALL: (i32, i32, i32) = (1, -1, 1);
+const K12: (i32, i32, i32) = (1, 2, 1);
+const KPAIRS: (i32, i32, i32) = (1, -1, 2);
+
+const W: u32 = WRITE;
+const WD: u32 = WRITE | DENYOOM;
+const WDF: u32 = WRITE | DENYOOM | FAST;
+const WF: u32 = WRITE | FAST;
+const R: u32 = READONLY;
+const RF: u32 = READONLY | FAST;
+const LSF: u32 = LOADING | STALE | FAST;
+const CONN: u32 = NOSCRIPT | LOADING | STALE;
+const CLI: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
+
+static OBJECT_SUBS: &[Command] = &[
+    c("encoding", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Inspect the internal encoding of a Redis object", keys::object_encoding),
+    c("freq", 3, R, (2, 2, 1), KEYSPACE, "generic", "4.0.0", "Get the logarithmic access frequency counter of a Redis object", keys::object_freq),
+    c("help", 2, LOADING | STALE, NK, KEYSPACE, "generic", "6.2.0", "Show helpful text about the different subcommands", keys::object_help),
+    c("idletime", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Get the time since a Redis object was last accessed", keys::object_idletime),
+    c("refcount", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Get the number of references to the value of the key", keys::object_refcount),
+];
+
+static CLIENT_SUBS: &[Command] = &[
+    c("getname", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "2.6.9", "Get the current connection name", conn::client_getname),
+    c("help", 2, LOADING | STALE, NK, CONNECTION, "connection", "5.0.0", "Show helpful text about the different subcommands", conn::client_help),
+    c("id", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "5.0.0", "Returns the client ID for the current connection", conn::client_id),
+    c("info", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "6.2.0", "Returns information about the current client connection.", conn::client_info),
+    c("kill", -3, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.4.0", "Kill the connection of a client", conn::client_kill),
+    c("list", -2, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.4.0", "Get the list of client connections", conn::client_list),
+    c("no-evict", 3, CLI, NK, CONNECTION | DANGEROUS, "connection", "7.0.0", "Set client eviction mode for the current connection", conn::client_no_evict),
+    c("pause", -3, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.9.50", "Stop processing commands from clients for some time", conn::client_pause),
+    c("reply", 3, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "3.2.0", "Instruct the server whether to reply to commands", conn::client_reply),
+    c("setname", 3, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "2.6.9", "Set the current connection name", conn::client_setname),
+    c("unpause", 2, CLI, NK, CONNECTION | DANGEROUS, "connection", "6.2.0", "Resume processing of clients that were paused", conn::client_unpause),
+];
+
+static CONFIG_SUBS: &[Command] = &[
+    c("get", -3, CLI, NK, DANGEROUS, "server", "2.0.0", "Get the values of configuration parameters", srv::config_get),
+    c("help", 2, LOADING | STALE, NK, 0, "server", "5.0.0", "Show helpful text about the different subcommands", srv::config_help),
+    c("resetstat", 2, CLI, NK, DANGEROUS, "server", "2.0.0", "Reset the stats returned by INFO", srv::config_resetstat),
+    c("rewrite", 2, CLI, NK, DANGEROUS, "server", "2.8.0", "Rewrite the configuration file with the in memory configuration", srv::config_rewrite),
+    c("set", -4, CLI, NK, DANGEROUS, "server", "2.0.0", "Set configuration parameters to the given values", srv::config_set),
+];
+
+static SLOWLOG_SUBS: &[Command] = &[
+    c("get", -2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Get the slow log's entries", srv::slowlog_get),
+    c("help", 2, LOADING | STALE, NK, 0, "server", "6.2.0", "Show helpful text about the different subcommands", srv::slowlog_help),
+    c("len", 2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Get the slow log's length", srv::slowlog_len),
+    c("reset", 2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Clear all entries from the slow log", srv::slowlog_reset),
+];
+
+static LATENCY_SUBS: &[Command] = &[
+    c("doctor", 2, CLI, NK, DANGEROUS, "server", "2.8.13", "Return a human readable latency analysis report.", srv::latency_doctor),
+    c("graph", 3, CLI, NK, DANGEROUS, "server", "2.8.13", "Return a latency graph for the event.", srv::latency_graph),
+    c("help", 2, LOADING | STALE, NK, 0, "server", "2.8.13", "Show helpful text about the different subcommands.", srv::latency_help),
+    c("histogram", -2, CLI, NK, DANGEROUS, "server", "7.0.0", "Return the cumulative distribution of latencies of a subset of commands or all.", srv::latency_histogram),
+    c("history", 3, CLI, NK, DANGEROUS, "server", "2.8.13", "Return timestamp-latency samples for the event.", srv::latency_history),
+    c("latest", 2, CLI, NK, DANGEROUS, "server", "2.8.13", "Return the latest latency samples for all events.", srv::latency_latest),
+    c("reset", -2, CLI, NK, DANGEROUS, "server", "2.8.13", "Reset latency data for one or more events.", srv::latency_reset),
+];
+
+static COMMAND_SUBS: &[Command] = &[
+    c("count", 2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get total number of Redis commands", srv::command_count),
+    c("docs", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get array of specific Redis command documentation", srv::command_docs),
+    c("getkeys", -4, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Extract keys given a full Redis command", srv::command_getkeys),
+    c("help", 2, LOADING | STALE, NK, CONNECTION, "server", "5.0.0", "Show helpful text about the different subcommands", srv::command_help),
+    c("info", -2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get array of specific Redis command details, or all when no argument is given.", srv::command_info),
+    c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),
+];
+
+/// Every top-level command.
+pub static COMMANDS: &[Command] = &[
+    // strings
+    c("append", 3, WDF, K1, STRING, "string", "2.0.0", "Append a value to a key", st::append),
+    c("decr", 2, WDF, K1, STRING, "string", "1.0.0", "Decrement the integer value of a key by one", st::decr),
+    c("decrby", 3, WDF, K1, STRING, "string", "1.0.0", "Decrement the integer value of a key by the given number", st::decrby),
+    c("get", 2, RF, K1, STRING, "string", "1.0.0", "Get the value of a key", st::get),
+    c("getdel", 2, WF, K1, STRING, "string", "6.2.0", "Get the value of a key and delete the key", st::getdel),
+    c("getex", -2, WF, K1, STRING, "string", "6.2.0", "Get the value of a key and optionally set its expiration", st::getex),
+    c("getrange", 4, R, K1, STRING, "string", "2.4.0", "Get a substring of the string stored at a key", st::getrange),
+    c("getset", 3, WDF, K1, STRING, "string", "1.0.0", "Set the string value of a key and return its old value", st::getset),
+    c("incr", 2, WDF, K1, STRING, "string", "1.0.0", "Increment the integer value of a key by one", st::incr),
+    c("incrby", 3, WDF, K1, STRING, "string", "1.0.0", "Increment the integer value of a key by the given amount", st::incrby),
+    c("incrbyfloat", 3, WDF, K1, STRING, "string", "2.6.0", "Increment the float value of a key by the given amount", st::incrbyfloat),
+    c("lcs", -3, R, K12, STRING, "string", "7.0.0", "Find longest common substring", st::lcs),
+    c("mget", -2, RF, KALL, STRING, "string", "1.0.0", "Get the values of all the given keys", st::mget),
+    c("mset", -3, WD, KPAIRS, STRING, "string", "1.0.1", "Set multiple keys to multiple values", st::mset),
+    c("msetnx", -3, WD, KPAIRS, STRING, "string", "1.0.1", "Set multiple keys to multiple values, only if none of the keys exist", st::msetnx),
+    c("psetex", 4, WD, K1, STRING, "string", "2.6.0", "Set the value and expiration in milliseconds of a key", st::psetex),
+    c("set", -3, WD, K1, STRING, "string", "1.0.0", "Set the string value of a key", st::set),
+    c("setex", 4, WD, K1, STRING, "string", "2.0.0", "Set the value and expiration of a key", st::setex),
+    c("setnx", 3, WDF, K1, STRING, "string", "1.0.0", "Set the value of a key, only if the key does not exist", st::setnx),
+    c("setrange", 4, WD, K1, STRING, "string", "2.2.0", "Overwrite part of a string at key starting at the specified offset", st::setrange),
+    c("strlen", 2, RF, K1, STRING, "string", "2.2.0", "Get the length of the value stored in a key", st::strlen),
+    c("substr", 4, R, K1, STRING, "string", "1.0.0", "Get a substring of the string stored at a key", st::getrange),
+    // bitmaps
+    c("bitcount", -2, R, K1, BITMAP, "bitmap", "2.6.0", "Count set bits in a string", bits::bitcount),
+    c("bitfield", -2, WD, K1, BITMAP, "bitmap", "3.2.0", "Perform arbitrary bitfield integer operations on strings", bits::bitfield),
+    c("bitfield_ro", -2, RF, K1, BITMAP, "bitmap", "6.0.0", "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", bits::bitfield_ro),
+    c("bitop", -4, WD, (2, -1, 1), BITMAP, "bitmap", "2.6.0", "Perform bitwise operations between strings", bits::bitop),
+    c("bitpos", -3, R, K1, BITMAP, "bitmap", "2.8.7", "Find first bit set or clear in a string", bits::bitpos),
+    c("getbit", 3, RF, K1, BITMAP, "bitmap", "2.2.0", "Returns the bit value at offset in the string value stored at key", bits::getbit),
+    c("setbit", 4, WD, K1, BITMAP, "bitmap", "2.2.0", "Sets or clears the bit at offset in the string value stored at key", bits::setbit),
+    // keys
+    c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
+    c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
+    c("exists", -2, RF, KALL, KEYSPACE, "generic", "1.0.0", "Determine if a key exists", keys::exists),
+    c("expire", -3, WF, K1, KEYSPACE, "generic", "1.0.0", "Set a key's time to live in seconds", keys::expire),
+    c("expireat", -3, WF, K1, KEYSPACE, "generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp", keys::expireat),
+    c("expiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key", keys::expiretime),
+    c("keys", 2, R, NK, KEYSPACE | DANGEROUS, "generic", "1.0.0", "Find all keys matching the given pattern", keys::keys),
+    c("move", 3, WF, K1, KEYSPACE, "generic", "1.0.0", "Move a key to another database", keys::move_),
+    container("object", KEYSPACE, "generic", "2.2.3", "A container for object introspection commands", OBJECT_SUBS),
+    c("persist", 2, WF, K1, KEYSPACE, "generic", "2.2.0", "Remove the expiration from a key", keys::persist),
+    c("pexpire", -3, WF, K1, KEYSPACE, "generic", "2.6.0", "Set a key's time to live in milliseconds", keys::pexpire),
+    c("pexpireat", -3, WF, K1, KEYSPACE, "generic", "2.6.0", "Set the expiration for a key as a UNIX timestamp specified in milliseconds", keys::pexpireat),
+    c("pexpiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key in milliseconds", keys::pexpiretime),
+    c("pttl", 2, RF, K1, KEYSPACE, "generic", "2.6.0", "Get the time to live for a key in milliseconds", keys::pttl),
+    c("randomkey", 1, R, NK, KEYSPACE, "generic", "1.0.0", "Return a random key from the keyspace", keys::randomkey),
+    c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
+    c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
+    c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),
+    c("touch", -2, RF, KALL, KEYSPACE, "generic", "3.2.1", "Alters the last access time of a key(s). Returns the number of existing keys specified.", keys::touch),
+    c("ttl", 2, RF, K1, KEYSPACE, "generic", "1.0.0", "Get the time to live for a key in seconds", keys::ttl),
+    c("type", 2, RF, K1, KEYSPACE, "generic", "1.0.0", "Determine the type stored at key", keys::type_),
+    c("unlink", -2, WF, KALL, KEYSPACE, "generic", "4.0.0", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", keys::del),
+    c("dbsize", 1, RF, NK, KEYSPACE, "server", "1.0.0", "Return the number of keys in the selected database", keys::dbsize),
+    c("flushall", -1, W, NK, KEYSPACE | DANGEROUS, "server", "1.0.0", "Remove all keys from all databases", keys::flushall),
+    c("flushdb", -1, W, NK, KEYSPACE | DANGEROUS, "server", "1.0.0", "Remove all keys from the current database", keys::flushdb),
+    c("swapdb", 3, WF, NK, KEYSPACE | DANGEROUS, "server", "4.0.0", "Swaps two Redis databases", keys::swapdb),
+    // connection
+    c("auth", -2, CONN | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Authenticate to the server", conn::auth),
+    container("client", CONNECTION, "connection", "2.4.0", "A container for client connection commands", CLIENT_SUBS),
+    c("echo", 2, FAST, NK, CONNECTION, "connection", "1.0.0", "Echo the given string", conn::echo),
+    c("hello", -1, CONN | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY, NK, CONNECTION, "connection", "6.0.0", "Handshake with Redis", conn::hello),
+    c("ping", -1, FAST | SENTINEL, NK, CONNECTION, "connection", "1.0.0", "Ping the server", conn::ping),
+    c("quit", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Close the connection", conn::quit),
+    c("reset", 1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "6.2.0", "Reset the connection", conn::reset),
+    c("select", 2, LSF, NK, CONNECTION, "connection", "1.0.0", "Change the selected database for the current connection", conn::select),
+    // server
+    container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
+    container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),
+    c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
+    c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
+    c("lastsave", 1, LOADING | STALE | FAST, NK, DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
+    container("latency", 0, "server", "2.8.13", "A container for latency diagnostics commands", LATENCY_SUBS),
+    c("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "Listen for all requests received by the server in real time", srv::monitor),
+    c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", srv::shutdown),
+    container("slowlog", 0, "server", "2.2.12", "A container for slow log commands", SLOWLOG_SUBS),
+    c("time", 1, LSF, NK, 0, "server", "2.6.0", "Return the current server time", srv::time),
+];
+
+/// Index of a command or subcommand in [`Registry::entries`].
+pub type CmdId = usize;
+
+/// Per-command counters for `INFO commandstats`.
+#[derive(Debug, Default, Clone)]
+pub struct CmdStats {
+    pub calls: u64,
+    /// Total time in nanoseconds (reported in microseconds).
+    pub nanos: u64,
+    pub rejected_calls: u64,
+    pub failed_calls: u64,
+}
+
+/// A flattened table entry.
+pub struct Entry {
+    pub cmd: &'static Command,
+    pub parent: Option<CmdId>,
+    /// `get` or `client|list`.
+    pub full_name: String,
+    subs: HashMap<&'static [u8], CmdId>,
+}
+
+/// Lookup structure built from [`COMMANDS`] at start-up, plus the statistics.
+pub struct Registry {
+    pub entries: Vec<Entry>,
+    top: HashMap<&'static [u8], CmdId>,
+    pub stats: Vec<CmdStats>,
+}
+
+/// Longest command or subcommand name; longer names are unknown without a lookup.
+const MAX_NAME_LEN: usize = 32;
+
+#[inline]
+fn lower<'b>(name: &[u8], buf: &'b mut [u8; MAX_NAME_LEN]) -> Option<&'b [u8]> {
+    if name.len() > MAX_NAME_LEN {
+        return None;
+    }
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(&buf[..name.len()])
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        let mut r = Registry { entries: Vec::new(), top: HashMap::new(), stats: Vec::new() };
+        for cmd in COMMANDS {
+            let id = r.entries.len();
+            r.entries.push(Entry { cmd, parent: None, full_name: cmd.name.to_string(), subs: HashMap::new() });
+            r.top.insert(cmd.name.as_bytes(), id);
+            for sub in cmd.subcommands {
+                let sid = r.entries.len();
+                r.entries.push(Entry {
+                    cmd: sub,
+                    parent: Some(id),
+                    full_name: format!("{}|{}", cmd.name, sub.name),
+                    subs: HashMap::new(),
+                });
+                r.entries[id].subs.insert(sub.name.as_bytes(), sid);
+            }
+        }
+        r.stats = vec![CmdStats::default(); r.entries.len()];
+        r
+    }
+
+    /// Top-level command by case-insensitive name.
+    #[inline]
+    pub fn lookup(&self, name: &[u8]) -> Option<CmdId> {
+        let mut buf = [0u8; MAX_NAME_LEN];
+        self.top.get(lower(name, &mut buf)?).copied()
+    }
+
+    /// Subcommand of container `parent` by case-insensitive name.
+    pub fn lookup_sub(&self, parent: CmdId, name: &[u8]) -> Option<CmdId> {
+        let mut buf = [0u8; MAX_NAME_LEN];
+        self.entries[parent].subs.get(lower(name, &mut buf)?).copied()
+    }
+
+    /// Resolves `argv` to a command or subcommand id (for COMMAND INFO/GETKEYS, scripts).
+    pub fn resolve(&self, name: &[u8], sub: Option<&[u8]>) -> Option<CmdId> {
+        let id = self.lookup(name)?;
+        if self.entries[id].cmd.subcommands.is_empty() {
+            return Some(id);
+        }
+        self.lookup_sub(id, sub?)
+    }
+
+    /// Top-level ids in table order.
+    pub fn top_level(&self) -> impl Iterator<Item = CmdId> + '_ {
+        (0..self.entries.len()).filter(|&i| self.entries[i].parent.is_none())
+    }
+
+    /// Subcommand ids of `id`.
+    pub fn subs_of(&self, id: CmdId) -> Vec<CmdId> {
+        let mut v: Vec<CmdId> = self.entries[id].subs.values().copied().collect();
+        v.sort();
+        v
+    }
+
+    /// Flag names as COMMAND INFO lists them.
+    pub fn flag_names(cmd: &Command) -> Vec<&'static str> {
+        FLAG_NAMES.iter().filter(|(f, _)| cmd.flags & f != 0).map(|(_, n)| *n).collect()
+    }
+
+    /// ACL categories, explicit plus those Redis derives from the flags.
+    pub fn acl_names(cmd: &Command) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = Vec::new();
+        if cmd.flags & WRITE != 0 {
+            v.push("@write");
+        }
+        if cmd.flags & READONLY != 0 {
+            v.push("@read");
+        }
+        if cmd.flags & ADMIN != 0 {
+            v.push("@admin");
+            v.push("@dangerous");
+        } else if cmd.acl & DANGEROUS != 0 {
+            v.push("@dangerous");
+        }
+        if cmd.flags & PUBSUB != 0 {
+            v.push("@pubsub");
+        }
+        if cmd.flags & FAST != 0 {
+            v.push("@fast");
+        }
+        if cmd.flags & BLOCKING != 0 {
+            v.push("@blocking");
+        }
+        if cmd.flags & FAST == 0 {
+            v.push("@slow");
+        }
+        for (bit, name) in ACL_NAMES {
+            if cmd.acl & bit != 0 {
+                v.push(name);
+            }
+        }
+        v
+    }
+
+    /// Whether `argc` satisfies `cmd`'s arity.
+    #[inline]
+    pub fn arity_ok(cmd: &Command, argc: usize) -> bool {
+        let a = cmd.arity;
+        (a > 0 && argc == a as usize) || (a < 0 && argc >= (-a) as usize)
+    }
+
+    /// Key argument positions of a command line.
+    pub fn key_positions(cmd: &Command, argc: usize) -> Vec<usize> {
+        if cmd.first_key <= 0 {
+            return Vec::new();
+        }
+        let last = if cmd.last_key < 0 { argc as i32 + cmd.last_key } else { cmd.last_key };
+        let mut v = Vec::new();
+        let mut i = cmd.first_key;
+        while i <= last && (i as usize) < argc {
+            v.push(i as usize);
+            i += cmd.key_step.max(1);
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_are_case_insensitive() {
+        let r = Registry::new();
+        let get = r.lookup(b"GeT").unwrap();
+        assert_eq!(r.entries[get].full_name, "get");
+        let client = r.lookup(b"CLIENT").unwrap();
+        let list = r.lookup_sub(client, b"LiSt").unwrap();
+        assert_eq!(r.entries[list].full_name, "client|list");
+        assert!(r.lookup(b"nosuchcommand").is_none());
+        assert!(r.lookup(&[b'a'; 100]).is_none());
+    }
+
+    #[test]
+    fn names_are_unique_and_keys_resolve() {
+        let r = Registry::new();
+        let mut seen = std::collections::HashSet::new();
+        for e in &r.entries {
+            assert!(seen.insert(e.full_name.clone()), "duplicate {}", e.full_name);
+        }
+        let mset = &r.entries[r.lookup(b"mset").unwrap()];
+        assert_eq!(Registry::key_positions(mset.cmd, 5), vec![1, 3]);
+        assert!(Registry::arity_ok(mset.cmd, 3));
+        assert!(!Registry::arity_ok(mset.cmd, 2));
+    }
+}

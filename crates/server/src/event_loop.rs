@@ -1,0 +1,503 @@
+//! The single-threaded event loop: accept, read, parse, execute, buffer replies, write.
+//!
+//! One `mio` poller watches the listening sockets, the signal pipe and every client. A
+//! readable client is read 16 KB at a time straight into its query buffer; each complete
+//! request is executed at once (pipelined requests in one read run in order) and replies
+//! accumulate in the client's output buffer. [`Server::before_sleep`] — the one place
+//! where deferred work happens — writes pending output before the loop sleeps again;
+//! only a client whose socket fills up gets WRITABLE interest. A timer runs
+//! [`Server::cron`] `hz` times per second (active expiry, statistics, timeouts).
+//!
+//! Readiness is edge-triggered: a read that returns fewer bytes than asked for means the
+//! socket is drained, so no extra `read` returning `EAGAIN` is needed per event.
+
+use crate::client::{Client, IOBUF_LEN, OUTBUF_KEEP};
+use crate::server::{call, monitor_line, CallOutcome, Core, ClientSlots};
+use mio::net::TcpListener;
+use mio::{Events, Interest, Poll, Token};
+use resp::{Limits, ParseStatus};
+use std::io::{ErrorKind, Read, Write};
+use std::time::{Duration, Instant};
+
+const SIGNAL_TOKEN: Token = Token(usize::MAX - 1);
+/// Listener tokens count down from here.
+const LISTENER_BASE: usize = usize::MAX - 64;
+/// Events taken from the poller per wake-up.
+const EVENTS_CAPACITY: usize = 1024;
+/// Share of each cron period the active expiry cycle may use (Redis: 25%).
+const ACTIVE_EXPIRE_CYCLE_PERC: u32 = 25;
+
+/// The network side: poller, listeners, connections.
+pub struct Net {
+    poll: Poll,
+    listeners: Vec<TcpListener>,
+    pub clients: ClientSlots,
+    free: Vec<usize>,
+    pending: Vec<usize>,
+    paused: Vec<usize>,
+    monitors: usize,
+    signals: signal_hook_mio::v1_0::Signals,
+    connected: usize,
+}
+
+/// The whole server.
+pub struct Server {
+    pub core: Core,
+    pub net: Net,
+}
+
+impl Server {
+    /// Binds every address in `bind` on `port` and prepares the loop.
+    pub fn new(core: Core) -> std::io::Result<Server> {
+        let poll = Poll::new()?;
+        let mut listeners = Vec::new();
+        for (i, addr) in core.config.bind.iter().enumerate() {
+            let addr = addr.trim_start_matches('-');
+            let sa: std::net::SocketAddr = if addr.contains(':') {
+                format!("[{}]:{}", addr, core.config.port)
+            } else {
+                format!("{}:{}", addr, core.config.port)
+            }
+            .parse()
+            .map_err(|_| std::io::Error::new(ErrorKind::InvalidInput, format!("bad bind address {addr}")))?;
+            let mut l = TcpListener::bind(sa).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("Could not create server TCP listening socket {sa}: bind: {e}"))
+            })?;
+            poll.registry().register(&mut l, Token(LISTENER_BASE - i), Interest::READABLE)?;
+            listeners.push(l);
+        }
+        let mut signals =
+            signal_hook_mio::v1_0::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])?;
+        poll.registry().register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)?;
+        Ok(Server {
+            core,
+            net: Net {
+                poll,
+                listeners,
+                clients: Vec::new(),
+                free: Vec::new(),
+                pending: Vec::new(),
+                paused: Vec::new(),
+                monitors: 0,
+                signals,
+                connected: 0,
+            },
+        })
+    }
+
+    /// Runs until a shutdown is requested.
+    pub fn run(&mut self) -> std::io::Result<()> {
+        let mut events = Events::with_capacity(EVENTS_CAPACITY);
+        let period = Duration::from_millis(1000 / self.core.config.hz.max(1) as u64);
+        let mut next_cron = Instant::now() + period;
+        loop {
+            let now = Instant::now();
+            let timeout = next_cron.saturating_duration_since(now);
+            if let Err(e) = self.net.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() != ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+            for ev in events.iter() {
+                let t = ev.token();
+                if t == SIGNAL_TOKEN {
+                    self.handle_signals();
+                } else if t.0 > LISTENER_BASE - 64 && t.0 <= LISTENER_BASE {
+                    self.accept(LISTENER_BASE - t.0);
+                } else {
+                    if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                        self.handle_read(t.0);
+                    }
+                    if ev.is_writable() {
+                        self.flush(t.0);
+                    }
+                }
+            }
+            if Instant::now() >= next_cron {
+                self.cron();
+                let period = Duration::from_millis(1000 / self.core.config.hz.max(1) as u64);
+                next_cron = Instant::now() + period;
+            }
+            self.before_sleep();
+            if let Some(req) = self.core.shutdown {
+                self.finish_shutdown(req.nosave);
+                return Ok(());
+            }
+        }
+    }
+
+    fn handle_signals(&mut self) {
+        let pending: Vec<i32> = self.net.signals.pending().collect();
+        for sig in pending {
+            let name = if sig == signal_hook::consts::SIGINT { "SIGINT" } else { "SIGTERM" };
+            self.core.log.warning(&format!("Received {name} scheduling shutdown..."));
+            self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
+        }
+    }
+
+    fn finish_shutdown(&mut self, _nosave: bool) {
+        self.core.log.warning("User requested shutdown...");
+        for slot in 0..self.net.clients.len() {
+            self.flush(slot);
+        }
+        self.core.log.warning("rlua51-server is now ready to exit, bye bye...");
+    }
+
+    fn accept(&mut self, idx: usize) {
+        loop {
+            let (mut sock, _) = match self.net.listeners[idx].accept() {
+                Ok(s) => s,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.core.log.warning(&format!("Accepting client connection: {e}"));
+                    return;
+                }
+            };
+            self.core.stats.total_connections_received += 1;
+            if self.net.connected >= self.core.config.maxclients {
+                let _ = sock.write(b"-ERR max number of clients reached\r\n");
+                self.core.stats.rejected_connections += 1;
+                continue;
+            }
+            let _ = sock.set_nodelay(true);
+            let slot = self.net.free.pop().unwrap_or_else(|| {
+                self.net.clients.push(None);
+                self.net.clients.len() - 1
+            });
+            if self.net.poll.registry().register(&mut sock, Token(slot), Interest::READABLE).is_err() {
+                self.net.free.push(slot);
+                continue;
+            }
+            let id = self.core.next_client_id;
+            self.core.next_client_id += 1;
+            let authed = self.core.config.requirepass.is_none();
+            let c = Client::new(id, Some(sock), authed);
+            self.core.log.verbose(&format!("Accepted {}", c.addr));
+            self.net.clients[slot] = Some(c);
+            self.net.connected += 1;
+        }
+    }
+
+    fn close(&mut self, slot: usize) {
+        if let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) {
+            if let Some(s) = c.sock.as_mut() {
+                let _ = self.net.poll.registry().deregister(s);
+            }
+            if c.monitor {
+                self.net.monitors -= 1;
+            }
+            self.net.connected -= 1;
+            self.net.free.push(slot);
+        }
+    }
+
+    fn handle_read(&mut self, slot: usize) {
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        let mut dead = false;
+        loop {
+            if c.close_after_reply || c.close_asap {
+                break;
+            }
+            // Make room: compact, then grow to at least IOBUF_LEN free (or to what a
+            // partly received big argument needs).
+            if c.query.len() - c.qend < IOBUF_LEN {
+                if c.qpos > 0 {
+                    c.query.copy_within(c.qpos..c.qend, 0);
+                    c.qend -= c.qpos;
+                    c.qpos = 0;
+                }
+                let want = (c.qend + IOBUF_LEN).max(c.need.min(self.core.config.proto_max_bulk_len + 1024));
+                if c.query.len() < want {
+                    c.query.resize(want, 0);
+                }
+            }
+            let space = c.query.len() - c.qend;
+            let Some(sock) = c.sock.as_mut() else { break };
+            match sock.read(&mut c.query[c.qend..]) {
+                Ok(0) => {
+                    dead = true;
+                    break;
+                }
+                Ok(n) => {
+                    c.qend += n;
+                    c.last_interaction = Instant::now();
+                    self.core.stats.net_input_bytes += n as u64;
+                    if c.query_len() > self.core.config.client_query_buffer_limit {
+                        self.core.log.warning(&format!(
+                            "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
+                            c.id,
+                            c.addr,
+                            String::from_utf8_lossy(&c.query[c.qpos..c.qpos + 64.min(c.query_len())])
+                        ));
+                        dead = true;
+                        break;
+                    }
+                    if self.process_input(slot, &mut c) {
+                        break;
+                    }
+                    if n < space {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    dead = true;
+                    break;
+                }
+            }
+        }
+        if c.query.len() > IOBUF_LEN * 4 && c.query_len() == 0 {
+            c.query = Vec::new();
+            c.qpos = 0;
+            c.qend = 0;
+        }
+        let wants_write = !c.out.buf.is_empty() || c.close_after_reply;
+        let pending = c.pending_write;
+        self.net.clients[slot] = Some(c);
+        if dead {
+            self.close(slot);
+        } else if wants_write && !pending {
+            if let Some(c) = self.net.clients[slot].as_mut() {
+                c.pending_write = true;
+            }
+            self.net.pending.push(slot);
+        }
+    }
+
+    /// Executes every complete request in `c`'s query buffer. Returns true when the
+    /// client must not read more now (paused, or closing).
+    fn process_input(&mut self, slot: usize, c: &mut Client) -> bool {
+        let query = std::mem::take(&mut c.query);
+        let mut parser = std::mem::take(&mut c.parser);
+        let limits = Limits { max_bulk_len: self.core.config.proto_max_bulk_len, authenticated: c.authenticated };
+        let mut stop = false;
+        while c.qpos < c.qend && !c.close_after_reply && self.core.shutdown.is_none() {
+            if c.qend - c.qpos < c.need {
+                break;
+            }
+            let buf = &query[c.qpos..c.qend];
+            match parser.parse(buf, &limits) {
+                Ok(ParseStatus::Complete(n)) => {
+                    c.need = 0;
+                    let args = parser.args(buf);
+                    let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
+                    if outcome == CallOutcome::Paused {
+                        self.net.paused.push(slot);
+                        stop = true;
+                        break;
+                    }
+                    if self.net.monitors > 0 || c.monitor {
+                        self.feed_monitors(c, &args);
+                    }
+                    c.qpos += n;
+                }
+                Ok(ParseStatus::Empty(n)) => c.qpos += n,
+                Ok(ParseStatus::Incomplete { need }) => {
+                    c.need = need;
+                    break;
+                }
+                Err(e) => {
+                    let msg = format!("ERR {e}");
+                    self.core.count_error(&msg);
+                    c.out.error(msg.as_bytes());
+                    self.core.log.verbose(&format!("Protocol error ({e}) from client: id={} addr={}", c.id, c.addr));
+                    c.close_after_reply = true;
+                    break;
+                }
+            }
+        }
+        if c.qpos == c.qend {
+            c.qpos = 0;
+            c.qend = 0;
+        }
+        c.query = query;
+        c.parser = parser;
+        stop || c.close_after_reply
+    }
+
+    fn feed_monitors(&mut self, c: &mut Client, args: &resp::Args) {
+        let mut count = 0;
+        for other in self.net.clients.iter().flatten() {
+            if other.monitor {
+                count += 1;
+            }
+        }
+        // The client that just sent MONITOR became a monitor during the call.
+        if c.monitor && c.last_cmd == "monitor" {
+            self.net.monitors = count + 1;
+            return;
+        }
+        self.net.monitors = count + usize::from(c.monitor);
+        let Some(id) = self.core.registry.lookup(args.get(0)) else { return };
+        let flags = self.core.registry.entries[id].cmd.flags;
+        if flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0 {
+            return;
+        }
+        let line = monitor_line(c, args);
+        for (slot, other) in self.net.clients.iter_mut().enumerate() {
+            if let Some(o) = other.as_mut().filter(|o| o.monitor) {
+                o.out.raw(&line);
+                if !o.pending_write {
+                    o.pending_write = true;
+                    self.net.pending.push(slot);
+                }
+            }
+        }
+    }
+
+    /// Writes as much pending output as the socket takes.
+    fn flush(&mut self, slot: usize) {
+        let mut dead = false;
+        {
+            let Some(c) = self.net.clients.get_mut(slot).and_then(Option::as_mut) else { return };
+            c.pending_write = false;
+            let Some(sock) = c.sock.as_mut() else { return };
+            while c.sent < c.out.buf.len() {
+                match sock.write(&c.out.buf[c.sent..]) {
+                    Ok(0) => {
+                        dead = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        c.sent += n;
+                        self.core.stats.net_output_bytes += n as u64;
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        if !c.write_interest {
+                            c.write_interest = true;
+                            let _ = self.net.poll.registry().reregister(
+                                sock,
+                                Token(slot),
+                                Interest::READABLE | Interest::WRITABLE,
+                            );
+                        }
+                        return;
+                    }
+                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                    Err(_) => {
+                        dead = true;
+                        break;
+                    }
+                }
+            }
+            if !dead {
+                c.out.buf.clear();
+                c.sent = 0;
+                if c.out.buf.capacity() > OUTBUF_KEEP {
+                    c.out.buf = Vec::new();
+                }
+                if c.write_interest {
+                    c.write_interest = false;
+                    let _ = self.net.poll.registry().reregister(sock, Token(slot), Interest::READABLE);
+                }
+                if c.close_after_reply {
+                    dead = true;
+                }
+            }
+        }
+        if dead {
+            self.close(slot);
+        }
+    }
+
+    /// Deferred work before sleeping: flush replies, close clients marked for closing.
+    fn before_sleep(&mut self) {
+        let pending = std::mem::take(&mut self.net.pending);
+        for slot in pending.iter().copied() {
+            self.flush(slot);
+        }
+        let mut pending = pending;
+        pending.clear();
+        if self.net.pending.is_empty() {
+            self.net.pending = pending;
+        }
+        // Clients killed by CLIENT KILL.
+        let doomed: Vec<usize> = self
+            .net
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.as_ref().is_some_and(|c| c.close_asap))
+            .map(|(i, _)| i)
+            .collect();
+        for slot in doomed {
+            self.close(slot);
+        }
+    }
+
+    /// Periodic work, `hz` times per second.
+    fn cron(&mut self) {
+        self.core.cronloops += 1;
+        let period_ms = 1000 / self.core.config.hz.max(1);
+        let budget = Duration::from_millis((period_ms * ACTIVE_EXPIRE_CYCLE_PERC / 100) as u64);
+        let now = crate::server::unix_ms();
+        self.core.ks.active_expire_cycle(now, budget);
+        if self.core.cronloops % (self.core.config.hz.max(1) as u64) == 0 {
+            self.core.ks.shrink_tables();
+        }
+        crate::alloc::update_peak();
+        // Ops per second.
+        let n = Instant::now();
+        let total = self.core.stats.total_commands_processed;
+        if let Some((t, c)) = self.core.stats.last_sample {
+            let dt = n.duration_since(t).as_secs_f64();
+            if dt > 0.0 {
+                self.core.stats.ops_samples.push_back((total - c) as f64 / dt);
+                if self.core.stats.ops_samples.len() > 16 {
+                    self.core.stats.ops_samples.pop_front();
+                }
+            }
+        }
+        self.core.stats.last_sample = Some((n, total));
+        // Idle timeouts.
+        if self.core.config.timeout > 0 {
+            let limit = Duration::from_secs(self.core.config.timeout);
+            let idle: Vec<usize> = self
+                .net
+                .clients
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.as_ref().is_some_and(|c| !c.monitor && n.duration_since(c.last_interaction) > limit))
+                .map(|(i, _)| i)
+                .collect();
+            for slot in idle {
+                self.core.log.verbose("Closing idle client");
+                self.close(slot);
+            }
+        }
+        // End of CLIENT PAUSE: resume the clients held back.
+        let expired = self.core.pause.is_some_and(|p| n >= p.until);
+        if expired {
+            self.core.pause = None;
+        }
+        if self.core.pause.is_none() && !self.net.paused.is_empty() {
+            let paused = std::mem::take(&mut self.net.paused);
+            for slot in paused {
+                self.resume(slot);
+            }
+        }
+    }
+
+    fn resume(&mut self, slot: usize) {
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        self.process_input(slot, &mut c);
+        let pending = c.pending_write;
+        let wants = !c.out.buf.is_empty();
+        self.net.clients[slot] = Some(c);
+        if wants && !pending {
+            if let Some(c) = self.net.clients[slot].as_mut() {
+                c.pending_write = true;
+            }
+            self.net.pending.push(slot);
+        }
+        // Input may have arrived while paused; read it now (edge-triggered).
+        self.handle_read(slot);
+    }
+
+    /// Called after CLIENT UNPAUSE (from cron's next tick the paused clients resume).
+    pub fn connected_clients(&self) -> usize {
+        self.net.connected
+    }
+}

@@ -1,0 +1,90 @@
+//! `rlua51-server`: a Redis 7.0.15 compatible server, single-threaded on a `mio` event
+//! loop, speaking RESP2 and RESP3 (protocol handling lives in the `resp` crate).
+//!
+//! Map of the crate:
+//! * [`config`]: parameters, redis.conf and command-line parsing, CONFIG GET/SET.
+//! * [`event_loop`]: accept/read/execute/write, before-sleep flushing, cron.
+//! * [`server`]: server state (`Core`, separate from connections so a running script
+//!   can hold it while the loop serves sockets) and the one dispatch path, `call`.
+//! * [`command_table`]: every command's arity, flags, keys, ACL categories, handler.
+//! * [`commands`]: handlers, one file per family.
+//! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
+//! * [`error`]: command errors and the one function mapping them to replies.
+//!
+//! Tests: unit tests beside the code; `tests/` starts the binary and runs the transcripts
+//! in `redis-tests/` (expected replies recorded from redis-server 7.0.15) and raw-socket
+//! protocol tests.
+
+pub mod alloc;
+pub mod client;
+pub mod command_table;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod dict;
+pub mod error;
+pub mod event_loop;
+pub mod glob;
+pub mod log;
+pub mod sds;
+pub mod server;
+
+/// Runs the server with command-line `args`; returns the process exit status.
+pub fn start(args: &[String]) -> i32 {
+    let cfg = match config::from_args(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut log = match log::Logger::new(cfg.loglevel, &cfg.logfile) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("Can't open the log file: {e}");
+            return 1;
+        }
+    };
+    log.warning("oO0OoO0OoO0Oo rlua51-server is starting oO0OoO0OoO0Oo");
+    log.warning(&format!(
+        "rlua51-server version={}, redis_version={}, bits=64, pid={}, just started",
+        server::RLUA51_VERSION,
+        server::REDIS_VERSION,
+        std::process::id()
+    ));
+    if cfg.file.is_none() && args.is_empty() {
+        log.warning("Warning: no config file specified, using the default config. In order to specify a config file use rlua51-server /path/to/redis.conf");
+    } else {
+        log.warning("Configuration loaded");
+    }
+    log.role = 'M';
+    let port = cfg.port;
+    let dir = cfg.get("dir").to_string();
+    if !dir.is_empty() {
+        if let Err(e) = std::env::set_current_dir(&dir) {
+            log.warning(&format!("Can't chdir to '{dir}': {e}"));
+            return 1;
+        }
+    }
+    let core = server::Core::new(cfg, log);
+    let mut srv = match event_loop::Server::new(core) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut l = log::Logger::new(log::NOTICE, "").expect("stdout logger");
+            l.role = 'M';
+            l.warning(&format!("Warning: {e}"));
+            l.warning(&format!("Failed listening on port {port} (TCP), aborting."));
+            return 1;
+        }
+    };
+    srv.core.log.notice(&format!("Running mode=standalone, port={port}."));
+    srv.core.log.warning("Server initialized");
+    srv.core.log.notice("Ready to accept connections");
+    match srv.run() {
+        Ok(()) => 0,
+        Err(e) => {
+            srv.core.log.warning(&format!("Event loop failed: {e}"));
+            1
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Server state and command dispatch.
+//!
+//! State is split by who may hold it while a script runs:
+//!
+//! * [`Core`]: keyspace, configuration, command table and statistics, the log, the slow
+//!   log. A running script (later, through the scripting bridge) holds `&mut Core` for
+//!   its whole run, as `redis.call` executes commands against it.
+//! * the network side (`event_loop::Net`): poller, listeners, connections. It stays
+//!   free while a script runs, so a busy script's hook can hand control to the loop to
+//!   serve other clients (`-BUSY`, `SCRIPT KILL`, `SHUTDOWN NOSAVE`) with only a shared
+//!   view of the configuration and a kill flag.
+//!
+//! [`call`] is the one path every command takes: lookup in the command table, arity,
+//! authentication and memory checks, the handler, then statistics and the slow log.
+
+use crate::client::{Client, ReplyMode};
+use crate::command_table::{self, CmdId, Registry};
+use crate::config::Config;
+use crate::db::Keyspace;
+use crate::error::{error_code, error_reply, CmdError};
+use crate::log::Logger;
+use resp::Args;
+use std::collections::{BTreeMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// Version reported as `redis_version` (the Redis release whose behaviour we follow).
+pub const REDIS_VERSION: &str = "7.0.15";
+/// Our own version, reported as `rlua51_version`.
+pub const RLUA51_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Characters of a command's arguments echoed in an unknown-command error (Redis: 128).
+const UNKNOWN_ARGS_MAX: usize = 128;
+/// Arguments and their length kept per slow-log entry (Redis: 32 args, 128 bytes each).
+const SLOWLOG_MAX_ARGS: usize = 32;
+const SLOWLOG_MAX_ARG_LEN: usize = 128;
+
+/// Connection slots, indexed by mio token.
+pub type ClientSlots = Vec<Option<Client>>;
+
+/// Server-wide counters for INFO stats.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub rejected_connections: u64,
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub total_error_replies: u64,
+    pub unexpected_error_replies: u64,
+    pub errorstats: BTreeMap<String, u64>,
+    /// Ops/sec samples for `instantaneous_ops_per_sec`.
+    pub ops_samples: VecDeque<f64>,
+    pub last_sample: Option<(Instant, u64)>,
+}
+
+/// One slow-log entry.
+#[derive(Debug, Clone)]
+pub struct SlowEntry {
+    pub id: u64,
+    pub time: i64,
+    pub micros: u64,
+    pub args: Vec<Vec<u8>>,
+    pub addr: String,
+    pub name: Vec<u8>,
+}
+
+/// How a `SHUTDOWN` asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownRequest {
+    pub nosave: bool,
+}
+
+/// An active `CLIENT PAUSE`.
+#[derive(Debug, Clone, Copy)]
+pub struct Pause {
+    pub until: Instant,
+    /// Only write commands are paused (`WRITE` mode).
+    pub write_only: bool,
+}
+
+/// Everything a command (or a running script) works on, apart from connections.
+pub struct Core {
+    pub config: Config,
+    pub ks: Keyspace,
+    pub registry: Registry,
+    pub log: Logger,
+    pub stats: Stats,
+    pub slowlog: VecDeque<SlowEntry>,
+    pub slowlog_next_id: u64,
+    pub start: Instant,
+    pub run_id: String,
+    /// Unix time in ms, sampled when the current command started.
+    pub cmd_time_ms: i64,
+    pub dirty: u64,
+    pub lastsave: i64,
+    pub rng: u64,
+    pub next_client_id: u64,
+    pub shutdown: Option<ShutdownRequest>,
+    pub pause: Option<Pause>,
+    /// Event loop iterations, for INFO.
+    pub cronloops: u64,
+}
+
+/// Unix time in milliseconds.
+pub fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Core {
+    pub fn new(config: Config, log: Logger) -> Core {
+        let seed = unix_ms() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+        let mut core = Core {
+            ks: Keyspace::new(config.databases),
+            config,
+            registry: Registry::new(),
+            log,
+            stats: Stats::default(),
+            slowlog: VecDeque::new(),
+            slowlog_next_id: 0,
+            start: Instant::now(),
+            run_id: String::new(),
+            cmd_time_ms: unix_ms(),
+            dirty: 0,
+            lastsave: unix_ms() / 1000,
+            rng: seed | 1,
+            next_client_id: 1,
+            shutdown: None,
+            pause: None,
+            cronloops: 0,
+        };
+        core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
+        core
+    }
+
+    /// xorshift64* random numbers (key sampling, run id; not cryptographic).
+    pub fn rand(&mut self) -> u64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Counts an error reply in INFO errorstats.
+    pub fn count_error(&mut self, reply: &str) {
+        self.stats.total_error_replies += 1;
+        *self.stats.errorstats.entry(error_code(reply).to_string()).or_insert(0) += 1;
+    }
+}
+
+/// What a command handler gets: the core, the calling client and (when called from the
+/// network, not from a script) the other connections.
+pub struct Ctx<'a> {
+    pub core: &'a mut Core,
+    pub client: &'a mut Client,
+    pub others: Option<&'a mut ClientSlots>,
+    /// The command being executed.
+    pub cmd: CmdId,
+}
+
+impl Ctx<'_> {
+    #[inline]
+    pub fn out(&mut self) -> &mut resp::ReplyWriter {
+        &mut self.client.out
+    }
+    #[inline]
+    pub fn db(&self) -> usize {
+        self.client.db
+    }
+    #[inline]
+    pub fn now_ms(&self) -> i64 {
+        self.core.cmd_time_ms
+    }
+}
+
+/// Outcome of [`call`] that the event loop must act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOutcome {
+    Done,
+    /// The command is paused by CLIENT PAUSE; keep it for later.
+    Paused,
+}
+
+fn quote_arg(a: &[u8], budget: &mut usize, out: &mut String) {
+    let s = String::from_utf8_lossy(a);
+    let take: String = s.chars().take(*budget).collect();
+    *budget = budget.saturating_sub(take.chars().count());
+    out.push('\'');
+    out.push_str(&take);
+    out.push_str("' ");
+}
+
+fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) {
+    let msg = error_reply(&e);
+    if let Some(id) = id {
+        core.registry.stats[id].rejected_calls += 1;
+    }
+    core.count_error(&msg);
+    client.out.error(msg.as_bytes());
+}
+
+/// Executes one command line for `client`.
+pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlots>, args: &Args) -> CallOutcome {
+    let name = args.get(0);
+    let Some(mut id) = core.registry.lookup(name) else {
+        let mut msg = format!("ERR unknown command '{}', with args beginning with: ", {
+            let s = String::from_utf8_lossy(name);
+            s.chars().take(UNKNOWN_ARGS_MAX).collect::<String>()
+        });
+        let mut budget = UNKNOWN_ARGS_MAX;
+        for a in args.iter().skip(1) {
+            if budget == 0 {
+                break;
+            }
+            quote_arg(a, &mut budget, &mut msg);
+        }
+        reject(core, client, None, CmdError::owned(msg));
+        return CallOutcome::Done;
+    };
+    let top = core.registry.entries[id].cmd;
+    if !top.subcommands.is_empty() {
+        if args.len() < 2 && top.name != "command" {
+            reject(core, client, Some(id), CmdError::WrongArity(top.name.to_string()));
+            return CallOutcome::Done;
+        }
+        // Plain `COMMAND` is `COMMAND INFO` for every command.
+        let sub: &[u8] = if args.len() < 2 { b"info" } else { args.get(1) };
+        match core.registry.lookup_sub(id, sub) {
+            Some(s) => id = s,
+            None => {
+                let e = CmdError::UnknownSubcommand {
+                    sub: String::from_utf8_lossy(args.get(1)).chars().take(UNKNOWN_ARGS_MAX).collect(),
+                    cmd: top.name.to_ascii_uppercase(),
+                };
+                reject(core, client, Some(id), e);
+                return CallOutcome::Done;
+            }
+        }
+    }
+    let cmd = core.registry.entries[id].cmd;
+    let argc = if top.subcommands.is_empty() { args.len() } else { args.len().max(2) };
+    if !Registry::arity_ok(cmd, argc) {
+        let n = core.registry.entries[id].full_name.clone();
+        reject(core, client, Some(id), CmdError::WrongArity(n));
+        return CallOutcome::Done;
+    }
+    if !client.authenticated && cmd.flags & command_table::NO_AUTH == 0 {
+        reject(core, client, Some(id), CmdError::NoAuth);
+        return CallOutcome::Done;
+    }
+    if core.config.maxmemory > 0
+        && cmd.flags & command_table::DENYOOM != 0
+        && crate::alloc::used_memory() as u64 > core.config.maxmemory
+    {
+        reject(core, client, Some(id), CmdError::Oom);
+        return CallOutcome::Done;
+    }
+    if let Some(p) = core.pause {
+        if Instant::now() >= p.until {
+            core.pause = None;
+        } else if cmd.flags & command_table::NO_AUTH == 0
+            && (!p.write_only || cmd.flags & command_table::WRITE != 0)
+            && !client.monitor
+        {
+            return CallOutcome::Paused;
+        }
+    }
+    let Some(handler) = cmd.handler else {
+        return CallOutcome::Done;
+    };
+    if client.reply_mode == ReplyMode::SkipNext {
+        client.reply_mode = ReplyMode::Skip;
+    }
+    let mark = client.out.buf.len();
+    core.cmd_time_ms = unix_ms();
+    let started = Instant::now();
+    let result = {
+        let mut ctx = Ctx { core, client, others, cmd: id };
+        handler(&mut ctx, args)
+    };
+    let elapsed = started.elapsed();
+    let st = &mut core.registry.stats[id];
+    st.calls += 1;
+    st.nanos += elapsed.as_nanos() as u64;
+    if let Err(e) = result {
+        st.failed_calls += 1;
+        let msg = error_reply(&e);
+        core.count_error(&msg);
+        client.out.error(msg.as_bytes());
+    }
+    core.stats.total_commands_processed += 1;
+    match client.reply_mode {
+        ReplyMode::Off => client.out.buf.truncate(mark),
+        ReplyMode::Skip => {
+            client.out.buf.truncate(mark);
+            client.reply_mode = ReplyMode::On;
+        }
+        _ => {}
+    }
+    client.last_cmd.clear();
+    client.last_cmd.push_str(&core.registry.entries[id].full_name);
+    slowlog_maybe(core, client, cmd, args, elapsed);
+    CallOutcome::Done
+}
+
+fn slowlog_maybe(core: &mut Core, client: &Client, cmd: &command_table::Command, args: &Args, elapsed: Duration) {
+    let threshold = core.config.slowlog_log_slower_than;
+    if threshold < 0 || cmd.flags & command_table::SKIP_SLOWLOG != 0 {
+        return;
+    }
+    let micros = elapsed.as_micros() as u64;
+    if micros < threshold as u64 {
+        return;
+    }
+    let mut v: Vec<Vec<u8>> = Vec::new();
+    let argc = args.len();
+    for (i, a) in args.iter().enumerate() {
+        if i == SLOWLOG_MAX_ARGS - 1 && argc > SLOWLOG_MAX_ARGS {
+            v.push(format!("... ({} more arguments)", argc - SLOWLOG_MAX_ARGS + 1).into_bytes());
+            break;
+        }
+        if a.len() > SLOWLOG_MAX_ARG_LEN {
+            let mut t = a[..SLOWLOG_MAX_ARG_LEN].to_vec();
+            t.extend_from_slice(format!("... ({} more bytes)", a.len() - SLOWLOG_MAX_ARG_LEN).as_bytes());
+            v.push(t);
+        } else {
+            v.push(a.to_vec());
+        }
+    }
+    core.slowlog.push_front(SlowEntry {
+        id: core.slowlog_next_id,
+        time: unix_ms() / 1000,
+        micros,
+        args: v,
+        addr: client.addr.clone(),
+        name: client.name.clone().unwrap_or_default(),
+    });
+    core.slowlog_next_id += 1;
+    while core.slowlog.len() > core.config.slowlog_max_len {
+        core.slowlog.pop_back();
+    }
+}
+
+/// The line MONITOR clients receive for a command.
+pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let mut s = format!("+{}.{:06} [{} {}]", now.as_secs(), now.subsec_micros(), client.db, client.addr).into_bytes();
+    for a in args.iter() {
+        s.extend_from_slice(b" \"");
+        for &c in a {
+            match c {
+                b'\\' => s.extend_from_slice(b"\\\\"),
+                b'"' => s.extend_from_slice(b"\\\""),
+                b'\n' => s.extend_from_slice(b"\\n"),
+                b'\r' => s.extend_from_slice(b"\\r"),
+                b'\t' => s.extend_from_slice(b"\\t"),
+                7 => s.extend_from_slice(b"\\a"),
+                8 => s.extend_from_slice(b"\\b"),
+                0x20..=0x7e => s.push(c),
+                _ => s.extend_from_slice(format!("\\x{c:02x}").as_bytes()),
+            }
+        }
+        s.push(b'"');
+    }
+    s.extend_from_slice(b"\r\n");
+    s
+}
