@@ -92,7 +92,9 @@ pub fn compile_chunk(l: &mut Lua, block: &Block, chunkname: &[u8]) -> Result<Rc<
     c.fs_mut().f.is_vararg = VARARG_ISVARARG;
     c.block(block)?;
     let end_line = block.end_line;
-    c.close_function(end_line).map(Rc::new)
+    let mut main = c.close_function(end_line)?;
+    main.last_line_defined = 0; // 5.1 reports 0 for main chunks
+    Ok(Rc::new(main))
 }
 
 impl<'l> Compiler<'l> {

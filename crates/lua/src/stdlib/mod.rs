@@ -3,6 +3,8 @@
 pub mod format;
 pub mod pattern;
 pub mod base;
+pub mod debug;
+pub mod package;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -19,5 +21,8 @@ pub fn os_error_text(e: &std::io::Error) -> String {
 /// Opens every standard library into `l`'s globals.
 pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
+    debug::open(l)?;
+    // Last, so `package.loaded` lists the libraries opened before it.
+    package::open(l)?;
     Ok(())
 }
