@@ -338,7 +338,9 @@ impl<'a> Lexer<'a> {
                     let end = scan::numeral_end(self.src, span.start);
                     self.raw.bump(end - span.end);
                     let text = &self.src[span.start..end];
-                    match str2number(text) {
+                    // Converted as a C string: up to a zero byte (see `numeral_end`).
+                    let c_text = text.split(|&c| c == 0).next().unwrap_or(text);
+                    match str2number(c_text) {
                         Some(v) => Token::Number(v),
                         None => {
                             return Err(LexError::new(

@@ -81,9 +81,11 @@ pub(crate) enum Raw {
     #[token(b"while")]
     While,
 
-    #[token(b"..")]
+    /// `..`. 5.1 tests the second dot with `strchr(".", c)`, which also matches a zero
+    /// byte, so `.` followed by a zero byte is `..` as well (and likewise for `...`).
+    #[regex(br"\.[.\x00]")]
     Concat,
-    #[token(b"...")]
+    #[regex(br"\.[.\x00][.\x00]")]
     Dots,
     #[token(b"==")]
     Eq,

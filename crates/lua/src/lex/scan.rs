@@ -26,14 +26,18 @@ pub(crate) fn skip_newline(src: &[u8], i: usize) -> usize {
 /// End of the numeral starting at `start`. Like 5.1: digits and dots, then an optional
 /// exponent mark with optional sign, then any letters, digits and underscores. Whether
 /// the text is a valid number is decided afterwards by `str2number`.
+///
+/// 5.1 tests the exponent mark and the sign with `strchr("Ee", c)` and
+/// `strchr("+-", c)`, which also match a zero byte; such a byte is taken into the
+/// numeral, and since the numeral is then converted as a C string it ends the number.
 pub(crate) fn numeral_end(src: &[u8], start: usize) -> usize {
     let mut i = start;
     while i < src.len() && (src[i].is_ascii_digit() || src[i] == b'.') {
         i += 1;
     }
-    if i < src.len() && (src[i] == b'e' || src[i] == b'E') {
+    if i < src.len() && matches!(src[i], b'e' | b'E' | 0) {
         i += 1;
-        if i < src.len() && (src[i] == b'+' || src[i] == b'-') {
+        if i < src.len() && matches!(src[i], b'+' | b'-' | 0) {
             i += 1;
         }
     }

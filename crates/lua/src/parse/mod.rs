@@ -250,6 +250,11 @@ impl<'a> Parser<'a> {
     /// An error at the current token: `chunk:line: msg near 'token'`.
     fn syntax_error(&self, msg: &[u8]) -> SyntaxError {
         let mut m = self.error_prefix(msg);
+        // 5.1 stores a zero byte as token code 0, which its error routine takes for
+        // "no token": the message then has no `near` part.
+        if self.cur.token == Token::Other(0) {
+            return SyntaxError::new(m);
+        }
         m.extend_from_slice(b" near '");
         m.extend_from_slice(&self.cur.near_text(self.lex.source()));
         m.push(b'\'');
