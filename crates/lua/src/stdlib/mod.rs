@@ -3,6 +3,7 @@
 pub mod format;
 pub mod pattern;
 pub mod base;
+pub mod string;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -19,5 +20,6 @@ pub fn os_error_text(e: &std::io::Error) -> String {
 /// Opens every standard library into `l`'s globals.
 pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
+    string::open(l)?;
     Ok(())
 }
