@@ -5,6 +5,7 @@ pub mod pattern;
 pub mod base;
 pub mod debug;
 pub mod package;
+pub mod string;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -21,6 +22,7 @@ pub fn os_error_text(e: &std::io::Error) -> String {
 /// Opens every standard library into `l`'s globals.
 pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
+    string::open(l)?;
     debug::open(l)?;
     // Last, so `package.loaded` lists the libraries opened before it.
     package::open(l)?;

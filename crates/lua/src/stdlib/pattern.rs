@@ -412,6 +412,17 @@ impl Gmatch {
         Gmatch { pos: 0 }
     }
 
+    /// Resumes an iteration whose next search starts at offset `pos` (a caller that keeps the
+    /// state elsewhere, e.g. in a Lua upvalue, rebuilds it with this).
+    pub fn at(pos: usize) -> Self {
+        Gmatch { pos }
+    }
+
+    /// Offset where the next search starts.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
     /// The next match, or `None` when the subject is exhausted.
     pub fn next<B: StepBudget + ?Sized>(
         &mut self,
