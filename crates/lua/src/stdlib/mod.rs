@@ -3,6 +3,8 @@
 pub mod format;
 pub mod pattern;
 pub mod base;
+pub mod table;
+pub mod math;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -19,5 +21,7 @@ pub fn os_error_text(e: &std::io::Error) -> String {
 /// Opens every standard library into `l`'s globals.
 pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
+    table::open(l)?;
+    math::open(l)?;
     Ok(())
 }
