@@ -5,6 +5,8 @@ pub mod pattern;
 pub mod base;
 pub mod table;
 pub mod math;
+pub mod os;
+pub mod io;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -23,5 +25,7 @@ pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
     table::open(l)?;
     math::open(l)?;
+    os::open(l)?;
+    io::open(l)?;
     Ok(())
 }
