@@ -4,8 +4,12 @@ pub mod format;
 pub mod pattern;
 pub mod base;
 pub mod debug;
+pub mod io;
+pub mod math;
+pub mod os;
 pub mod package;
 pub mod string;
+pub mod table;
 
 use crate::error::LuaResult;
 use crate::vm::Lua;
@@ -22,7 +26,11 @@ pub fn os_error_text(e: &std::io::Error) -> String {
 /// Opens every standard library into `l`'s globals.
 pub fn open_libs(l: &mut Lua) -> LuaResult<()> {
     base::open(l)?;
+    table::open(l)?;
+    io::open(l)?;
+    os::open(l)?;
     string::open(l)?;
+    math::open(l)?;
     debug::open(l)?;
     // Last, so `package.loaded` lists the libraries opened before it.
     package::open(l)?;
