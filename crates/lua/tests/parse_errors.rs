@@ -1,11 +1,15 @@
 //! Syntax error messages, byte for byte as lua5.1 (5.1.5) gives them.
 //!
-//! The cases and their expected messages are in `syntax/errors.in`, produced by
-//! running `lua5.1 crates/lua/tests/syntax/gen_errors.lua > crates/lua/tests/syntax/errors.in`
-//! (each case is compiled with `loadstring(source, chunkname)`; `None` means it
-//! compiles). To add a case, add it to the Lua script and regenerate.
-//! `syntax/fuzz.in` holds random token sequences and one-token mutations of valid
-//! programs with lua5.1's verdict, from `gen_fuzz.lua` the same way.
+//! The cases and their expected messages are golden files in `lua-tests/syntax/`
+//! (see the README there), produced by running the Lua scripts beside them with
+//! lua5.1, e.g. `lua5.1 lua-tests/syntax/gen_errors.lua > lua-tests/syntax/errors.in`.
+//! Each case is compiled with `loadstring(source, chunkname)`; `None` means it
+//! compiles. To add a case, add it to a script and regenerate.
+//!
+//! - `errors.in`: hand-picked cases for every message, chunk names and limits;
+//! - `fuzz.in`: random token sequences and one-token mutations of valid programs;
+//! - `lexfuzz.in`: random strings over the bytes that matter to the lexer.
+//!
 //! The messages of very long inputs are written out in the tests below.
 
 use lua51::parse::{parse, parse_at_level, SyntaxError};
@@ -16,7 +20,7 @@ const LOADSTRING_LEVEL: u32 = 2;
 type Case = (&'static [u8], &'static [u8], Option<&'static [u8]>);
 
 fn cases() -> Vec<Case> {
-    include!("syntax/errors.in").to_vec()
+    include!("../../../lua-tests/syntax/errors.in").to_vec()
 }
 
 fn show(b: &[u8]) -> String {
@@ -24,7 +28,11 @@ fn show(b: &[u8]) -> String {
 }
 
 fn fuzz_cases() -> Vec<Case> {
-    include!("syntax/fuzz.in").to_vec()
+    include!("../../../lua-tests/syntax/fuzz.in").to_vec()
+}
+
+fn lexfuzz_cases() -> Vec<Case> {
+    include!("../../../lua-tests/syntax/lexfuzz.in").to_vec()
 }
 
 #[test]
@@ -38,6 +46,13 @@ fn messages_match_lua51() {
 fn random_and_mutated_programs_match_lua51() {
     let cases = fuzz_cases();
     assert!(cases.len() > 800);
+    check_all(&cases);
+}
+
+#[test]
+fn random_lexer_inputs_match_lua51() {
+    let cases = lexfuzz_cases();
+    assert!(cases.len() > 2900);
     check_all(&cases);
 }
 

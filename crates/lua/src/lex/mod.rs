@@ -206,11 +206,11 @@ impl Lexeme<'_> {
                 if open == b'[' {
                     let level = src[self.start + 1..].iter().take_while(|&&c| c == b'=').count();
                     t.push(b'[');
-                    t.extend(std::iter::repeat(b'=').take(level));
+                    t.extend(std::iter::repeat_n(b'=', level));
                     t.push(b'[');
                     t.extend_from_slice(contents);
                     t.push(b']');
-                    t.extend(std::iter::repeat(b'=').take(level));
+                    t.extend(std::iter::repeat_n(b'=', level));
                     t.push(b']');
                 } else {
                     t.push(open);
@@ -461,9 +461,12 @@ fn fixed_token(r: Raw) -> Option<Token<'static>> {
     })
 }
 
+/// A token, its line and its source text, as listed by [`tokens`].
+pub type DumpEntry<'a> = (Token<'a>, Line, &'a [u8]);
+
 /// All tokens of `source` up to and including `Eof`, each with its line and source
 /// text, for debug dumps (`rlua51 --tokens`).
-pub fn tokens(source: &[u8]) -> Result<Vec<(Token<'_>, Line, &[u8])>, LexError> {
+pub fn tokens(source: &[u8]) -> Result<Vec<DumpEntry<'_>>, LexError> {
     let mut lexer = Lexer::new(source);
     let mut out = Vec::new();
     loop {
