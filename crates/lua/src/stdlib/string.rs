@@ -295,22 +295,84 @@ impl StepBudget for Budget<'_> {
     }
 }
 
-/// Runs one matcher call with the budget wired to `l`; a matcher error becomes the Lua
-/// error 5.1 raises (`luaL_error`, so with the caller's position).
-fn with_budget<T>(
-    l: &mut Lua,
-    f: impl FnOnce(&mut Budget<'_>) -> Result<T, PatternError>,
-) -> LuaResult<T> {
-    let mut b = Budget { l, err: None };
-    let r = f(&mut b);
-    let err = b.err.take();
-    r.map_err(|e| pattern_error(l, e, err))
+impl<'a> Budget<'a> {
+    fn new(l: &'a mut Lua) -> Self {
+        Budget { l, err: None }
+    }
+
+    /// The Lua error for a matcher failure (5.1 raises it with `luaL_error`, so with the
+    /// caller's position); an interruption re-raises the budget's own error.
+    fn fail(&mut self, e: PatternError) -> LuaError {
+        let err = self.err.take();
+        pattern_error(self.l, e, err)
+    }
 }
 
 fn pattern_error(l: &mut Lua, e: PatternError, budget_err: Option<LuaError>) -> LuaError {
     match (e, budget_err) {
         (PatternError::Interrupted, Some(err)) => err,
         (e, _) => l.error(e.message()),
+    }
+}
+
+/// Haystacks shorter than this are searched with a first-byte scan; longer ones with
+/// `memmem`, whose setup cost pays off only on longer inputs (measured on `find` benchmarks).
+const SHORT_HAYSTACK: usize = 64;
+
+/// Plain substring search (5.1's `lmemfind`): the offset of the first occurrence of `needle`
+/// in `hay` at or after `init` (an empty needle matches at `init`).
+fn find_plain(hay: &[u8], needle: &[u8], init: usize) -> Option<usize> {
+    let rest = hay.get(init..)?;
+    let Some((&first, tail)) = needle.split_first() else { return Some(init) };
+    if rest.len() >= SHORT_HAYSTACK && !tail.is_empty() {
+        return memchr::memmem::find(rest, needle).map(|k| init + k);
+    }
+    let mut from = 0;
+    while rest.len() - from >= needle.len() {
+        let k = from + memchr::memchr(first, &rest[from..=rest.len() - needle.len()])?;
+        if rest[k + 1..].starts_with(tail) {
+            return Some(init + k);
+        }
+        from = k + 1;
+    }
+    None
+}
+
+/// The matcher a string function uses, taken from a per-thread cache so that its buffers
+/// (backtracking stack, capture slots) are reused across calls instead of being allocated
+/// and initialised each time. Nested use (a `gsub` callback calling `find`) simply finds the
+/// cache empty and makes a new one; dropping the guard returns the matcher to the cache.
+struct CachedMatcher(Option<Box<Matcher>>);
+
+thread_local! {
+    static SPARE_MATCHER: std::cell::Cell<Option<Box<Matcher>>> = const { std::cell::Cell::new(None) };
+}
+
+impl CachedMatcher {
+    fn take() -> Self {
+        let m = SPARE_MATCHER.with(|c| c.take()).unwrap_or_default();
+        CachedMatcher(Some(m))
+    }
+}
+
+impl Drop for CachedMatcher {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            SPARE_MATCHER.with(|c| c.set(Some(m)));
+        }
+    }
+}
+
+impl std::ops::Deref for CachedMatcher {
+    type Target = Matcher;
+    fn deref(&self) -> &Matcher {
+        self.0.as_deref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for CachedMatcher {
+    fn deref_mut(&mut self) -> &mut Matcher {
+        self.0.as_deref_mut().expect("present until dropped")
     }
 }
 
@@ -342,7 +404,7 @@ fn find_aux(l: &mut Lua, find: bool) -> LuaResult<usize> {
     let (sb, pb) = (s.as_bytes(), p.as_bytes());
     if find && (l.arg(4).truthy() || !pattern::is_special(pb)) {
         // Plain substring search (all of `p`'s bytes, zeros included, as 5.1's `lmemfind`).
-        return match pattern::find_plain(sb, pb, init) {
+        return match find_plain(sb, pb, init) {
             Some(k) => {
                 l.push(Value::Num((k + 1) as f64))?;
                 l.push(Value::Num((k + pb.len()) as f64))?;
@@ -354,19 +416,21 @@ fn find_aux(l: &mut Lua, find: bool) -> LuaResult<usize> {
             }
         };
     }
-    let mut matcher = Matcher::new();
-    let found = with_budget(l, |b| matcher.find(sb, pb, init, b))?;
-    match found {
-        Some(m) if find => {
-            l.push(Value::Num((m.start + 1) as f64))?;
-            l.push(Value::Num(m.end as f64))?;
-            Ok(2 + push_captures(l, sb, &m, false)?)
+    let mut matcher = CachedMatcher::take();
+    // The match is used where it lies (no moving it out of a helper: it is large).
+    let mut b = Budget::new(l);
+    match matcher.find(sb, pb, init, &mut b) {
+        Ok(Some(m)) if find => {
+            b.l.push(Value::Num((m.start + 1) as f64))?;
+            b.l.push(Value::Num(m.end as f64))?;
+            Ok(2 + push_captures(b.l, sb, &m, false)?)
         }
-        Some(m) => push_captures(l, sb, &m, true),
-        None => {
-            l.push(Value::Nil)?;
+        Ok(Some(m)) => push_captures(b.l, sb, &m, true),
+        Ok(None) => {
+            b.l.push(Value::Nil)?;
             Ok(1)
         }
+        Err(e) => Err(b.fail(e)),
     }
 }
 
@@ -420,12 +484,18 @@ fn gmatch_aux(l: &mut Lua) -> LuaResult<usize> {
     if state.pos() > sb.len() {
         return Ok(0);
     }
-    let mut matcher = Matcher::new();
-    let found = with_budget(l, |b| state.next(&mut matcher, sb, p.as_bytes(), b))?;
-    set_upvalue(l, GM_POS, Value::Num(state.pos() as f64));
-    match found {
-        Some(m) => push_captures(l, sb, &m, true),
-        None => Ok(0),
+    let mut matcher = CachedMatcher::take();
+    let mut b = Budget::new(l);
+    match state.next(&mut matcher, sb, p.as_bytes(), &mut b) {
+        Ok(Some(m)) => {
+            set_upvalue(b.l, GM_POS, Value::Num(state.pos() as f64));
+            push_captures(b.l, sb, &m, true)
+        }
+        Ok(None) => {
+            set_upvalue(b.l, GM_POS, Value::Num(state.pos() as f64));
+            Ok(0)
+        }
+        Err(e) => Err(b.fail(e)),
     }
 }
 
@@ -457,16 +527,21 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
     };
     let anchor = pb.first() == Some(&b'^');
     let mut out: Vec<u8> = Vec::with_capacity(sb.len());
-    let mut matcher = Matcher::new();
+    let mut matcher = CachedMatcher::take();
+    let mut b = Budget::new(l);
     let mut src = 0;
     let mut n = 0;
     while n < max_n {
         // The first match at `src` or later (only at `src` when anchored): 5.1 tries each
         // position in turn, copying the bytes where nothing matches.
-        let Some(m) = with_budget(l, |b| matcher.find(sb, pb, src, b))? else { break };
+        let m = match matcher.find(sb, pb, src, &mut b) {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            Err(e) => return Err(b.fail(e)),
+        };
         out.extend_from_slice(&sb[src..m.start]);
         n += 1;
-        add_value(l, &repl, sb, &m, &mut out)?;
+        add_value(b.l, &repl, sb, &m, &mut out)?;
         if m.end > m.start {
             src = m.end;
         } else if m.start < sb.len() {
@@ -481,6 +556,7 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
         }
     }
     out.extend_from_slice(&sb[src..]);
+    let l = b.l;
     l.push_str(&out)?;
     l.push(Value::Num(n as f64))?;
     Ok(2)
