@@ -137,3 +137,24 @@ fn long_rep_charges_the_budget() {
     let r = run(&mut l, "local s = string.rep('x', 2^26) return 1");
     assert!(r.unwrap_err().ends_with("interrupted!"));
 }
+
+#[test]
+fn gsub_result_past_the_heap_limit_fails_cleanly() {
+    let mut l = new_state();
+    let used = l.memory_used();
+    l.set_memory_limit(used + (4 << 20));
+    let r = run(
+        &mut l,
+        "local big = string.rep('y', 10000) return pcall(string.gsub, string.rep('x', 100000), 'x', big)",
+    )
+    .unwrap();
+    assert_eq!(r, ["false", "not enough memory"]);
+    let r = run(
+        &mut l,
+        "local big = string.rep('y', 10000) return pcall(string.gsub, string.rep('x', 100000), 'x', function() return big end)",
+    )
+    .unwrap();
+    assert_eq!(r, ["false", "not enough memory"]);
+    let r = run(&mut l, "return (string.gsub(string.rep('x', 1000), 'x', 'yy'))").unwrap();
+    assert_eq!(r[0].len(), 2000);
+}

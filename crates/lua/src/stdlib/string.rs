@@ -32,8 +32,13 @@ use crate::vm::Lua;
 /// (`LUAI_MAXCSTACK` = 8000 in 5.1's `luaconf.h`); `string.byte` fails past it.
 const MAX_C_STACK: usize = 8000;
 
-/// Bytes of `string.rep` output per unit of instruction budget charged.
-const REP_BYTES_PER_UNIT: usize = 1024;
+/// Bytes of output (`rep`, `gsub`) per unit of instruction budget charged.
+const OUTPUT_BYTES_PER_UNIT: usize = 1024;
+
+/// `gsub` checks its growing result against the heap limit (and charges the budget for it)
+/// each time it has grown by this many bytes, so a replacement that multiplies the subject
+/// fails with `not enough memory` instead of exhausting the process.
+const GSUB_CHECK_BYTES: usize = 64 * 1024;
 
 /// Hash-part size hint for the `string` table: the number of entries in 5.1's registration
 /// list, as `luaL_register` passes it. Together with the insertion order it decides the order
@@ -213,7 +218,7 @@ fn rep(l: &mut Lua) -> LuaResult<usize> {
     while buf.len() < total {
         let k = buf.len().min(total - buf.len());
         buf.extend_from_within(..k);
-        l.charge((k / REP_BYTES_PER_UNIT) as i64)?;
+        l.charge((k / OUTPUT_BYTES_PER_UNIT) as i64)?;
     }
     l.push_str(&buf)?;
     Ok(1)
@@ -526,6 +531,8 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
         (l.check_integer(4)? as i32).max(0) as usize
     };
     let anchor = pb.first() == Some(&b'^');
+    let room = l.heap.mem.limit.saturating_sub(l.heap.mem.bytes);
+    let mut checked = 0;
     let mut out: Vec<u8> = Vec::with_capacity(sb.len());
     let mut matcher = CachedMatcher::take();
     let mut b = Budget::new(l);
@@ -542,6 +549,13 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
         out.extend_from_slice(&sb[src..m.start]);
         n += 1;
         add_value(b.l, &repl, sb, &m, &mut out)?;
+        if out.len() - checked >= GSUB_CHECK_BYTES {
+            if out.len() > room {
+                return Err(LuaError::Memory);
+            }
+            b.l.charge(((out.len() - checked) / OUTPUT_BYTES_PER_UNIT) as i64)?;
+            checked = out.len();
+        }
         if m.end > m.start {
             src = m.end;
         } else if m.start < sb.len() {
