@@ -89,7 +89,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
 /// 5.1's `posrelat`: a negative position counts from the end (-1 is the last byte); the
 /// result is never negative.
 fn posrelat(pos: i64, len: usize) -> i64 {
-    let pos = if pos < 0 { pos.saturating_add(len as i64 + 1) } else { pos };
+    let pos = if pos < 0 {
+        pos.saturating_add(len as i64 + 1)
+    } else {
+        pos
+    };
     pos.max(0)
 }
 
@@ -133,8 +137,14 @@ fn byte(l: &mut Lua) -> LuaResult<usize> {
     let s = l.check_str(1)?;
     let len = s.len();
     let i = posrelat(l.opt_integer(2, 1)?, len);
-    let j = if l.arg(3).is_nil() { i } else { posrelat(l.check_integer(3)?, len) };
-    let Some((a, e)) = slice_range(i, j, len) else { return Ok(0) };
+    let j = if l.arg(3).is_nil() {
+        i
+    } else {
+        posrelat(l.check_integer(3)?, len)
+    };
+    let Some((a, e)) = slice_range(i, j, len) else {
+        return Ok(0);
+    };
     let n = e - a;
     if l.nargs() + n > MAX_C_STACK {
         return Err(l.error("stack overflow (string slice too long)"));
@@ -206,7 +216,10 @@ fn rep(l: &mut Lua) -> LuaResult<usize> {
         l.push(Value::Str(s))?;
         return Ok(1);
     }
-    let total = usize::try_from(n).ok().and_then(|n| n.checked_mul(s.len())).ok_or(LuaError::Memory)?;
+    let total = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_mul(s.len()))
+        .ok_or(LuaError::Memory)?;
     let room = l.heap.mem.limit.saturating_sub(l.heap.mem.bytes);
     if total > room {
         return Err(LuaError::Memory);
@@ -328,7 +341,9 @@ const SHORT_HAYSTACK: usize = 64;
 /// in `hay` at or after `init` (an empty needle matches at `init`).
 fn find_plain(hay: &[u8], needle: &[u8], init: usize) -> Option<usize> {
     let rest = hay.get(init..)?;
-    let Some((&first, tail)) = needle.split_first() else { return Some(init) };
+    let Some((&first, tail)) = needle.split_first() else {
+        return Some(init);
+    };
     if rest.len() >= SHORT_HAYSTACK && !tail.is_empty() {
         return memchr::memmem::find(rest, needle).map(|k| init + k);
     }
@@ -579,10 +594,17 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
 /// Appends the replacement for match `m` (5.1's `add_value`): a false or nil result from a
 /// table or function keeps the matched text; a string or number replaces it; anything else
 /// is an error.
-fn add_value(l: &mut Lua, repl: &Replacement, sb: &[u8], m: &Match, out: &mut Vec<u8>) -> LuaResult<()> {
+fn add_value(
+    l: &mut Lua,
+    repl: &Replacement,
+    sb: &[u8],
+    m: &Match,
+    out: &mut Vec<u8>,
+) -> LuaResult<()> {
     let v = match repl {
         Replacement::Str(r) => {
-            return pattern::expand_replacement(r.as_bytes(), sb, m, out).map_err(|e| pattern_error(l, e, None));
+            return pattern::expand_replacement(r.as_bytes(), sb, m, out)
+                .map_err(|e| pattern_error(l, e, None));
         }
         Replacement::Table(t) => {
             let base = l.get_top();
