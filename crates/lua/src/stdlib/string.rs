@@ -481,21 +481,17 @@ fn gmatch(l: &mut Lua) -> LuaResult<usize> {
     Ok(1)
 }
 
-/// Sets upvalue `i` of the running native closure.
-fn set_upvalue(l: &Lua, i: usize, v: Value) {
-    let f = l.frames.last().expect("a native runs in a frame");
-    if let Value::Native(nc) = l.stack[f.func] {
-        if let Some(c) = nc.upvalues.get(i) {
-            c.set(v);
-        }
-    }
-}
-
 fn gmatch_aux(l: &mut Lua) -> LuaResult<usize> {
+    // The running closure (this iterator) holds the state in its upvalues.
+    let f = l.frames.last().expect("a native runs in a frame");
+    let Value::Native(closure) = l.stack[f.func] else {
+        return Ok(0);
+    };
+    let ups = &closure.upvalues;
     let (Value::Str(s), Value::Str(p), Value::Num(pos)) = (
-        super::base::upvalue(l, GM_SUBJECT),
-        super::base::upvalue(l, GM_PATTERN),
-        super::base::upvalue(l, GM_POS),
+        ups[GM_SUBJECT].get(),
+        ups[GM_PATTERN].get(),
+        ups[GM_POS].get(),
     ) else {
         return Ok(0);
     };
@@ -508,11 +504,11 @@ fn gmatch_aux(l: &mut Lua) -> LuaResult<usize> {
     let mut b = Budget::new(l);
     match state.next(&mut matcher, sb, p.as_bytes(), &mut b) {
         Ok(Some(m)) => {
-            set_upvalue(b.l, GM_POS, Value::Num(state.pos() as f64));
+            ups[GM_POS].set(Value::Num(state.pos() as f64));
             push_captures(b.l, sb, &m, true)
         }
         Ok(None) => {
-            set_upvalue(b.l, GM_POS, Value::Num(state.pos() as f64));
+            ups[GM_POS].set(Value::Num(state.pos() as f64));
             Ok(0)
         }
         Err(e) => Err(b.fail(e)),
