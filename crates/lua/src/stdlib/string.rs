@@ -7,8 +7,13 @@
 //!
 //! Long-running functions charge the instruction budget (`Lua::charge`) so hooks and
 //! interrupts reach them: the matcher charges one unit per matching step (see [`Budget`]),
-//! `rep` one unit per KB built. Results that could be huge (`rep`) are checked against the
-//! heap limit before anything is allocated and fail with `not enough memory`.
+//! `rep` and `gsub` one unit per KB of output. Results that could be huge are checked against
+//! the heap limit (`rep` before allocating, `gsub` as its result grows) and fail with
+//! `not enough memory`.
+//!
+//! Speed: `sub`, `upper`, `lower` and `rep` return their argument unchanged when the result
+//! would be equal to it; plain `find` is a first-byte scan (`memmem` on long subjects); the
+//! matcher is reused across calls (per-thread cache); `gsub` builds its result in one buffer.
 //!
 //! `string.dump` is not available yet (the project has no binary chunk writer): it raises
 //! `unable to dump given function` for every function.
