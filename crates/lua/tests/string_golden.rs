@@ -14,7 +14,9 @@ fn unescape(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(u8::is_ascii_digit) {
-            let v = (b[i + 1] - b'0') as u32 * 100 + (b[i + 2] - b'0') as u32 * 10 + (b[i + 3] - b'0') as u32;
+            let v = (b[i + 1] - b'0') as u32 * 100
+                + (b[i + 2] - b'0') as u32 * 10
+                + (b[i + 3] - b'0') as u32;
             out.push(v as u8);
             i += 4;
         } else {
@@ -52,11 +54,14 @@ fn err_text(l: &Lua, e: &lua51::LuaError) -> Vec<u8> {
 
 #[test]
 fn find_gsub_gmatch_match_lua51_recorded_cases() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lua-tests/golden/pattern_random.txt");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lua-tests/golden/pattern_random.txt");
     let data = std::fs::read_to_string(path).unwrap();
     let mut l = Lua::new_empty();
     lua51::stdlib::open_libs(&mut l).unwrap();
-    let Value::Table(string) = l.get_global("string").unwrap() else { panic!("no string table") };
+    let Value::Table(string) = l.get_global("string").unwrap() else {
+        panic!("no string table")
+    };
     let field = |l: &mut Lua, name: &str| {
         let k = l.str_value(name.as_bytes()).unwrap();
         string.get(&k)
@@ -105,7 +110,11 @@ fn find_gsub_gmatch_match_lua51_recorded_cases() {
                 }
             }
         };
-        for (what, got, want) in [("find", fr, cols[2]), ("gsub", gr, cols[3]), ("gmatch", mr, cols[4])] {
+        for (what, got, want) in [
+            ("find", fr, cols[2]),
+            ("gsub", gr, cols[3]),
+            ("gmatch", mr, cols[4]),
+        ] {
             if got != unescape(want) {
                 failures.push(format!(
                     "{what} pattern {:?} subject {:?}: got {:?}, lua5.1 {:?}",
@@ -119,5 +128,10 @@ fn find_gsub_gmatch_match_lua51_recorded_cases() {
         count += 1;
     }
     assert_eq!(count, 5000);
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures[..failures.len().min(20)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
 }

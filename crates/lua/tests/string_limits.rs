@@ -8,6 +8,9 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// The embedder's hook type (`Lua::set_hook`).
+type Hook = Rc<dyn Fn(&mut Lua, lua51::vm::HookEvent) -> lua51::LuaResult<()>>;
+
 fn new_state() -> Lua {
     let mut l = Lua::new_empty();
     lua51::stdlib::open_libs(&mut l).unwrap();
@@ -66,7 +69,11 @@ fn rep_with_overflowing_size_fails_cleanly_without_a_limit() {
 #[test]
 fn memory_error_is_not_raised_without_cause() {
     let mut l = new_state();
-    let r = run(&mut l, "return #string.rep('0123456789', 100000), string.rep('', 2^50)").unwrap();
+    let r = run(
+        &mut l,
+        "return #string.rep('0123456789', 100000), string.rep('', 2^50)",
+    )
+    .unwrap();
     assert_eq!(r, ["1000000", ""]);
 }
 
@@ -78,17 +85,19 @@ fn count_hook_stops_a_runaway_match() {
     let mut l = new_state();
     let calls = Rc::new(std::cell::Cell::new(0u32));
     let c = calls.clone();
-    let hook: Rc<dyn Fn(&mut Lua, lua51::vm::HookEvent) -> lua51::LuaResult<()>> =
-        Rc::new(move |l: &mut Lua, _ev| {
-            c.set(c.get() + 1);
-            if c.get() >= 50 {
-                let s = l.new_str(b"budget exhausted")?;
-                return Err(LuaError::Uncatchable(Value::Str(s)));
-            }
-            Ok(())
-        });
+    let hook: Hook = Rc::new(move |l: &mut Lua, _ev| {
+        c.set(c.get() + 1);
+        if c.get() >= 50 {
+            let s = l.new_str(b"budget exhausted")?;
+            return Err(LuaError::Uncatchable(Value::Str(s)));
+        }
+        Ok(())
+    });
     l.set_hook(Some(hook), 10_000, false, false, false);
-    let r = run(&mut l, &format!("return pcall(function() return {RUNAWAY} end)"));
+    let r = run(
+        &mut l,
+        &format!("return pcall(function() return {RUNAWAY} end)"),
+    );
     assert_eq!(r, Err("budget exhausted".to_string()));
     assert!(calls.get() >= 50);
     // The state still works once the hook is removed.
@@ -100,13 +109,16 @@ fn count_hook_stops_a_runaway_match() {
 #[test]
 fn catchable_hook_error_surfaces_through_pcall() {
     let mut l = new_state();
-    let hook: Rc<dyn Fn(&mut Lua, lua51::vm::HookEvent) -> lua51::LuaResult<()>> =
-        Rc::new(|l: &mut Lua, _ev| {
-            let s = l.new_str(b"stop")?;
-            Err(LuaError::Runtime(Value::Str(s)))
-        });
+    let hook: Hook = Rc::new(|l: &mut Lua, _ev| {
+        let s = l.new_str(b"stop")?;
+        Err(LuaError::Runtime(Value::Str(s)))
+    });
     l.set_hook(Some(hook), 1_000_000, false, false, false);
-    let r = run(&mut l, &format!("return pcall(function() return {RUNAWAY} end)")).unwrap();
+    let r = run(
+        &mut l,
+        &format!("return pcall(function() return {RUNAWAY} end)"),
+    )
+    .unwrap();
     assert_eq!(r, ["false", "stop"]);
 }
 
@@ -136,4 +148,29 @@ fn long_rep_charges_the_budget() {
     // 64 MB of output is 65536 budget units: the pending interrupt fires inside `rep`.
     let r = run(&mut l, "local s = string.rep('x', 2^26) return 1");
     assert!(r.unwrap_err().ends_with("interrupted!"));
+}
+
+#[test]
+fn gsub_result_past_the_heap_limit_fails_cleanly() {
+    let mut l = new_state();
+    let used = l.memory_used();
+    l.set_memory_limit(used + (4 << 20));
+    let r = run(
+        &mut l,
+        "local big = string.rep('y', 10000) return pcall(string.gsub, string.rep('x', 100000), 'x', big)",
+    )
+    .unwrap();
+    assert_eq!(r, ["false", "not enough memory"]);
+    let r = run(
+        &mut l,
+        "local big = string.rep('y', 10000) return pcall(string.gsub, string.rep('x', 100000), 'x', function() return big end)",
+    )
+    .unwrap();
+    assert_eq!(r, ["false", "not enough memory"]);
+    let r = run(
+        &mut l,
+        "return (string.gsub(string.rep('x', 1000), 'x', 'yy'))",
+    )
+    .unwrap();
+    assert_eq!(r[0].len(), 2000);
 }

@@ -18,6 +18,8 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use crate::number::fmt_number;
 
 /// Most captures one pattern may hold: `LUA_MAXCAPTURES` = 32 (`luaconf.h`).
@@ -140,8 +142,13 @@ pub struct Match {
     /// Byte offset just past the match (Lua's `find` reports `end`).
     pub end: usize,
     level: usize,
-    caps: [RawCapture; MAX_CAPTURES],
+    /// The captures' raw records (`level` of them). Kept small inline: a `Match` is returned
+    /// by value through several layers for every match, so its size is copying cost.
+    caps: SmallVec<[RawCapture; INLINE_CAPTURES]>,
 }
+
+/// Captures a [`Match`] holds without a heap allocation (patterns rarely have more).
+const INLINE_CAPTURES: usize = 4;
 
 impl fmt::Debug for Match {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -626,8 +633,7 @@ impl Matcher {
     }
 
     fn make_match(&self, start: usize, end: usize) -> Match {
-        let mut caps = [RawCapture::default(); MAX_CAPTURES];
-        caps[..self.level].copy_from_slice(&self.caps[..self.level]);
+        let caps = SmallVec::from_slice(&self.caps[..self.level]);
         Match {
             start,
             end,

@@ -7,8 +7,13 @@
 //!
 //! Long-running functions charge the instruction budget (`Lua::charge`) so hooks and
 //! interrupts reach them: the matcher charges one unit per matching step (see [`Budget`]),
-//! `rep` one unit per KB built. Results that could be huge (`rep`) are checked against the
-//! heap limit before anything is allocated and fail with `not enough memory`.
+//! `rep` and `gsub` one unit per KB of output. Results that could be huge are checked against
+//! the heap limit (`rep` before allocating, `gsub` as its result grows) and fail with
+//! `not enough memory`.
+//!
+//! Speed: `sub`, `upper`, `lower` and `rep` return their argument unchanged when the result
+//! would be equal to it; plain `find` is a first-byte scan (`memmem` on long subjects); the
+//! matcher is reused across calls (per-thread cache); `gsub` builds its result in one buffer.
 //!
 //! `string.dump` is not available yet (the project has no binary chunk writer): it raises
 //! `unable to dump given function` for every function.
@@ -32,8 +37,13 @@ use crate::vm::Lua;
 /// (`LUAI_MAXCSTACK` = 8000 in 5.1's `luaconf.h`); `string.byte` fails past it.
 const MAX_C_STACK: usize = 8000;
 
-/// Bytes of `string.rep` output per unit of instruction budget charged.
-const REP_BYTES_PER_UNIT: usize = 1024;
+/// Bytes of output (`rep`, `gsub`) per unit of instruction budget charged.
+const OUTPUT_BYTES_PER_UNIT: usize = 1024;
+
+/// `gsub` checks its growing result against the heap limit (and charges the budget for it)
+/// each time it has grown by this many bytes, so a replacement that multiplies the subject
+/// fails with `not enough memory` instead of exhausting the process.
+const GSUB_CHECK_BYTES: usize = 64 * 1024;
 
 /// Hash-part size hint for the `string` table: the number of entries in 5.1's registration
 /// list, as `luaL_register` passes it. Together with the insertion order it decides the order
@@ -84,7 +94,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
 /// 5.1's `posrelat`: a negative position counts from the end (-1 is the last byte); the
 /// result is never negative.
 fn posrelat(pos: i64, len: usize) -> i64 {
-    let pos = if pos < 0 { pos.saturating_add(len as i64 + 1) } else { pos };
+    let pos = if pos < 0 {
+        pos.saturating_add(len as i64 + 1)
+    } else {
+        pos
+    };
     pos.max(0)
 }
 
@@ -128,8 +142,14 @@ fn byte(l: &mut Lua) -> LuaResult<usize> {
     let s = l.check_str(1)?;
     let len = s.len();
     let i = posrelat(l.opt_integer(2, 1)?, len);
-    let j = if l.arg(3).is_nil() { i } else { posrelat(l.check_integer(3)?, len) };
-    let Some((a, e)) = slice_range(i, j, len) else { return Ok(0) };
+    let j = if l.arg(3).is_nil() {
+        i
+    } else {
+        posrelat(l.check_integer(3)?, len)
+    };
+    let Some((a, e)) = slice_range(i, j, len) else {
+        return Ok(0);
+    };
     let n = e - a;
     if l.nargs() + n > MAX_C_STACK {
         return Err(l.error("stack overflow (string slice too long)"));
@@ -201,7 +221,10 @@ fn rep(l: &mut Lua) -> LuaResult<usize> {
         l.push(Value::Str(s))?;
         return Ok(1);
     }
-    let total = usize::try_from(n).ok().and_then(|n| n.checked_mul(s.len())).ok_or(LuaError::Memory)?;
+    let total = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_mul(s.len()))
+        .ok_or(LuaError::Memory)?;
     let room = l.heap.mem.limit.saturating_sub(l.heap.mem.bytes);
     if total > room {
         return Err(LuaError::Memory);
@@ -213,7 +236,7 @@ fn rep(l: &mut Lua) -> LuaResult<usize> {
     while buf.len() < total {
         let k = buf.len().min(total - buf.len());
         buf.extend_from_within(..k);
-        l.charge((k / REP_BYTES_PER_UNIT) as i64)?;
+        l.charge((k / OUTPUT_BYTES_PER_UNIT) as i64)?;
     }
     l.push_str(&buf)?;
     Ok(1)
@@ -295,22 +318,86 @@ impl StepBudget for Budget<'_> {
     }
 }
 
-/// Runs one matcher call with the budget wired to `l`; a matcher error becomes the Lua
-/// error 5.1 raises (`luaL_error`, so with the caller's position).
-fn with_budget<T>(
-    l: &mut Lua,
-    f: impl FnOnce(&mut Budget<'_>) -> Result<T, PatternError>,
-) -> LuaResult<T> {
-    let mut b = Budget { l, err: None };
-    let r = f(&mut b);
-    let err = b.err.take();
-    r.map_err(|e| pattern_error(l, e, err))
+impl<'a> Budget<'a> {
+    fn new(l: &'a mut Lua) -> Self {
+        Budget { l, err: None }
+    }
+
+    /// The Lua error for a matcher failure (5.1 raises it with `luaL_error`, so with the
+    /// caller's position); an interruption re-raises the budget's own error.
+    fn fail(&mut self, e: PatternError) -> LuaError {
+        let err = self.err.take();
+        pattern_error(self.l, e, err)
+    }
 }
 
 fn pattern_error(l: &mut Lua, e: PatternError, budget_err: Option<LuaError>) -> LuaError {
     match (e, budget_err) {
         (PatternError::Interrupted, Some(err)) => err,
         (e, _) => l.error(e.message()),
+    }
+}
+
+/// Haystacks shorter than this are searched with a first-byte scan; longer ones with
+/// `memmem`, whose setup cost pays off only on longer inputs (measured on `find` benchmarks).
+const SHORT_HAYSTACK: usize = 64;
+
+/// Plain substring search (5.1's `lmemfind`): the offset of the first occurrence of `needle`
+/// in `hay` at or after `init` (an empty needle matches at `init`).
+fn find_plain(hay: &[u8], needle: &[u8], init: usize) -> Option<usize> {
+    let rest = hay.get(init..)?;
+    let Some((&first, tail)) = needle.split_first() else {
+        return Some(init);
+    };
+    if rest.len() >= SHORT_HAYSTACK && !tail.is_empty() {
+        return memchr::memmem::find(rest, needle).map(|k| init + k);
+    }
+    let mut from = 0;
+    while rest.len() - from >= needle.len() {
+        let k = from + memchr::memchr(first, &rest[from..=rest.len() - needle.len()])?;
+        if rest[k + 1..].starts_with(tail) {
+            return Some(init + k);
+        }
+        from = k + 1;
+    }
+    None
+}
+
+/// The matcher a string function uses, taken from a per-thread cache so that its buffers
+/// (backtracking stack, capture slots) are reused across calls instead of being allocated
+/// and initialised each time. Nested use (a `gsub` callback calling `find`) simply finds the
+/// cache empty and makes a new one; dropping the guard returns the matcher to the cache.
+struct CachedMatcher(Option<Box<Matcher>>);
+
+thread_local! {
+    static SPARE_MATCHER: std::cell::Cell<Option<Box<Matcher>>> = const { std::cell::Cell::new(None) };
+}
+
+impl CachedMatcher {
+    fn take() -> Self {
+        let m = SPARE_MATCHER.with(|c| c.take()).unwrap_or_default();
+        CachedMatcher(Some(m))
+    }
+}
+
+impl Drop for CachedMatcher {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            SPARE_MATCHER.with(|c| c.set(Some(m)));
+        }
+    }
+}
+
+impl std::ops::Deref for CachedMatcher {
+    type Target = Matcher;
+    fn deref(&self) -> &Matcher {
+        self.0.as_deref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for CachedMatcher {
+    fn deref_mut(&mut self) -> &mut Matcher {
+        self.0.as_deref_mut().expect("present until dropped")
     }
 }
 
@@ -342,7 +429,7 @@ fn find_aux(l: &mut Lua, find: bool) -> LuaResult<usize> {
     let (sb, pb) = (s.as_bytes(), p.as_bytes());
     if find && (l.arg(4).truthy() || !pattern::is_special(pb)) {
         // Plain substring search (all of `p`'s bytes, zeros included, as 5.1's `lmemfind`).
-        return match pattern::find_plain(sb, pb, init) {
+        return match find_plain(sb, pb, init) {
             Some(k) => {
                 l.push(Value::Num((k + 1) as f64))?;
                 l.push(Value::Num((k + pb.len()) as f64))?;
@@ -354,19 +441,21 @@ fn find_aux(l: &mut Lua, find: bool) -> LuaResult<usize> {
             }
         };
     }
-    let mut matcher = Matcher::new();
-    let found = with_budget(l, |b| matcher.find(sb, pb, init, b))?;
-    match found {
-        Some(m) if find => {
-            l.push(Value::Num((m.start + 1) as f64))?;
-            l.push(Value::Num(m.end as f64))?;
-            Ok(2 + push_captures(l, sb, &m, false)?)
+    let mut matcher = CachedMatcher::take();
+    // The match is used where it lies (no moving it out of a helper: it is large).
+    let mut b = Budget::new(l);
+    match matcher.find(sb, pb, init, &mut b) {
+        Ok(Some(m)) if find => {
+            b.l.push(Value::Num((m.start + 1) as f64))?;
+            b.l.push(Value::Num(m.end as f64))?;
+            Ok(2 + push_captures(b.l, sb, &m, false)?)
         }
-        Some(m) => push_captures(l, sb, &m, true),
-        None => {
-            l.push(Value::Nil)?;
+        Ok(Some(m)) => push_captures(b.l, sb, &m, true),
+        Ok(None) => {
+            b.l.push(Value::Nil)?;
             Ok(1)
         }
+        Err(e) => Err(b.fail(e)),
     }
 }
 
@@ -397,21 +486,17 @@ fn gmatch(l: &mut Lua) -> LuaResult<usize> {
     Ok(1)
 }
 
-/// Sets upvalue `i` of the running native closure.
-fn set_upvalue(l: &Lua, i: usize, v: Value) {
-    let f = l.frames.last().expect("a native runs in a frame");
-    if let Value::Native(nc) = l.stack[f.func] {
-        if let Some(c) = nc.upvalues.get(i) {
-            c.set(v);
-        }
-    }
-}
-
 fn gmatch_aux(l: &mut Lua) -> LuaResult<usize> {
+    // The running closure (this iterator) holds the state in its upvalues.
+    let f = l.frames.last().expect("a native runs in a frame");
+    let Value::Native(closure) = l.stack[f.func] else {
+        return Ok(0);
+    };
+    let ups = &closure.upvalues;
     let (Value::Str(s), Value::Str(p), Value::Num(pos)) = (
-        super::base::upvalue(l, GM_SUBJECT),
-        super::base::upvalue(l, GM_PATTERN),
-        super::base::upvalue(l, GM_POS),
+        ups[GM_SUBJECT].get(),
+        ups[GM_PATTERN].get(),
+        ups[GM_POS].get(),
     ) else {
         return Ok(0);
     };
@@ -420,12 +505,18 @@ fn gmatch_aux(l: &mut Lua) -> LuaResult<usize> {
     if state.pos() > sb.len() {
         return Ok(0);
     }
-    let mut matcher = Matcher::new();
-    let found = with_budget(l, |b| state.next(&mut matcher, sb, p.as_bytes(), b))?;
-    set_upvalue(l, GM_POS, Value::Num(state.pos() as f64));
-    match found {
-        Some(m) => push_captures(l, sb, &m, true),
-        None => Ok(0),
+    let mut matcher = CachedMatcher::take();
+    let mut b = Budget::new(l);
+    match state.next(&mut matcher, sb, p.as_bytes(), &mut b) {
+        Ok(Some(m)) => {
+            ups[GM_POS].set(Value::Num(state.pos() as f64));
+            push_captures(b.l, sb, &m, true)
+        }
+        Ok(None) => {
+            ups[GM_POS].set(Value::Num(state.pos() as f64));
+            Ok(0)
+        }
+        Err(e) => Err(b.fail(e)),
     }
 }
 
@@ -456,17 +547,31 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
         (l.check_integer(4)? as i32).max(0) as usize
     };
     let anchor = pb.first() == Some(&b'^');
+    let room = l.heap.mem.limit.saturating_sub(l.heap.mem.bytes);
+    let mut checked = 0;
     let mut out: Vec<u8> = Vec::with_capacity(sb.len());
-    let mut matcher = Matcher::new();
+    let mut matcher = CachedMatcher::take();
+    let mut b = Budget::new(l);
     let mut src = 0;
     let mut n = 0;
     while n < max_n {
         // The first match at `src` or later (only at `src` when anchored): 5.1 tries each
         // position in turn, copying the bytes where nothing matches.
-        let Some(m) = with_budget(l, |b| matcher.find(sb, pb, src, b))? else { break };
+        let m = match matcher.find(sb, pb, src, &mut b) {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            Err(e) => return Err(b.fail(e)),
+        };
         out.extend_from_slice(&sb[src..m.start]);
         n += 1;
-        add_value(l, &repl, sb, &m, &mut out)?;
+        add_value(b.l, &repl, sb, &m, &mut out)?;
+        if out.len() - checked >= GSUB_CHECK_BYTES {
+            if out.len() > room {
+                return Err(LuaError::Memory);
+            }
+            b.l.charge(((out.len() - checked) / OUTPUT_BYTES_PER_UNIT) as i64)?;
+            checked = out.len();
+        }
         if m.end > m.start {
             src = m.end;
         } else if m.start < sb.len() {
@@ -481,6 +586,7 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
         }
     }
     out.extend_from_slice(&sb[src..]);
+    let l = b.l;
     l.push_str(&out)?;
     l.push(Value::Num(n as f64))?;
     Ok(2)
@@ -489,10 +595,17 @@ fn gsub(l: &mut Lua) -> LuaResult<usize> {
 /// Appends the replacement for match `m` (5.1's `add_value`): a false or nil result from a
 /// table or function keeps the matched text; a string or number replaces it; anything else
 /// is an error.
-fn add_value(l: &mut Lua, repl: &Replacement, sb: &[u8], m: &Match, out: &mut Vec<u8>) -> LuaResult<()> {
+fn add_value(
+    l: &mut Lua,
+    repl: &Replacement,
+    sb: &[u8],
+    m: &Match,
+    out: &mut Vec<u8>,
+) -> LuaResult<()> {
     let v = match repl {
         Replacement::Str(r) => {
-            return pattern::expand_replacement(r.as_bytes(), sb, m, out).map_err(|e| pattern_error(l, e, None));
+            return pattern::expand_replacement(r.as_bytes(), sb, m, out)
+                .map_err(|e| pattern_error(l, e, None));
         }
         Replacement::Table(t) => {
             let base = l.get_top();
