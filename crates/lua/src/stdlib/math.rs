@@ -236,23 +236,24 @@ unary! {
 }
 
 fn atan2(l: &mut Lua) -> LuaResult<usize> {
-    let y = l.check_number(1)?;
+    // lua5.1 (built with gcc) evaluates the second argument check first.
     let x = l.check_number(2)?;
+    let y = l.check_number(1)?;
     l.push(Value::Num(y.atan2(x)))?;
     Ok(1)
 }
 
 fn fmod(l: &mut Lua) -> LuaResult<usize> {
-    let a = l.check_number(1)?;
     let b = l.check_number(2)?;
+    let a = l.check_number(1)?;
     // Rust's `%` on floats is C's fmod.
     l.push(Value::Num(a % b))?;
     Ok(1)
 }
 
 fn pow(l: &mut Lua) -> LuaResult<usize> {
-    let a = l.check_number(1)?;
     let b = l.check_number(2)?;
+    let a = l.check_number(1)?;
     l.push(Value::Num(a.powf(b)))?;
     Ok(1)
 }
@@ -305,8 +306,8 @@ pub fn split_frexp(x: f64) -> (f64, i32) {
 }
 
 fn ldexp(l: &mut Lua) -> LuaResult<usize> {
-    let x = l.check_number(1)?;
     let e = check_int(l, 2)?;
+    let x = l.check_number(1)?;
     l.push(Value::Num(scale_by_pow2(x, e as i32)))?;
     Ok(1)
 }
