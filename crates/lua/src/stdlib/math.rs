@@ -376,7 +376,9 @@ mod tests {
         assert_eq!(scale_by_pow2(1.0, -1074), 5e-324);
         assert_eq!(scale_by_pow2(3.0, -1075), 1e-323);
         assert_eq!(scale_by_pow2(1.0, -1076), 0.0);
-        assert_eq!(scale_by_pow2(f64::MIN_POSITIVE, 2000), f64::INFINITY);
+        assert_eq!(scale_by_pow2(f64::MIN_POSITIVE, 2000), 2f64.powi(978));
+        assert_eq!(scale_by_pow2(1.0, 2100), f64::INFINITY);
+        assert_eq!(scale_by_pow2(1.0, i32::MIN), 0.0);
     }
 
     #[test]
@@ -386,5 +388,22 @@ mod tests {
         g.seed(0);
         let v: Vec<u32> = (0..3).map(|_| g.next_u31()).collect();
         assert_eq!(v, [366850414, 1610402240, 206956554]);
+    }
+
+    #[test]
+    fn embedder_reseeds_the_generator() {
+        let mut l = crate::vm::Lua::new_empty();
+        crate::stdlib::open_libs(&mut l).unwrap();
+        assert!(set_random_seed(&mut l, 42));
+        let r = l.exec(b"return math.random()", b"=t").unwrap();
+        // The first value after randomseed(42), as redis-server 7.0.15 gives it.
+        assert!(matches!(r[0], Value::Num(x) if x == 0.7445250003340305));
+        let saved = random_state(&mut l).unwrap();
+        let a = l.exec(b"return math.random(1000)", b"=t").unwrap();
+        assert!(set_random_state(&mut l, saved));
+        let b = l.exec(b"return math.random(1000)", b"=t").unwrap();
+        assert!(matches!((a[0], b[0]), (Value::Num(x), Value::Num(y)) if x == y));
+        let mut bare = crate::vm::Lua::new_empty();
+        assert!(!set_random_seed(&mut bare, 1));
     }
 }

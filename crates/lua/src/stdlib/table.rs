@@ -14,6 +14,8 @@ use crate::vm::Lua;
 
 /// Budget units charged per element by `sort` and `concat` (see `Lua::charge`).
 const CHARGE_PER_ELEMENT: i64 = 1;
+/// `concat` also charges one unit per this many bytes it copies.
+const BYTES_PER_UNIT: usize = 1024;
 
 pub fn open(l: &mut Lua) -> LuaResult<()> {
     let t = l.new_table()?;
@@ -170,6 +172,7 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
     let mut out: Vec<u8> = Vec::new();
     let mut k = i;
     while k <= j {
+        let before = out.len();
         let v = t.get_int(k);
         match v {
             Value::Str(s) => {
@@ -186,7 +189,8 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
             reserve_or_fail(l, &mut out, sep.len())?;
             out.extend_from_slice(&sep);
         }
-        l.charge(CHARGE_PER_ELEMENT + (out.len() as i64 >> 16))?;
+        let grown = out.len() - before;
+        l.charge(CHARGE_PER_ELEMENT + (grown / BYTES_PER_UNIT) as i64)?;
         k += 1;
     }
     l.push_str(&out)?;
@@ -346,5 +350,45 @@ impl Sorter {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::LuaError;
+    use crate::value::Value;
+    use crate::vm::Lua;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Runs `setup` then `work` with a count hook and returns how often the hook ran
+    /// during `work`, and whether a hook that raises stops it.
+    fn hook_calls(setup: &str, work: &str) -> (u32, bool) {
+        let mut l = Lua::new_empty();
+        crate::stdlib::open_libs(&mut l).unwrap();
+        l.exec(setup.as_bytes(), b"=setup").unwrap();
+        let calls = Rc::new(Cell::new(0u32));
+        let c = calls.clone();
+        l.set_hook(Some(Rc::new(move |_l: &mut Lua, _ev| {
+            c.set(c.get() + 1);
+            Ok(())
+        })), 1000, false, false, false);
+        l.exec(work.as_bytes(), b"=work").unwrap();
+        let n = calls.get();
+        l.set_hook(Some(Rc::new(|l: &mut Lua, _ev| Err(LuaError::Uncatchable(l.str_value(b"stop").unwrap())))), 1000, false, false, false);
+        let stopped = matches!(l.exec(work.as_bytes(), b"=work"), Err(LuaError::Uncatchable(Value::Str(_))));
+        (n, stopped)
+    }
+
+    #[test]
+    fn sort_and_concat_charge_the_instruction_budget() {
+        let setup = "t = {} for i = 1, 20000 do t[i] = (i * 7919) % 20011 end";
+        // One statement: the VM itself executes only a handful of instructions.
+        let (n, stopped) = hook_calls(setup, "table.sort(t)");
+        assert!(n >= 100, "sort ran the hook {} times", n);
+        assert!(stopped);
+        let (n, stopped) = hook_calls(setup, "table.concat(t, ',')");
+        assert!(n >= 10, "concat ran the hook {} times", n);
+        assert!(stopped);
     }
 }
