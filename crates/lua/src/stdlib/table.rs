@@ -129,9 +129,12 @@ fn insert(l: &mut Lua) -> LuaResult<usize> {
             }
             // Shift t[p..e-1] up by one.
             let mut i = e;
+            // (A far negative position makes this loop long, as in 5.1; it stays
+            // interruptible through the budget.)
             while i > p {
                 let v = t.get_int(i - 1);
                 raw_set_int(l, t, i, v)?;
+                l.charge(CHARGE_PER_ELEMENT)?;
                 i -= 1;
             }
             p
@@ -154,6 +157,7 @@ fn remove(l: &mut Lua) -> LuaResult<usize> {
     while pos < e {
         let v = t.get_int(pos + 1);
         raw_set_int(l, t, pos, v)?;
+        l.charge(CHARGE_PER_ELEMENT)?;
         pos += 1;
     }
     raw_set_int(l, t, e, Value::Nil)?;
@@ -176,7 +180,7 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
         let v = t.get_int(k);
         match v {
             Value::Str(s) => {
-                reserve_or_fail(l, &mut out, s.len())?;
+                reserve_or_fail(l, &out, s.len())?;
                 out.extend_from_slice(s.as_bytes());
             }
             Value::Num(n) => crate::number::fmt_number(n, &mut out),
@@ -186,7 +190,7 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
             }
         }
         if k != j {
-            reserve_or_fail(l, &mut out, sep.len())?;
+            reserve_or_fail(l, &out, sep.len())?;
             out.extend_from_slice(&sep);
         }
         let grown = out.len() - before;
@@ -198,7 +202,7 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
 }
 
 /// Refuses to grow `buf` past what the heap limit allows.
-fn reserve_or_fail(l: &mut Lua, buf: &mut Vec<u8>, more: usize) -> LuaResult<()> {
+fn reserve_or_fail(l: &mut Lua, buf: &[u8], more: usize) -> LuaResult<()> {
     let want = buf.len().saturating_add(more);
     if want > l.heap.mem.limit.saturating_sub(l.heap.mem.bytes) {
         return Err(LuaError::Memory);

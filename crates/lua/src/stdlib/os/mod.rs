@@ -134,7 +134,7 @@ fn clock(l: &mut Lua) -> LuaResult<usize> {
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     let secs = if rc == 0 {
         // C's clock() counts microseconds (CLOCKS_PER_SEC = 1000000).
-        let micros = ts.tv_sec as i64 * 1_000_000 + ts.tv_nsec as i64 / 1000;
+        let micros = ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000;
         micros as f64 / 1e6
     } else {
         -1.0
