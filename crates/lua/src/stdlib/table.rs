@@ -14,6 +14,8 @@ use crate::vm::Lua;
 
 /// Budget units charged per element by `sort` and `concat` (see `Lua::charge`).
 const CHARGE_PER_ELEMENT: i64 = 1;
+/// `concat` also charges one unit per this many bytes it copies.
+const BYTES_PER_UNIT: usize = 1024;
 
 pub fn open(l: &mut Lua) -> LuaResult<()> {
     let t = l.new_table()?;
@@ -127,9 +129,12 @@ fn insert(l: &mut Lua) -> LuaResult<usize> {
             }
             // Shift t[p..e-1] up by one.
             let mut i = e;
+            // (A far negative position makes this loop long, as in 5.1; it stays
+            // interruptible through the budget.)
             while i > p {
                 let v = t.get_int(i - 1);
                 raw_set_int(l, t, i, v)?;
+                l.charge(CHARGE_PER_ELEMENT)?;
                 i -= 1;
             }
             p
@@ -152,6 +157,7 @@ fn remove(l: &mut Lua) -> LuaResult<usize> {
     while pos < e {
         let v = t.get_int(pos + 1);
         raw_set_int(l, t, pos, v)?;
+        l.charge(CHARGE_PER_ELEMENT)?;
         pos += 1;
     }
     raw_set_int(l, t, e, Value::Nil)?;
@@ -170,10 +176,11 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
     let mut out: Vec<u8> = Vec::new();
     let mut k = i;
     while k <= j {
+        let before = out.len();
         let v = t.get_int(k);
         match v {
             Value::Str(s) => {
-                reserve_or_fail(l, &mut out, s.len())?;
+                reserve_or_fail(l, &out, s.len())?;
                 out.extend_from_slice(s.as_bytes());
             }
             Value::Num(n) => crate::number::fmt_number(n, &mut out),
@@ -183,10 +190,11 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
             }
         }
         if k != j {
-            reserve_or_fail(l, &mut out, sep.len())?;
+            reserve_or_fail(l, &out, sep.len())?;
             out.extend_from_slice(&sep);
         }
-        l.charge(CHARGE_PER_ELEMENT + (out.len() as i64 >> 16))?;
+        let grown = out.len() - before;
+        l.charge(CHARGE_PER_ELEMENT + (grown / BYTES_PER_UNIT) as i64)?;
         k += 1;
     }
     l.push_str(&out)?;
@@ -194,7 +202,7 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
 }
 
 /// Refuses to grow `buf` past what the heap limit allows.
-fn reserve_or_fail(l: &mut Lua, buf: &mut Vec<u8>, more: usize) -> LuaResult<()> {
+fn reserve_or_fail(l: &mut Lua, buf: &[u8], more: usize) -> LuaResult<()> {
     let want = buf.len().saturating_add(more);
     if want > l.heap.mem.limit.saturating_sub(l.heap.mem.bytes) {
         return Err(LuaError::Memory);
@@ -346,5 +354,45 @@ impl Sorter {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::LuaError;
+    use crate::value::Value;
+    use crate::vm::Lua;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Runs `setup` then `work` with a count hook and returns how often the hook ran
+    /// during `work`, and whether a hook that raises stops it.
+    fn hook_calls(setup: &str, work: &str) -> (u32, bool) {
+        let mut l = Lua::new_empty();
+        crate::stdlib::open_libs(&mut l).unwrap();
+        l.exec(setup.as_bytes(), b"=setup").unwrap();
+        let calls = Rc::new(Cell::new(0u32));
+        let c = calls.clone();
+        l.set_hook(Some(Rc::new(move |_l: &mut Lua, _ev| {
+            c.set(c.get() + 1);
+            Ok(())
+        })), 1000, false, false, false);
+        l.exec(work.as_bytes(), b"=work").unwrap();
+        let n = calls.get();
+        l.set_hook(Some(Rc::new(|l: &mut Lua, _ev| Err(LuaError::Uncatchable(l.str_value(b"stop").unwrap())))), 1000, false, false, false);
+        let stopped = matches!(l.exec(work.as_bytes(), b"=work"), Err(LuaError::Uncatchable(Value::Str(_))));
+        (n, stopped)
+    }
+
+    #[test]
+    fn sort_and_concat_charge_the_instruction_budget() {
+        let setup = "t = {} for i = 1, 20000 do t[i] = (i * 7919) % 20011 end";
+        // One statement: the VM itself executes only a handful of instructions.
+        let (n, stopped) = hook_calls(setup, "table.sort(t)");
+        assert!(n >= 100, "sort ran the hook {} times", n);
+        assert!(stopped);
+        let (n, stopped) = hook_calls(setup, "table.concat(t, ',')");
+        assert!(n >= 10, "concat ran the hook {} times", n);
+        assert!(stopped);
     }
 }

@@ -388,6 +388,7 @@ impl LuaFile {
             return Ok(None);
         }
         let exp_ok = move |c: u8| if hex { c == b'p' || c == b'P' } else { c == b'e' || c == b'E' };
+        let mantissa_len = s.len();
         if take(self, &mut s, &exp_ok)? {
             take(self, &mut s, &|c| c == b'+' || c == b'-')?;
             let mut edigits = 0;
@@ -395,7 +396,8 @@ impl LuaFile {
                 edigits += 1;
             }
             if edigits == 0 {
-                return Ok(None);
+                // glibc converts what forms a number ("1e" reads as 1); the rest is lost.
+                s.truncate(mantissa_len);
             }
         }
         Ok(parse_c_float(&s, hex))

@@ -542,10 +542,11 @@ fn f_flush(l: &mut Lua) -> LuaResult<usize> {
 
 // ---- positioning and buffering ----------------------------------------------------------------
 
-fn check_option(l: &mut Lua, i: usize, def: &str, options: &[&str]) -> LuaResult<usize> {
-    let name = match l.opt_str(i)? {
-        Some(s) => s.as_bytes().to_vec(),
-        None => def.as_bytes().to_vec(),
+/// luaL_checkoption: the index of argument `i` in `options` (`def` when absent, if any).
+fn check_option(l: &mut Lua, i: usize, def: Option<&str>, options: &[&str]) -> LuaResult<usize> {
+    let name = match def {
+        Some(d) if l.arg(i).is_nil() => d.as_bytes().to_vec(),
+        _ => l.check_str(i)?.as_bytes().to_vec(),
     };
     match options.iter().position(|o| o.as_bytes() == name.as_slice()) {
         Some(p) => Ok(p),
@@ -558,7 +559,7 @@ fn check_option(l: &mut Lua, i: usize, def: &str, options: &[&str]) -> LuaResult
 
 fn f_seek(l: &mut Lua) -> LuaResult<usize> {
     let u = check_file(l, 1)?;
-    let whence = check_option(l, 2, "cur", &["set", "cur", "end"])?;
+    let whence = check_option(l, 2, Some("cur"), &["set", "cur", "end"])?;
     let off = l.opt_integer(3, 0)?;
     let pos = match whence {
         0 => {
@@ -582,7 +583,7 @@ fn f_seek(l: &mut Lua) -> LuaResult<usize> {
 
 fn f_setvbuf(l: &mut Lua) -> LuaResult<usize> {
     let u = check_file(l, 1)?;
-    let mode = check_option(l, 2, "", &["no", "full", "line"])?;
+    let mode = check_option(l, 2, None, &["no", "full", "line"])?;
     let size = l.opt_integer(3, file::BUFFER_SIZE as i64)?;
     let b = match mode {
         0 => Buffering::No,

@@ -134,7 +134,7 @@ fn clock(l: &mut Lua) -> LuaResult<usize> {
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     let secs = if rc == 0 {
         // C's clock() counts microseconds (CLOCKS_PER_SEC = 1000000).
-        let micros = ts.tv_sec as i64 * 1_000_000 + ts.tv_nsec as i64 / 1000;
+        let micros = ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000;
         micros as f64 / 1e6
     } else {
         -1.0
@@ -151,8 +151,9 @@ fn now() -> i64 {
 }
 
 fn difftime(l: &mut Lua) -> LuaResult<usize> {
-    let a = num_to_int(l.check_number(1)?);
+    // lua5.1 (built with gcc) evaluates the second argument check first.
     let b = num_to_int(l.opt_number(2, 0.0)?);
+    let a = num_to_int(l.check_number(1)?);
     l.push(Value::Num(a as f64 - b as f64))?;
     Ok(1)
 }
@@ -202,10 +203,14 @@ fn time_fn(l: &mut Lua) -> LuaResult<usize> {
 }
 
 fn date(l: &mut Lua) -> LuaResult<usize> {
-    let fmt = match l.opt_str(1)? {
+    let mut fmt = match l.opt_str(1)? {
         Some(s) => s.as_bytes().to_vec(),
         None => b"%c".to_vec(),
     };
+    // 5.1 reads the format as a C string: it ends at the first zero byte.
+    if let Some(z) = fmt.iter().position(|&c| c == 0) {
+        fmt.truncate(z);
+    }
     let t = if l.arg(2).is_nil() { now() } else { num_to_int(l.check_number(2)?) };
     let (utc, fmt) = match fmt.strip_prefix(b"!") {
         Some(rest) => (true, rest.to_vec()),
@@ -216,7 +221,7 @@ fn date(l: &mut Lua) -> LuaResult<usize> {
         l.push(Value::Nil)?;
         return Ok(1);
     };
-    if fmt.starts_with(b"*t") {
+    if fmt == b"*t" {
         push_date_table(l, &tm)?;
         return Ok(1);
     }

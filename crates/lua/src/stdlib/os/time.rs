@@ -109,7 +109,13 @@ pub fn gmtime(t: i64) -> Option<Tm> {
 
 fn local_zone() -> Option<&'static tz::TimeZone> {
     static ZONE: OnceLock<Option<tz::TimeZone>> = OnceLock::new();
-    ZONE.get_or_init(|| tz::TimeZone::local().ok()).as_ref()
+    ZONE.get_or_init(|| match std::env::var("TZ") {
+        // Like glibc: an empty TZ is UTC, otherwise a zone name, file or POSIX rule.
+        Ok(s) if s.is_empty() => None,
+        Ok(s) => tz::TimeZone::from_posix_tz(&s).ok(),
+        Err(_) => tz::TimeZone::local().ok(),
+    })
+    .as_ref()
 }
 
 /// Offset, DST flag and abbreviation of local time at `t`.
@@ -158,10 +164,34 @@ pub fn mktime(year: i64, mon: i64, mday: i64, hour: i64, min: i64, sec: i64, isd
         t = local - off1;
     }
     if isdst >= 0 && (isdst > 0) != dst {
-        t += if isdst > 0 { -3600 } else { 3600 };
+        // The time was given in the other kind of time: use the offset of the nearest
+        // period of that kind (glibc looks around the date the same way), or assume
+        // DST is one hour ahead when the zone has none.
+        t = match nearest_offset_with_dst(t, isdst > 0) {
+            Some(off) => local - off,
+            None if isdst > 0 => t - 3600,
+            None => t + 3600,
+        };
     }
     localtime(t)?;
     Some(t)
+}
+
+/// How far `mktime` looks for a period of the requested DST kind (about a year, in
+/// steps of a week, as glibc).
+const DST_SEARCH_STEP: i64 = 7 * DAY;
+const DST_SEARCH_STEPS: i64 = 53;
+
+fn nearest_offset_with_dst(t: i64, want_dst: bool) -> Option<i64> {
+    for k in 1..=DST_SEARCH_STEPS {
+        for probe in [t - k * DST_SEARCH_STEP, t + k * DST_SEARCH_STEP] {
+            let (off, dst, _) = local_type(probe);
+            if dst == want_dst {
+                return Some(off);
+            }
+        }
+    }
+    None
 }
 
 const DAY_ABBR: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -234,7 +264,7 @@ pub fn strftime_one(out: &mut Vec<u8>, spec: u8, tm: &Tm) {
         b'r' => expand(out, b"I:M:S p", tm),
         b'R' => expand(out, b"H:M", tm),
         b's' => {
-            let t = mktime(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec, -1).unwrap_or(-1);
+            let t = mktime(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec, i64::from(tm.isdst)).unwrap_or(-1);
             push(&t.to_string())
         }
         b'S' => push(&format!("{:02}", tm.sec)),
