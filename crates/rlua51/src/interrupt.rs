@@ -5,7 +5,8 @@
 //! like any error (the REPL then shows its prompt again). A second SIGINT during the same
 //! chunk, or one that arrives while no chunk runs, has the default effect and ends the
 //! process, as in lua5.1 (its handler resets SIGINT to the default after the first one).
-//! At the REPL prompt the terminal is in raw mode and Ctrl-C arrives as a key, which
+//! Between the REPL's chunks a single SIGINT is ignored (lua5.1 would end). At the REPL
+//! prompt the terminal is in raw mode and Ctrl-C arrives as a key, which
 //! the line editor turns into "clear the line".
 //!
 //! The handlers only store to atomics (async-signal-safe), using `signal-hook`'s safe
@@ -51,10 +52,11 @@ impl Interrupt {
         self.kill_next.store(false, Ordering::SeqCst);
     }
 
-    /// The chunk is over: SIGINT ends the process again, and a request that came too
-    /// late to interrupt anything is forgotten.
-    pub fn disarm(&self) {
-        self.kill_next.store(true, Ordering::SeqCst);
+    /// The chunk is over: a request that came too late to interrupt anything is
+    /// forgotten, and SIGINT ends the process again, except between the REPL's chunks
+    /// (`keep_alive`), where one stray Ctrl-C (say, just after Enter) is ignored.
+    pub fn disarm(&self, keep_alive: bool) {
+        self.kill_next.store(!keep_alive, Ordering::SeqCst);
         self.flag.store(false, Ordering::SeqCst);
     }
 }

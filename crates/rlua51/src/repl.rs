@@ -23,6 +23,7 @@ const PROMPT2: &[u8] = b">> ";
 /// Runs the REPL until input ends.
 pub fn run(s: &mut Session) {
     let progname = s.progname.take();
+    s.set_repl(true);
     let mut lines = Lines::open();
     'chunks: loop {
         let first = match lines.read(&prompt(s, true)) {
@@ -67,6 +68,7 @@ pub fn run(s: &mut Session) {
     let _ = out.flush();
     drop(out);
     s.progname = progname;
+    s.set_repl(false);
 }
 
 /// `_PROMPT` or `_PROMPT2` if it converts to a string, else the default.

@@ -32,6 +32,8 @@ pub struct Session {
     pub l: Lua,
     /// `argv[0]`, the prefix of error messages; `None` inside the REPL.
     pub progname: Option<Vec<u8>>,
+    /// The REPL is running: SIGINT between chunks does not end the process.
+    in_repl: bool,
     interrupt: Interrupt,
 }
 
@@ -49,7 +51,13 @@ impl Session {
         let key = l.str_value(HANDLER_KEY).map_err(|e| e.to_string())?;
         let reg = l.registry();
         l.raw_set(reg, key, handler).map_err(|e| e.to_string())?;
-        Ok(Session { l, progname: Some(progname), interrupt })
+        Ok(Session { l, progname: Some(progname), in_repl: false, interrupt })
+    }
+
+    /// Entering or leaving the REPL.
+    pub fn set_repl(&mut self, on: bool) {
+        self.in_repl = on;
+        self.interrupt.disarm(on);
     }
 
     /// Calls `f` protected, with the traceback handler and Ctrl-C armed (lua.c's
@@ -61,7 +69,7 @@ impl Session {
         };
         self.interrupt.arm();
         let r = self.l.pcall_with_handler(f, args, handler);
-        self.interrupt.disarm();
+        self.interrupt.disarm(self.in_repl);
         if r.is_err() {
             self.l.collect_garbage();
         }
