@@ -559,7 +559,8 @@ impl Lua {
         if let Some(flag) = &self.interrupt {
             if flag.swap(false, std::sync::atomic::Ordering::SeqCst) {
                 self.reset_budget();
-                return Err(self.rt_error("interrupted!"));
+                // As lua.c's hook raises it: positioned at the running function's caller.
+                return Err(self.error("interrupted!"));
             }
         }
         self.reset_budget();
