@@ -454,9 +454,10 @@ fn xpcall(l: &mut Lua) -> LuaResult<usize> {
     let handler = l.arg(2);
     let f = l.arg(1);
     let base = l.arg_base();
-    l.top = base;
+    // The handler stays in its argument slot (rooted) while `f` runs above it.
+    l.top = base + 2;
     let sp = l.save_point();
-    let func = base;
+    let func = base + 2;
     l.push(f)?;
     match l.call_at(func, MULTRET) {
         Ok(()) => {
