@@ -10,13 +10,19 @@
 
 use crate::dict::Dict;
 use crate::sds::{Sds, EMBSTR_LIMIT};
+use crate::types::{Hash, List, Set, ZSet};
 
 /// A stored value. Strings that are canonical integers are kept as `Int` (Redis's `int`
-/// encoding) so `INCR` does not parse and format.
+/// encoding) so `INCR` does not parse and format. Aggregates are boxed so a value stays
+/// three words wide.
 #[derive(Debug, Clone)]
 pub enum Value {
     Int(i64),
     Str(Sds),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 /// Enough room for any i64 in decimal.
@@ -34,6 +40,8 @@ impl Value {
     }
 
     /// The value's bytes (integers formatted into `tmp`).
+    /// Aggregates have no string form and give an empty slice (callers check the type
+    /// first, see `commands::string_bytes`).
     pub fn bytes<'a>(&'a self, tmp: &'a mut IntBuf) -> &'a [u8] {
         match self {
             Value::Str(s) => s.as_bytes(),
@@ -43,6 +51,7 @@ impl Value {
                 tmp[..v.len()].copy_from_slice(&v);
                 &tmp[..v.len()]
             }
+            _ => &[],
         }
     }
 
@@ -54,6 +63,7 @@ impl Value {
                 let mut t = [0u8; 20];
                 Value::Int(*n).bytes(&mut t).len()
             }
+            _ => 0,
         }
     }
 
@@ -61,6 +71,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -70,19 +84,30 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if !s.is_raw() && s.len() <= EMBSTR_LIMIT => "embstr",
             Value::Str(_) => "raw",
+            Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
-    /// The string form, made growable for in-place edits (APPEND, SETRANGE, SETBIT).
-    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+    /// True for the string encodings.
+    #[inline]
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Str(_))
+    }
+
+    /// The string form, made growable for in-place edits (APPEND, SETRANGE, SETBIT);
+    /// WRONGTYPE for aggregates.
+    pub fn make_raw(&mut self) -> Result<&mut Vec<u8>, crate::error::CmdError> {
         if let Value::Int(n) = *self {
             let mut v = Vec::new();
             resp::number::write_i64(&mut v, n);
             *self = Value::Str(Sds::from_vec_raw(v));
         }
         match self {
-            Value::Str(s) => s.make_raw(),
-            Value::Int(_) => unreachable!("converted above"),
+            Value::Str(s) => Ok(s.make_raw()),
+            _ => Err(crate::error::CmdError::WrongType),
         }
     }
 }
@@ -296,7 +321,7 @@ mod tests {
         assert_eq!(Value::from_bytes(&[b'x'; 44]).encoding(), "embstr");
         assert_eq!(Value::from_bytes(&[b'x'; 45]).encoding(), "raw");
         let mut v = Value::from_bytes(b"12");
-        v.make_raw().push(b'3');
+        v.make_raw().unwrap().push(b'3');
         assert_eq!(v.encoding(), "raw");
     }
 

@@ -28,6 +28,7 @@ pub mod glob;
 pub mod log;
 pub mod sds;
 pub mod server;
+pub mod types;
 
 /// Runs the server with command-line `args`; returns the process exit status.
 pub fn start(args: &[String]) -> i32 {

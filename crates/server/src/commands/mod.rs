@@ -40,5 +40,6 @@ pub fn float_arg(arg: &[u8]) -> Result<f64, CmdError> {
 pub fn string_bytes<'a>(v: &'a Value, tmp: &'a mut crate::db::IntBuf) -> Result<&'a [u8], CmdError> {
     match v {
         Value::Int(_) | Value::Str(_) => Ok(v.bytes(tmp)),
+        _ => Err(CmdError::WrongType),
     }
 }
