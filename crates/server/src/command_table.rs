@@ -6,7 +6,7 @@
 //! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
-use crate::commands::{connection as conn, keys, server_cmds as srv, strings as st, bits};
+use crate::commands::{bits, connection as conn, keys, lists as li, server_cmds as srv, strings as st, transactions as tx};
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -63,9 +63,17 @@ pub const CONNECTION: u32 = 1 << 3;
 pub const DANGEROUS: u32 = 1 << 4;
 pub const TRANSACTION: u32 = 1 << 5;
 pub const SCRIPTING: u32 = 1 << 6;
+pub const LIST: u32 = 1 << 7;
+pub const HASH: u32 = 1 << 8;
+pub const SET: u32 = 1 << 9;
+pub const SORTEDSET: u32 = 1 << 10;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
+    (LIST, "@list"),
+    (HASH, "@hash"),
+    (SET, "@set"),
+    (SORTEDSET, "@sortedset"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -246,6 +254,35 @@ pub static COMMANDS: &[Command] = &[
     c("bitpos", -3, R, K1, BITMAP, "bitmap", "2.8.7", "Find first bit set or clear in a string", bits::bitpos),
     c("getbit", 3, RF, K1, BITMAP, "bitmap", "2.2.0", "Returns the bit value at offset in the string value stored at key", bits::getbit),
     c("setbit", 4, WD, K1, BITMAP, "bitmap", "2.2.0", "Sets or clears the bit at offset in the string value stored at key", bits::setbit),
+    // lists
+    c("blmove", 6, WD | BLOCKING, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::blmove),
+    c("blmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, LIST, "list", "7.0.0", "Pop elements from a list, or block until one is available", li::blmpop),
+    c("blpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the first element in a list, or block until one is available", li::blpop),
+    c("brpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the last element in a list, or block until one is available", li::brpop),
+    c("brpoplpush", 4, WD | BLOCKING, K12, LIST, "list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::brpoplpush),
+    c("lindex", 3, R, K1, LIST, "list", "1.0.0", "Get an element from a list by its index", li::lindex),
+    c("linsert", 5, WD, K1, LIST, "list", "2.2.0", "Insert an element before or after another element in a list", li::linsert),
+    c("llen", 2, RF, K1, LIST, "list", "1.0.0", "Get the length of a list", li::llen),
+    c("lmove", 5, WD, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it", li::lmove),
+    c("lmpop", -4, W | MOVABLE_KEYS, NK, LIST, "list", "7.0.0", "Pop elements from a list", li::lmpop),
+    c("lpop", -2, WF, K1, LIST, "list", "1.0.0", "Remove and get the first elements in a list", li::lpop),
+    c("lpos", -3, R, K1, LIST, "list", "6.0.6", "Return the index of matching elements on a list", li::lpos),
+    c("lpush", -3, WDF, K1, LIST, "list", "1.0.0", "Prepend one or multiple elements to a list", li::lpush),
+    c("lpushx", -3, WDF, K1, LIST, "list", "2.2.0", "Prepend an element to a list, only if the list exists", li::lpushx),
+    c("lrange", 4, R, K1, LIST, "list", "1.0.0", "Get a range of elements from a list", li::lrange),
+    c("lrem", 4, W, K1, LIST, "list", "1.0.0", "Remove elements from a list", li::lrem),
+    c("lset", 4, WD, K1, LIST, "list", "1.0.0", "Set the value of an element in a list by its index", li::lset),
+    c("ltrim", 4, W, K1, LIST, "list", "1.0.0", "Trim a list to the specified range", li::ltrim),
+    c("rpop", -2, WF, K1, LIST, "list", "1.0.0", "Remove and get the last elements in a list", li::rpop),
+    c("rpoplpush", 3, WD, K12, LIST, "list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it", li::rpoplpush),
+    c("rpush", -3, WDF, K1, LIST, "list", "1.0.0", "Append one or multiple elements to a list", li::rpush),
+    c("rpushx", -3, WDF, K1, LIST, "list", "2.2.0", "Append an element to a list, only if the list exists", li::rpushx),
+    // transactions
+    c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
+    c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),
+    c("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "1.2.0", "Mark the start of a transaction block", tx::multi),
+    c("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.2.0", "Forget about all watched keys", tx::unwatch),
+    c("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, KALL, TRANSACTION, "transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block", tx::watch),
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
@@ -294,6 +331,46 @@ pub static COMMANDS: &[Command] = &[
     container("slowlog", 0, "server", "2.2.12", "A container for slow log commands", SLOWLOG_SUBS),
     c("time", 1, LSF, NK, 0, "server", "2.6.0", "Return the current server time", srv::time),
 ];
+
+/// Commands that run at once inside MULTI instead of being queued.
+pub fn runs_inside_multi(cmd: &Command) -> bool {
+    matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
+}
+
+/// Argument positions of the keys of a command line, including commands whose keys
+/// depend on their arguments (`numkeys` forms, `SORT ... STORE`).
+pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
+    let argc = args.len();
+    let numkeys_at = |pos: usize, first: usize| -> Vec<usize> {
+        if pos >= argc {
+            return Vec::new();
+        }
+        let n = resp::request::parse_i64_strict(args.get(pos)).unwrap_or(0).max(0) as usize;
+        (first..first + n).filter(|&i| i < argc).collect()
+    };
+    match cmd.name {
+        "zunionstore" | "zinterstore" | "zdiffstore" => {
+            let mut v = vec![1];
+            v.extend(numkeys_at(2, 3));
+            v
+        }
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => numkeys_at(1, 2),
+        "blmpop" | "bzmpop" => numkeys_at(2, 3),
+        "sort" | "sort_ro" => {
+            let mut v = vec![1];
+            let mut i = 2;
+            while i < argc {
+                if args.get(i).eq_ignore_ascii_case(b"store") && i + 1 < argc {
+                    v.push(i + 1);
+                    i += 1;
+                }
+                i += 1;
+            }
+            v
+        }
+        _ => Registry::key_positions(cmd, argc),
+    }
+}
 
 /// Index of a command or subcommand in [`Registry::entries`].
 pub type CmdId = usize;

@@ -144,7 +144,40 @@ pub struct Keyspace {
     pub stats: KeyStats,
     /// `DEBUG SET-ACTIVE-EXPIRE`.
     pub active_expire_enabled: bool,
+    /// When set, keys deleted because they expired are logged in `expired_log` (so
+    /// WATCH can treat the deletion as a change).
+    pub track_expired: bool,
+    pub expired_log: Vec<(usize, Vec<u8>)>,
 }
+
+/// Typed accessors: `*_mut` look up for writing, `*_ref` for reading (counting hits and
+/// misses); both give WRONGTYPE when the key holds another type, `None` when missing.
+macro_rules! typed_access {
+    ($mut_name:ident, $ref_name:ident, $variant:ident, $ty:ty) => {
+        impl Keyspace {
+            #[inline]
+            pub fn $mut_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&mut $ty>, crate::error::CmdError> {
+                match self.lookup_write(db, key, now_ms) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(&mut **x)),
+                    Some(_) => Err(crate::error::CmdError::WrongType),
+                }
+            }
+            #[inline]
+            pub fn $ref_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&$ty>, crate::error::CmdError> {
+                match self.lookup_read(db, key, now_ms) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(&**x)),
+                    Some(_) => Err(crate::error::CmdError::WrongType),
+                }
+            }
+        }
+    };
+}
+typed_access!(list_mut, list_ref, List, List);
+typed_access!(hash_mut, hash_ref, Hash, Hash);
+typed_access!(set_mut, set_ref, Set, Set);
+typed_access!(zset_mut, zset_ref, ZSet, ZSet);
 
 /// Keys examined per database per loop of the active cycle (Redis: 20).
 const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
@@ -155,6 +188,8 @@ impl Keyspace {
             dbs: (0..databases).map(|_| Db::default()).collect(),
             stats: KeyStats::default(),
             active_expire_enabled: true,
+            track_expired: false,
+            expired_log: Vec::new(),
         }
     }
 
@@ -170,6 +205,9 @@ impl Keyspace {
                 d.expires.remove(key);
                 d.dict.remove(key);
                 self.stats.expired_keys += 1;
+                if self.track_expired {
+                    self.expired_log.push((db, key.to_vec()));
+                }
                 true
             }
             _ => false,
@@ -209,6 +247,20 @@ impl Keyspace {
         d.dict.insert(key, val);
         if !keep_ttl && !d.expires.is_empty() {
             d.expires.remove(key);
+        }
+    }
+
+    /// Deletes `key` when it holds an empty aggregate (Redis never keeps empty ones).
+    pub fn remove_if_empty(&mut self, db: usize, key: &[u8]) {
+        let empty = match self.dbs[db].dict.get(key) {
+            Some(Value::List(l)) => l.is_empty(),
+            Some(Value::Hash(h)) => h.is_empty(),
+            Some(Value::Set(s)) => s.is_empty(),
+            Some(Value::ZSet(z)) => z.is_empty(),
+            _ => false,
+        };
+        if empty {
+            self.delete(db, key);
         }
     }
 
@@ -256,7 +308,7 @@ impl Keyspace {
         }
         let start = std::time::Instant::now();
         let mut expired_total = 0u64;
-        for d in self.dbs.iter_mut() {
+        for (dbi, d) in self.dbs.iter_mut().enumerate() {
             let mut rounds = 0;
             loop {
                 if d.expires.is_empty() {
@@ -281,6 +333,9 @@ impl Keyspace {
                 for k in &expired {
                     d.expires.remove(k.as_bytes());
                     d.dict.remove(k.as_bytes());
+                    if self.track_expired {
+                        self.expired_log.push((dbi, k.as_bytes().to_vec()));
+                    }
                 }
                 expired_total += expired.len() as u64;
                 rounds += 1;

@@ -16,6 +16,7 @@
 //! protocol tests.
 
 pub mod alloc;
+pub mod blocking;
 pub mod client;
 pub mod command_table;
 pub mod commands;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod event_loop;
 pub mod glob;
 pub mod log;
+pub mod multi;
 pub mod sds;
 pub mod server;
 pub mod types;

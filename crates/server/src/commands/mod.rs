@@ -6,6 +6,8 @@ pub mod connection;
 pub mod keys;
 pub mod server_cmds;
 pub mod strings;
+pub mod transactions;
+pub mod lists;
 
 use crate::db::Value;
 use crate::error::CmdError;
