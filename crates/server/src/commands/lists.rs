@@ -419,10 +419,12 @@ pub fn timeout_arg(arg: &[u8]) -> Result<Option<Instant>, CmdError> {
         return Err(bad());
     }
     let t: f64 = s.parse().map_err(|_| bad())?;
-    if !t.is_finite() {
+    if t.is_nan() {
         return Err(bad());
     }
-    if t < 0.0 {
+    // Redis converts seconds to a signed 64-bit count of milliseconds; out-of-range
+    // values (infinities included) come out negative there.
+    if t < 0.0 || t * 1000.0 >= i64::MAX as f64 {
         return Err(CmdError::msg("ERR timeout is negative"));
     }
     let ms = (t * 1000.0) as u64;
@@ -433,7 +435,8 @@ pub fn timeout_arg(arg: &[u8]) -> Result<Option<Instant>, CmdError> {
 }
 
 /// Either parks the client (filing a block request) or, where blocking is not allowed,
-/// answers the timeout reply at once.
+/// answers `reply` at once. (A timeout always answers a null array, even for BLMOVE,
+/// while BLMOVE inside MULTI answers a null bulk: Redis 7.0 behaviour.)
 pub fn block_or_null(ctx: &mut Ctx, keys: Vec<Vec<u8>>, deadline: Option<Instant>, kind: BlockKind, reply: TimeoutReply) {
     if ctx.client.deny_blocking {
         match reply {
@@ -442,7 +445,8 @@ pub fn block_or_null(ctx: &mut Ctx, keys: Vec<Vec<u8>>, deadline: Option<Instant
         }
         return;
     }
-    ctx.client.block_req = Some(BlockRequest { db: ctx.client.db, keys, deadline, kind, timeout_reply: reply });
+    ctx.client.block_req =
+        Some(BlockRequest { db: ctx.client.db, keys, deadline, kind, timeout_reply: TimeoutReply::NullArray });
 }
 
 fn bpop_generic(ctx: &mut Ctx, a: &Args, left: bool) -> CmdResult {
