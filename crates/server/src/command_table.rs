@@ -6,7 +6,7 @@
 //! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
-use crate::commands::{bits, connection as conn, keys, lists as li, server_cmds as srv, strings as st, transactions as tx};
+use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx};
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -277,6 +277,41 @@ pub static COMMANDS: &[Command] = &[
     c("rpoplpush", 3, WD, K12, LIST, "list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it", li::rpoplpush),
     c("rpush", -3, WDF, K1, LIST, "list", "1.0.0", "Append one or multiple elements to a list", li::rpush),
     c("rpushx", -3, WDF, K1, LIST, "list", "2.2.0", "Append an element to a list, only if the list exists", li::rpushx),
+    // hashes
+    c("hdel", -3, WF, K1, HASH, "hash", "2.0.0", "Delete one or more hash fields", ha::hdel),
+    c("hexists", 3, RF, K1, HASH, "hash", "2.0.0", "Determine if a hash field exists", ha::hexists),
+    c("hget", 3, RF, K1, HASH, "hash", "2.0.0", "Get the value of a hash field", ha::hget),
+    c("hgetall", 2, R, K1, HASH, "hash", "2.0.0", "Get all the fields and values in a hash", ha::hgetall),
+    c("hincrby", 4, WDF, K1, HASH, "hash", "2.0.0", "Increment the integer value of a hash field by the given number", ha::hincrby),
+    c("hincrbyfloat", 4, WDF, K1, HASH, "hash", "2.6.0", "Increment the float value of a hash field by the given amount", ha::hincrbyfloat),
+    c("hkeys", 2, R, K1, HASH, "hash", "2.0.0", "Get all the fields in a hash", ha::hkeys),
+    c("hlen", 2, RF, K1, HASH, "hash", "2.0.0", "Get the number of fields in a hash", ha::hlen),
+    c("hmget", -3, RF, K1, HASH, "hash", "2.0.0", "Get the values of all the given hash fields", ha::hmget),
+    c("hmset", -4, WDF, K1, HASH, "hash", "2.0.0", "Set multiple hash fields to multiple values", ha::hmset),
+    c("hrandfield", -2, R, K1, HASH, "hash", "6.2.0", "Get one or multiple random fields from a hash", ha::hrandfield),
+    c("hscan", -3, R, K1, HASH, "hash", "2.8.0", "Incrementally iterate hash fields and associated values", ha::hscan),
+    c("hset", -4, WDF, K1, HASH, "hash", "2.0.0", "Set the string value of a hash field", ha::hset),
+    c("hsetnx", 4, WDF, K1, HASH, "hash", "2.0.0", "Set the value of a hash field, only if the field does not exist", ha::hsetnx),
+    c("hstrlen", 3, RF, K1, HASH, "hash", "3.2.0", "Get the length of the value of a hash field", ha::hstrlen),
+    c("hvals", 2, R, K1, HASH, "hash", "2.0.0", "Get all the values in a hash", ha::hvals),
+    // sets
+    c("sadd", -3, WDF, K1, SET, "set", "1.0.0", "Add one or more members to a set", se::sadd),
+    c("scard", 2, RF, K1, SET, "set", "1.0.0", "Get the number of members in a set", se::scard),
+    c("sdiff", -2, R, KALL, SET, "set", "1.0.0", "Subtract multiple sets", se::sdiff),
+    c("sdiffstore", -3, WD, KALL, SET, "set", "1.0.0", "Subtract multiple sets and store the resulting set in a key", se::sdiffstore),
+    c("sinter", -2, R, KALL, SET, "set", "1.0.0", "Intersect multiple sets", se::sinter),
+    c("sintercard", -3, R | MOVABLE_KEYS, NK, SET, "set", "7.0.0", "Intersect multiple sets and return the cardinality of the result", se::sintercard),
+    c("sinterstore", -3, WD, KALL, SET, "set", "1.0.0", "Intersect multiple sets and store the resulting set in a key", se::sinterstore),
+    c("sismember", 3, RF, K1, SET, "set", "1.0.0", "Determine if a given value is a member of a set", se::sismember),
+    c("smembers", 2, R, K1, SET, "set", "1.0.0", "Get all the members in a set", se::smembers),
+    c("smismember", -3, RF, K1, SET, "set", "6.2.0", "Returns the membership associated with the given elements for a set", se::smismember),
+    c("smove", 4, WF, K12, SET, "set", "1.0.0", "Move a member from one set to another", se::smove),
+    c("spop", -2, WF, K1, SET, "set", "1.0.0", "Remove and return one or multiple random members from a set", se::spop),
+    c("srandmember", -2, R, K1, SET, "set", "1.0.0", "Get one or multiple random members from a set", se::srandmember),
+    c("srem", -3, WF, K1, SET, "set", "1.0.0", "Remove one or more members from a set", se::srem),
+    c("sscan", -3, R, K1, SET, "set", "2.8.0", "Incrementally iterate Set elements", se::sscan),
+    c("sunion", -2, R, KALL, SET, "set", "1.0.0", "Add multiple sets", se::sunion),
+    c("sunionstore", -3, WD, KALL, SET, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", se::sunionstore),
     // transactions
     c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
     c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),

@@ -390,7 +390,7 @@ fn format_decimal(v: i128) -> String {
 
 /// The text INCRBYFLOAT stores: exact decimal arithmetic when both operands are plain
 /// decimals (what Redis's long double `%.17Lf` shows for them), else the shortest f64 form.
-fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
+pub(crate) fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
     if let (Some(x), Some(y)) = (parse_decimal(cur), parse_decimal(by)) {
         if let Some(z) = x.checked_add(y) {
             return format_decimal(z);
