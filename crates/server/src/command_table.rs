@@ -6,7 +6,7 @@
 //! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
-use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx};
+use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -312,6 +312,42 @@ pub static COMMANDS: &[Command] = &[
     c("sscan", -3, R, K1, SET, "set", "2.8.0", "Incrementally iterate Set elements", se::sscan),
     c("sunion", -2, R, KALL, SET, "set", "1.0.0", "Add multiple sets", se::sunion),
     c("sunionstore", -3, WD, KALL, SET, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", se::sunionstore),
+    // sorted sets
+    c("bzmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", zs::bzmpop),
+    c("bzpopmax", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
+    c("bzpopmin", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
+    c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
+    c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
+    c("zcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zs::zcount),
+    c("zdiff", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Subtract multiple sorted sets", zs::zdiff),
+    c("zdiffstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", zs::zdiffstore),
+    c("zincrby", 4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Increment the score of a member in a sorted set", zs::zincrby),
+    c("zinter", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Intersect multiple sorted sets", zs::zinter),
+    c("zintercard", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", zs::zintercard),
+    c("zinterstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", zs::zinterstore),
+    c("zlexcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.8.9", "Count the number of members in a sorted set between a given lexicographical range", zs::zlexcount),
+    c("zmpop", -4, W | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set", zs::zmpop),
+    c("zmscore", -3, RF, K1, SORTEDSET, "sorted-set", "6.2.0", "Get the score associated with the given members in a sorted set", zs::zmscore),
+    c("zpopmax", -2, WF, K1, SORTEDSET, "sorted-set", "5.0.0", "Remove and return members with the highest scores in a sorted set", zs::zpopmax),
+    c("zpopmin", -2, WF, K1, SORTEDSET, "sorted-set", "5.0.0", "Remove and return members with the lowest scores in a sorted set", zs::zpopmin),
+    c("zrandmember", -2, R, K1, SORTEDSET, "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set", zs::zrandmember),
+    c("zrange", -4, R, K1, SORTEDSET, "sorted-set", "1.2.0", "Return a range of members in a sorted set", zs::zrange),
+    c("zrangebylex", -4, R, K1, SORTEDSET, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range", zs::zrangebylex),
+    c("zrangebyscore", -4, R, K1, SORTEDSET, "sorted-set", "1.0.5", "Return a range of members in a sorted set, by score", zs::zrangebyscore),
+    c("zrangestore", -5, WD, K12, SORTEDSET, "sorted-set", "6.2.0", "Store a range of members from sorted set into another key", zs::zrangestore),
+    c("zrank", 3, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set", zs::zrank),
+    c("zrem", -3, WF, K1, SORTEDSET, "sorted-set", "1.2.0", "Remove one or more members from a sorted set", zs::zrem),
+    c("zremrangebylex", 4, W, K1, SORTEDSET, "sorted-set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range", zs::zremrangebylex),
+    c("zremrangebyrank", 4, W, K1, SORTEDSET, "sorted-set", "2.0.0", "Remove all members in a sorted set within the given indexes", zs::zremrangebyrank),
+    c("zremrangebyscore", 4, W, K1, SORTEDSET, "sorted-set", "1.2.0", "Remove all members in a sorted set within the given scores", zs::zremrangebyscore),
+    c("zrevrange", -4, R, K1, SORTEDSET, "sorted-set", "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low", zs::zrevrange),
+    c("zrevrangebylex", -4, R, K1, SORTEDSET, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", zs::zrevrangebylex),
+    c("zrevrangebyscore", -4, R, K1, SORTEDSET, "sorted-set", "2.2.0", "Return a range of members in a sorted set, by score, with scores ordered from high to low", zs::zrevrangebyscore),
+    c("zrevrank", 3, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set, with scores ordered from high to low", zs::zrevrank),
+    c("zscan", -3, R, K1, SORTEDSET, "sorted-set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", zs::zscan),
+    c("zscore", 3, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the score associated with the given member in a sorted set", zs::zscore),
+    c("zunion", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Add multiple sorted sets", zs::zunion),
+    c("zunionstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zs::zunionstore),
     // transactions
     c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
     c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),

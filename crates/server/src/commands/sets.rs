@@ -277,12 +277,24 @@ pub fn sdiffstore(ctx: &mut Ctx, a: &Args) -> CmdResult {
     algebra_store(ctx, a, Op::Diff)
 }
 
-/// Parses `numkeys key... [LIMIT n]` (SINTERCARD, ZINTERCARD); returns keys and limit
-/// (0 = none).
-pub fn numkeys_limit<'a>(a: &Args<'a>) -> Result<(Vec<&'a [u8]>, usize), CmdError> {
-    let n = int_arg(a.get(1)).ok().filter(|&n| n > 0).ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
+/// Parses `numkeys key... [LIMIT n]` (SINTERCARD, ZINTERCARD, whose numkeys errors
+/// differ: `zset` selects ZINTERCARD's); returns keys and limit (0 = none).
+pub fn numkeys_limit<'a>(a: &Args<'a>, zset: bool) -> Result<(Vec<&'a [u8]>, usize), CmdError> {
+    let n = match int_arg(a.get(1)) {
+        Ok(n) => n,
+        Err(e) if zset => return Err(e),
+        Err(_) => 0,
+    };
+    if n < 1 {
+        return Err(CmdError::msg(if zset {
+            "ERR at least 1 input key is needed for 'zintercard' command"
+        } else {
+            "ERR numkeys should be greater than 0"
+        }));
+    }
+    let n = n as usize;
     if n > a.len() - 2 {
-        return Err(CmdError::msg("ERR Number of keys can't be greater than number of args"));
+        return Err(if zset { CmdError::Syntax } else { CmdError::msg("ERR Number of keys can't be greater than number of args") });
     }
     let keys = (2..2 + n).map(|i| a.get(i)).collect();
     let mut limit = 0;
@@ -303,7 +315,7 @@ pub fn numkeys_limit<'a>(a: &Args<'a>) -> Result<(Vec<&'a [u8]>, usize), CmdErro
 }
 
 pub fn sintercard(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let (keys, limit) = numkeys_limit(a)?;
+    let (keys, limit) = numkeys_limit(a, false)?;
     let sets = load(ctx, &keys)?;
     let res = compute(Op::Inter, &sets, if limit == 0 { usize::MAX } else { limit });
     ctx.client.out.int(res.len() as i64);
