@@ -383,8 +383,9 @@ impl Server {
             base.extend_from_slice(a);
         }
         let args = resp::Args::from_parts(&base, &ranges);
-        call(&mut self.core, c, None, &args);
-        if c.block_req.take().is_some() {
+        // Held back by CLIENT PAUSE, or still nothing to serve: stay parked.
+        let paused = call(&mut self.core, c, None, &args) == CallOutcome::Paused;
+        if c.block_req.take().is_some() || paused {
             c.blocked = Some(b);
             return false;
         }
