@@ -16,6 +16,7 @@
 //! protocol tests.
 
 pub mod alloc;
+pub mod blocking;
 pub mod client;
 pub mod command_table;
 pub mod commands;
@@ -26,8 +27,10 @@ pub mod error;
 pub mod event_loop;
 pub mod glob;
 pub mod log;
+pub mod multi;
 pub mod sds;
 pub mod server;
+pub mod types;
 
 /// Runs the server with command-line `args`; returns the process exit status.
 pub fn start(args: &[String]) -> i32 {
