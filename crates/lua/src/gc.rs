@@ -11,7 +11,7 @@
 //! natives may hold handles in Rust locals as long as they do not call back into Lua
 //! while doing so; a native that calls Lua keeps what it needs on the Lua stack.
 //!
-//! All `unsafe` dereferencing of handles is here and in `vm::stack`: a handle is valid
+//! All `unsafe` dereferencing of handles is here (registers: `vm/execute.rs`): a handle is valid
 //! from allocation until the sweep that finds it unmarked, and sweeps only free
 //! unreachable objects.
 

@@ -39,7 +39,7 @@ impl Lua {
             }
             macro_rules! r {
                 ($x:expr) => {
-                    // SAFETY: see `vm::stack` module docs: `precall` made the stack at
+                    // SAFETY: VM invariants (vm/mod.rs): `precall` made the stack at
                     // least `base + max_stack` long, the compiler keeps register operands
                     // below `max_stack`, and `base_ptr` is refreshed whenever the stack
                     // may have moved.
@@ -112,6 +112,7 @@ impl Lua {
                     if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
                         r!(i.a()) = Value::Num(arith_num($op, *x, *y));
                     } else {
+                        // SAFETY: same operands as above, nothing has run in between.
                         let (b, c) = unsafe { (*pb, *pc_) };
                         let v = protect!(self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c())))?;
                         r!(i.a()) = v;
