@@ -302,7 +302,8 @@ impl<'a> Reader<'a> {
             0xd1 => (num(self.be(1, 2)? as u16 as i16 as f64), 3),
             0xce => (num(self.be(1, 4)? as f64), 5),
             0xd2 => (num(self.be(1, 4)? as u32 as i32 as f64), 5),
-            0xcf => (num(self.be(1, 8)? as f64), 9),
+            // uint64 goes through lua_pushinteger, a signed 64-bit integer.
+            0xcf => (num(self.be(1, 8)? as i64 as f64), 9),
             0xd3 => (num(self.be(1, 8)? as i64 as f64), 9),
             0xc0 => (Item::Scalar(Value::Nil), 1),
             0xc3 => (Item::Scalar(Value::Bool(true)), 1),

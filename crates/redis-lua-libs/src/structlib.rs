@@ -169,6 +169,9 @@ fn put_integer(out: &mut Vec<u8>, n: f64, endian: Endian, size: usize) {
 
 fn pack(l: &mut Lua) -> LuaResult<usize> {
     let fmt_s = l.check_str(1)?;
+    // The C code pushes a nil mark after the arguments, so a missing first argument
+    // past the last reads as nil rather than "no value".
+    l.push(Value::Nil)?;
     let mut fmt = Format::new(fmt_s.as_bytes());
     let mut h = Header::new();
     let mut arg = 2;
@@ -259,7 +262,9 @@ fn unpack(l: &mut Lua) -> LuaResult<usize> {
     let fmt_s = l.check_str(1)?;
     let data_s = l.check_str(2)?;
     let start = l.opt_integer(3, 1)?;
-    if start <= 0 {
+    // The C code checks the offset as a `size_t`: only 0 is refused here; negative
+    // offsets wrap around and fail the length check.
+    if start == 0 {
         return Err(l.arg_error(3, "offset must be 1 or greater"));
     }
     let data = data_s.as_bytes();

@@ -119,12 +119,14 @@ pub fn new_instance(l: &mut Lua) -> LuaResult<Value> {
     Ok(Value::Table(t))
 }
 
-/// `json_arg_init`: at most `max` arguments.
+/// `json_arg_init`: at most `max` arguments, padded with nils to `max` so the results
+/// pushed after them do not read as arguments.
 fn check_max_args(l: &mut Lua, max: usize) -> LuaResult<()> {
     if l.nargs() > max {
         return Err(l.arg_error(max + 1, "found too many arguments"));
     }
-    Ok(())
+    let top = l.arg_base() + max;
+    l.set_top(top)
 }
 
 /// `luaL_checkoption`: the index of argument `i` in `options`.
@@ -160,13 +162,14 @@ fn enum_option(l: &mut Lua, i: usize, setting: &mut u8, options: &[&str], bool_t
 }
 
 /// `json_integer_option`: sets `*setting` from argument `i` if given and in range
-/// (the number is taken as a C `int`), and pushes the current value.
+/// (the number is taken as a C `int`), and pushes the current value. A value out of
+/// range is reported as argument #1 whatever its position, as lua-cjson does.
 fn integer_option(l: &mut Lua, i: usize, setting: &mut i32, min: i32, max: i32) -> LuaResult<()> {
     if !l.arg(i).is_nil() {
         let v = l.check_integer(i)? as i32;
         if v < min || v > max {
             let msg = format!("expected integer between {} and {}", min, max);
-            return Err(l.arg_error(i, &msg));
+            return Err(l.arg_error(1, &msg));
         }
         *setting = v;
     }
