@@ -77,7 +77,7 @@ fn encode_int(n: i64, out: &mut Vec<u8>) {
 
 fn encode_number(n: f64, out: &mut Vec<u8>) {
     // `(int64_t)n == n` on x86-64: out-of-range conversions give INT64_MIN.
-    let as_int = if n.is_nan() || n >= 9223372036854775808.0 || n < -9223372036854775808.0 {
+    let as_int = if !(-9223372036854775808.0..9223372036854775808.0).contains(&n) {
         i64::MIN
     } else {
         n as i64
@@ -127,8 +127,7 @@ fn encode_header(n: usize, fix: u8, code16: u8, out: &mut Vec<u8>) {
 fn table_is_array(l: &mut Lua, t: TableRef) -> LuaResult<bool> {
     let (mut count, mut max) = (0i64, 0i64);
     let mut k = Value::Nil;
-    loop {
-        let Some((key, _)) = next_entry(l, t, &k)? else { break };
+    while let Some((key, _)) = next_entry(l, t, &k)? {
         l.charge(1)?;
         match key {
             Value::Num(n) if n > 0.0 && n < 2147483648.0 && n.trunc() == n => {

@@ -182,9 +182,7 @@ fn pack(l: &mut Lua) -> LuaResult<usize> {
         let mut size = opt_size(l, opt, &mut fmt)?;
         let pad = to_align(total, &h, opt, size);
         total = total.wrapping_add(pad as isize as usize);
-        for _ in 0..pad.max(0) {
-            out.push(0);
-        }
+        out.extend(std::iter::repeat_n(0u8, pad.max(0) as usize));
         match opt {
             b'b' | b'B' | b'h' | b'H' | b'l' | b'L' | b'T' | b'i' | b'I' => {
                 let n = l.check_number(arg)?;
