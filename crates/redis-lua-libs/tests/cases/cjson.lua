@@ -240,3 +240,9 @@ local u = cjson.decode(s)
 return #s, #u, u[3000], string.sub(s, 1, 40)
 --- decode_order
 return cjson.encode(cjson.decode('{"z":1,"y":2,"x":3,"w":4,"v":5,"u":6,"t":7,"s":8,"r":9}'))
+--- encode_mixed_tables
+return cjson.encode({1, 2, 3, n = 1}), cjson.encode({[1] = 'a', ['1'] = 'b'}), cjson.encode({[-0.0] = 1}), cjson.encode({[2] = 'x'}), cjson.encode({{}, {[1] = {}}})
+--- null_tostring
+return tostring(cjson.null), type(cjson.null)
+--- decode_duplicate_and_escaped_keys
+return dump(cjson.decode('{"a\\u0062":1,"ab":2,"\\/":3}'))

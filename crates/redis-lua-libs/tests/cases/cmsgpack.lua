@@ -124,3 +124,7 @@ local names = {}
 for k, v in pairs(cmsgpack) do names[#names + 1] = k .. ':' .. (type(v) == 'string' and v or type(v)) end
 table.sort(names)
 return table.concat(names, ' ')
+--- pack_float_edges
+return hex(cmsgpack.pack(2^-149, 2^-150, 3.4028234663852886e38, 3.4028235677973366e38, -2^-126, 1e-45))
+--- mixed_table_is_map
+return hex(cmsgpack.pack({1, 2, x = 3})), hex(cmsgpack.pack({[1] = 'a', [2] = 'b', [2.5] = 'c'}))

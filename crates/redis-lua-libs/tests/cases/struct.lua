@@ -104,3 +104,10 @@ local names = {}
 for k, v in pairs(struct) do names[#names + 1] = k .. ':' .. type(v) end
 table.sort(names)
 return table.concat(names, ' ')
+--- size_t_and_specials
+return hex(struct.pack('<T', 2^40)), hex(struct.pack('>f', 0/0)), hex(struct.pack('>d', 1/0)), struct.unpack('>T', unhex('0000010000000000'))
+--- many_args_pack
+local t = {}
+for i = 1, 300 do t[i] = i end
+local s = struct.pack(string.rep('B', 300), unpack(t))
+return #s, hex(string.sub(s, 1, 4)), hex(string.sub(s, 297, 300))

@@ -78,6 +78,15 @@ pub fn run_case(body: &[u8]) -> String {
     }
 }
 
+/// Cases whose difference from Redis comes from the interpreter (crates/lua), not from
+/// these libraries: `(lib, case, reason)`. They must still differ, so the entry is
+/// removed once the interpreter is fixed.
+const KNOWN_DEVIATIONS: &[(&str, &str, &str)] = &[(
+    "cjson",
+    "null_tostring",
+    "lua51's tostring prints a NULL light userdata as `userdata: 0x0`; glibc's %p gives `(nil)`",
+)];
+
 /// Compares every case of `lib` with `golden/LIB.txt`; reports all differences.
 pub fn check_lib(lib: &str) {
     let golden = String::from_utf8(read(&format!("golden/{}.txt", lib))).unwrap();
@@ -87,8 +96,13 @@ pub fn check_lib(lib: &str) {
     let all = cases(lib);
     for (name, body) in &all {
         let got = run_case(body);
+        let known = KNOWN_DEVIATIONS.iter().find(|(l, c, _)| *l == lib && c == name);
         match expected.get(name.as_str()) {
+            Some(want) if *want == got && known.is_some() => {
+                failures.push(format!("{}: matches now; remove it from KNOWN_DEVIATIONS", name))
+            }
             Some(want) if *want == got => {}
+            Some(_) if known.is_some() => {}
             Some(want) => failures.push(format!("{}:\n  want {}\n  got  {}", name, want, got)),
             None => failures.push(format!("{}: no golden output (run record.py)", name)),
         }
