@@ -7,6 +7,7 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::{connection as conn, keys, server_cmds as srv, strings as st, bits};
+use crate::scripting::commands as scr;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -213,6 +214,19 @@ static COMMAND_SUBS: &[Command] = &[
     c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),
 ];
 
+static SCRIPT_SUBS: &[Command] = &[
+    c("exists", -3, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Check existence of scripts in the script cache.", scr::script_exists),
+    c("flush", -2, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Remove all the scripts from the script cache.", scr::script_flush),
+    c("help", 2, LOADING | STALE, NK, SCRIPTING, "scripting", "5.0.0", "Show helpful text about the different subcommands", scr::script_help),
+    c("kill", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "2.6.0", "Kill the script currently in execution.", scr::script_kill),
+    c("load", 3, NOSCRIPT | STALE, NK, SCRIPTING, "scripting", "2.6.0", "Load the specified Lua script into the script cache.", scr::script_load),
+];
+
+/// EVAL-family flags (Redis: noscript, skip_monitor, may_replicate, no_mandatory_keys,
+/// stale; the `_RO` variants readonly instead of may_replicate).
+const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_KEYS;
+const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | MOVABLE_KEYS;
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -282,6 +296,12 @@ pub static COMMANDS: &[Command] = &[
     c("quit", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Close the connection", conn::quit),
     c("reset", 1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "6.2.0", "Reset the connection", conn::reset),
     c("select", 2, LSF, NK, CONNECTION, "connection", "1.0.0", "Change the selected database for the current connection", conn::select),
+    // scripting
+    c("eval", -3, EVAL_RW, NK, SCRIPTING, "scripting", "2.6.0", "Execute a Lua script server side", scr::eval),
+    c("eval_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::eval_ro),
+    c("evalsha", -3, EVAL_RW, NK, SCRIPTING, "scripting", "2.6.0", "Execute a Lua script server side", scr::evalsha),
+    c("evalsha_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::evalsha_ro),
+    container("script", SCRIPTING, "scripting", "2.6.0", "A container for Lua scripts management commands", SCRIPT_SUBS),
     // server
     container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),

@@ -98,6 +98,8 @@ pub struct Core {
     pub pause: Option<Pause>,
     /// Event loop iterations, for INFO.
     pub cronloops: u64,
+    /// EVAL scripting: the Lua state, the script cache and their INFO figures.
+    pub scripting: crate::scripting::Scripting,
 }
 
 /// Unix time in milliseconds.
@@ -129,6 +131,7 @@ impl Core {
             shutdown: None,
             pause: None,
             cronloops: 0,
+            scripting: crate::scripting::Scripting::new(),
         };
         core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
         core
