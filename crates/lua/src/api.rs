@@ -86,11 +86,13 @@ impl Lua {
         match r {
             Ok(v) => {
                 self.top = func;
+                self.api_roots.clone_from(&v);
                 Ok(v)
             }
             Err(e) => {
                 self.restore(sp, func);
                 self.top = func;
+                self.api_roots = vec![self.error_value(&e)];
                 Err(e)
             }
         }
@@ -99,6 +101,9 @@ impl Lua {
     /// Protected call with a message handler run at the error point (like `xpcall`);
     /// the handler's result replaces the error value.
     pub fn pcall_with_handler(&mut self, f: Value, args: &[Value], handler: Value) -> LuaResult<Vec<Value>> {
+        // The handler sits below the call on the stack so the collector sees it.
+        let hslot = self.top;
+        self.push(handler)?;
         let func = self.top;
         let sp = self.save_point();
         let r = (|| {
@@ -111,19 +116,22 @@ impl Lua {
         })();
         match r {
             Ok(v) => {
-                self.top = func;
+                self.top = hslot;
+                self.api_roots.clone_from(&v);
                 Ok(v)
             }
             Err(LuaError::Uncatchable(v)) => {
                 self.restore(sp, func);
-                self.top = func;
+                self.top = hslot;
+                self.api_roots = vec![v];
                 Err(LuaError::Uncatchable(v))
             }
             Err(e) => {
                 let ev = self.error_value(&e);
                 let hv = self.call_handler(handler, ev);
                 self.restore(sp, func);
-                self.top = func;
+                self.top = hslot;
+                self.api_roots = vec![hv];
                 Err(LuaError::Runtime(hv))
             }
         }
@@ -214,8 +222,9 @@ impl Lua {
         self.hook.lines = on && lines;
         self.hook.calls = on && calls;
         self.hook.returns = on && returns;
-        self.hook.last_line = 0;
-        self.hook.last_depth = 0;
+        // Frames already running continue from where they are: no line event until
+        // their line changes.
+        self.hook.last_pc = self.frames.iter().map(|f| f.pc.wrapping_sub(1)).collect();
         self.reset_budget();
     }
 

@@ -147,11 +147,10 @@ fn ctrl_c_interrupts_a_running_script() {
         1,
     );
     assert_eq!(out, "ready\n");
-    // lua5.1 prints the same, but its message has no position when the main chunk
-    // itself is interrupted (the position is taken from the caller).
+    // As lua5.1: the position is the interrupted function's caller.
     assert_eq!(
         err,
-        "rlua51: (command line):1: interrupted!\nstack traceback:\n\t(command line):1: in function 'spin'\n\t(command line):3: in main chunk\n\t[C]: ?\n"
+        "rlua51: (command line):3: interrupted!\nstack traceback:\n\t(command line):1: in function 'spin'\n\t(command line):3: in main chunk\n\t[C]: ?\n"
     );
     assert_eq!(status.code(), Some(1));
 }

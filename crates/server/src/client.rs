@@ -25,6 +25,50 @@ pub enum ReplyMode {
     Skip,
 }
 
+/// The value type a blocked client waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    List,
+    ZSet,
+}
+
+/// What a blocked client receives when its timeout expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutReply {
+    /// `*-1` (BLPOP, BLMPOP, BZPOPMIN, ...).
+    NullArray,
+    /// `$-1` (BLMOVE, BRPOPLPUSH).
+    NullBulk,
+}
+
+/// Set by a blocking command's handler when nothing could be served: the event loop then
+/// parks the client on `keys` (see `blocking.rs`) instead of sending a reply.
+#[derive(Debug, Clone)]
+pub struct BlockRequest {
+    pub db: usize,
+    pub keys: Vec<Vec<u8>>,
+    /// `None` blocks forever (timeout 0).
+    pub deadline: Option<Instant>,
+    pub kind: BlockKind,
+    pub timeout_reply: TimeoutReply,
+}
+
+/// A client parked on keys: its request and the command line to run again when one of
+/// the keys is ready.
+#[derive(Debug, Clone)]
+pub struct Blocked {
+    pub req: BlockRequest,
+    pub argv: Vec<Vec<u8>>,
+}
+
+/// Commands queued between MULTI and EXEC.
+#[derive(Debug, Default)]
+pub struct MultiState {
+    pub queue: Vec<Vec<Vec<u8>>>,
+    /// A command failed to queue (unknown, wrong arity, ...): EXEC will abort.
+    pub failed: bool,
+}
+
 pub struct Client {
     pub id: u64,
     pub sock: Option<TcpStream>,
@@ -55,6 +99,16 @@ pub struct Client {
     pub created: Instant,
     pub last_interaction: Instant,
     pub last_cmd: String,
+    // Blocking, transactions.
+    /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
+    pub deny_blocking: bool,
+    /// Set by a handler that wants to block (consumed by the event loop).
+    pub block_req: Option<BlockRequest>,
+    /// Present while the client is parked on keys.
+    pub blocked: Option<Blocked>,
+    pub multi: Option<MultiState>,
+    /// Keys under WATCH, as (db, key).
+    pub watched: Vec<(usize, Vec<u8>)>,
 }
 
 impl Client {
@@ -97,6 +151,11 @@ impl Client {
             created: now,
             last_interaction: now,
             last_cmd: "NULL".into(),
+            deny_blocking: false,
+            block_req: None,
+            blocked: None,
+            multi: None,
+            watched: Vec::new(),
         }
     }
 
@@ -118,13 +177,19 @@ impl Client {
         if self.no_evict {
             flags.push('e');
         }
+        if self.blocked.is_some() {
+            flags.push('b');
+        }
+        if self.multi.is_some() {
+            flags.push('x');
+        }
         if flags.is_empty() {
             flags.push('N');
         }
         let qbuf = self.query_len();
         let obl = self.out.buf.len().saturating_sub(self.sent);
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -134,6 +199,7 @@ impl Client {
             now.duration_since(self.last_interaction).as_secs(),
             flags,
             self.db,
+            self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             qbuf,
             self.query.len().saturating_sub(self.qend),
             self.query.len(),

@@ -6,7 +6,7 @@
 //! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
-use crate::commands::{connection as conn, keys, server_cmds as srv, strings as st, bits};
+use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::scripting::commands as scr;
 use crate::server::Ctx;
 use crate::error::CmdResult;
@@ -64,9 +64,17 @@ pub const CONNECTION: u32 = 1 << 3;
 pub const DANGEROUS: u32 = 1 << 4;
 pub const TRANSACTION: u32 = 1 << 5;
 pub const SCRIPTING: u32 = 1 << 6;
+pub const LIST: u32 = 1 << 7;
+pub const HASH: u32 = 1 << 8;
+pub const SET: u32 = 1 << 9;
+pub const SORTEDSET: u32 = 1 << 10;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
+    (LIST, "@list"),
+    (HASH, "@hash"),
+    (SET, "@set"),
+    (SORTEDSET, "@sortedset"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -260,6 +268,106 @@ pub static COMMANDS: &[Command] = &[
     c("bitpos", -3, R, K1, BITMAP, "bitmap", "2.8.7", "Find first bit set or clear in a string", bits::bitpos),
     c("getbit", 3, RF, K1, BITMAP, "bitmap", "2.2.0", "Returns the bit value at offset in the string value stored at key", bits::getbit),
     c("setbit", 4, WD, K1, BITMAP, "bitmap", "2.2.0", "Sets or clears the bit at offset in the string value stored at key", bits::setbit),
+    // lists
+    c("blmove", 6, WD | BLOCKING, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::blmove),
+    c("blmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, LIST, "list", "7.0.0", "Pop elements from a list, or block until one is available", li::blmpop),
+    c("blpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the first element in a list, or block until one is available", li::blpop),
+    c("brpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the last element in a list, or block until one is available", li::brpop),
+    c("brpoplpush", 4, WD | BLOCKING, K12, LIST, "list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::brpoplpush),
+    c("lindex", 3, R, K1, LIST, "list", "1.0.0", "Get an element from a list by its index", li::lindex),
+    c("linsert", 5, WD, K1, LIST, "list", "2.2.0", "Insert an element before or after another element in a list", li::linsert),
+    c("llen", 2, RF, K1, LIST, "list", "1.0.0", "Get the length of a list", li::llen),
+    c("lmove", 5, WD, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it", li::lmove),
+    c("lmpop", -4, W | MOVABLE_KEYS, NK, LIST, "list", "7.0.0", "Pop elements from a list", li::lmpop),
+    c("lpop", -2, WF, K1, LIST, "list", "1.0.0", "Remove and get the first elements in a list", li::lpop),
+    c("lpos", -3, R, K1, LIST, "list", "6.0.6", "Return the index of matching elements on a list", li::lpos),
+    c("lpush", -3, WDF, K1, LIST, "list", "1.0.0", "Prepend one or multiple elements to a list", li::lpush),
+    c("lpushx", -3, WDF, K1, LIST, "list", "2.2.0", "Prepend an element to a list, only if the list exists", li::lpushx),
+    c("lrange", 4, R, K1, LIST, "list", "1.0.0", "Get a range of elements from a list", li::lrange),
+    c("lrem", 4, W, K1, LIST, "list", "1.0.0", "Remove elements from a list", li::lrem),
+    c("lset", 4, WD, K1, LIST, "list", "1.0.0", "Set the value of an element in a list by its index", li::lset),
+    c("ltrim", 4, W, K1, LIST, "list", "1.0.0", "Trim a list to the specified range", li::ltrim),
+    c("rpop", -2, WF, K1, LIST, "list", "1.0.0", "Remove and get the last elements in a list", li::rpop),
+    c("rpoplpush", 3, WD, K12, LIST, "list", "1.2.0", "Remove the last element in a list, prepend it to another list and return it", li::rpoplpush),
+    c("rpush", -3, WDF, K1, LIST, "list", "1.0.0", "Append one or multiple elements to a list", li::rpush),
+    c("rpushx", -3, WDF, K1, LIST, "list", "2.2.0", "Append an element to a list, only if the list exists", li::rpushx),
+    // hashes
+    c("hdel", -3, WF, K1, HASH, "hash", "2.0.0", "Delete one or more hash fields", ha::hdel),
+    c("hexists", 3, RF, K1, HASH, "hash", "2.0.0", "Determine if a hash field exists", ha::hexists),
+    c("hget", 3, RF, K1, HASH, "hash", "2.0.0", "Get the value of a hash field", ha::hget),
+    c("hgetall", 2, R, K1, HASH, "hash", "2.0.0", "Get all the fields and values in a hash", ha::hgetall),
+    c("hincrby", 4, WDF, K1, HASH, "hash", "2.0.0", "Increment the integer value of a hash field by the given number", ha::hincrby),
+    c("hincrbyfloat", 4, WDF, K1, HASH, "hash", "2.6.0", "Increment the float value of a hash field by the given amount", ha::hincrbyfloat),
+    c("hkeys", 2, R, K1, HASH, "hash", "2.0.0", "Get all the fields in a hash", ha::hkeys),
+    c("hlen", 2, RF, K1, HASH, "hash", "2.0.0", "Get the number of fields in a hash", ha::hlen),
+    c("hmget", -3, RF, K1, HASH, "hash", "2.0.0", "Get the values of all the given hash fields", ha::hmget),
+    c("hmset", -4, WDF, K1, HASH, "hash", "2.0.0", "Set multiple hash fields to multiple values", ha::hmset),
+    c("hrandfield", -2, R, K1, HASH, "hash", "6.2.0", "Get one or multiple random fields from a hash", ha::hrandfield),
+    c("hscan", -3, R, K1, HASH, "hash", "2.8.0", "Incrementally iterate hash fields and associated values", ha::hscan),
+    c("hset", -4, WDF, K1, HASH, "hash", "2.0.0", "Set the string value of a hash field", ha::hset),
+    c("hsetnx", 4, WDF, K1, HASH, "hash", "2.0.0", "Set the value of a hash field, only if the field does not exist", ha::hsetnx),
+    c("hstrlen", 3, RF, K1, HASH, "hash", "3.2.0", "Get the length of the value of a hash field", ha::hstrlen),
+    c("hvals", 2, R, K1, HASH, "hash", "2.0.0", "Get all the values in a hash", ha::hvals),
+    // sets
+    c("sadd", -3, WDF, K1, SET, "set", "1.0.0", "Add one or more members to a set", se::sadd),
+    c("scard", 2, RF, K1, SET, "set", "1.0.0", "Get the number of members in a set", se::scard),
+    c("sdiff", -2, R, KALL, SET, "set", "1.0.0", "Subtract multiple sets", se::sdiff),
+    c("sdiffstore", -3, WD, KALL, SET, "set", "1.0.0", "Subtract multiple sets and store the resulting set in a key", se::sdiffstore),
+    c("sinter", -2, R, KALL, SET, "set", "1.0.0", "Intersect multiple sets", se::sinter),
+    c("sintercard", -3, R | MOVABLE_KEYS, NK, SET, "set", "7.0.0", "Intersect multiple sets and return the cardinality of the result", se::sintercard),
+    c("sinterstore", -3, WD, KALL, SET, "set", "1.0.0", "Intersect multiple sets and store the resulting set in a key", se::sinterstore),
+    c("sismember", 3, RF, K1, SET, "set", "1.0.0", "Determine if a given value is a member of a set", se::sismember),
+    c("smembers", 2, R, K1, SET, "set", "1.0.0", "Get all the members in a set", se::smembers),
+    c("smismember", -3, RF, K1, SET, "set", "6.2.0", "Returns the membership associated with the given elements for a set", se::smismember),
+    c("smove", 4, WF, K12, SET, "set", "1.0.0", "Move a member from one set to another", se::smove),
+    c("spop", -2, WF, K1, SET, "set", "1.0.0", "Remove and return one or multiple random members from a set", se::spop),
+    c("srandmember", -2, R, K1, SET, "set", "1.0.0", "Get one or multiple random members from a set", se::srandmember),
+    c("srem", -3, WF, K1, SET, "set", "1.0.0", "Remove one or more members from a set", se::srem),
+    c("sscan", -3, R, K1, SET, "set", "2.8.0", "Incrementally iterate Set elements", se::sscan),
+    c("sunion", -2, R, KALL, SET, "set", "1.0.0", "Add multiple sets", se::sunion),
+    c("sunionstore", -3, WD, KALL, SET, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", se::sunionstore),
+    // sorted sets
+    c("bzmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", zs::bzmpop),
+    c("bzpopmax", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
+    c("bzpopmin", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
+    c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
+    c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
+    c("zcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zs::zcount),
+    c("zdiff", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Subtract multiple sorted sets", zs::zdiff),
+    c("zdiffstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "6.2.0", "Subtract multiple sorted sets and store the resulting sorted set in a new key", zs::zdiffstore),
+    c("zincrby", 4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Increment the score of a member in a sorted set", zs::zincrby),
+    c("zinter", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Intersect multiple sorted sets", zs::zinter),
+    c("zintercard", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Intersect multiple sorted sets and return the cardinality of the result", zs::zintercard),
+    c("zinterstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Intersect multiple sorted sets and store the resulting sorted set in a new key", zs::zinterstore),
+    c("zlexcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.8.9", "Count the number of members in a sorted set between a given lexicographical range", zs::zlexcount),
+    c("zmpop", -4, W | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set", zs::zmpop),
+    c("zmscore", -3, RF, K1, SORTEDSET, "sorted-set", "6.2.0", "Get the score associated with the given members in a sorted set", zs::zmscore),
+    c("zpopmax", -2, WF, K1, SORTEDSET, "sorted-set", "5.0.0", "Remove and return members with the highest scores in a sorted set", zs::zpopmax),
+    c("zpopmin", -2, WF, K1, SORTEDSET, "sorted-set", "5.0.0", "Remove and return members with the lowest scores in a sorted set", zs::zpopmin),
+    c("zrandmember", -2, R, K1, SORTEDSET, "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set", zs::zrandmember),
+    c("zrange", -4, R, K1, SORTEDSET, "sorted-set", "1.2.0", "Return a range of members in a sorted set", zs::zrange),
+    c("zrangebylex", -4, R, K1, SORTEDSET, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range", zs::zrangebylex),
+    c("zrangebyscore", -4, R, K1, SORTEDSET, "sorted-set", "1.0.5", "Return a range of members in a sorted set, by score", zs::zrangebyscore),
+    c("zrangestore", -5, WD, K12, SORTEDSET, "sorted-set", "6.2.0", "Store a range of members from sorted set into another key", zs::zrangestore),
+    c("zrank", 3, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set", zs::zrank),
+    c("zrem", -3, WF, K1, SORTEDSET, "sorted-set", "1.2.0", "Remove one or more members from a sorted set", zs::zrem),
+    c("zremrangebylex", 4, W, K1, SORTEDSET, "sorted-set", "2.8.9", "Remove all members in a sorted set between the given lexicographical range", zs::zremrangebylex),
+    c("zremrangebyrank", 4, W, K1, SORTEDSET, "sorted-set", "2.0.0", "Remove all members in a sorted set within the given indexes", zs::zremrangebyrank),
+    c("zremrangebyscore", 4, W, K1, SORTEDSET, "sorted-set", "1.2.0", "Remove all members in a sorted set within the given scores", zs::zremrangebyscore),
+    c("zrevrange", -4, R, K1, SORTEDSET, "sorted-set", "1.2.0", "Return a range of members in a sorted set, by index, with scores ordered from high to low", zs::zrevrange),
+    c("zrevrangebylex", -4, R, K1, SORTEDSET, "sorted-set", "2.8.9", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", zs::zrevrangebylex),
+    c("zrevrangebyscore", -4, R, K1, SORTEDSET, "sorted-set", "2.2.0", "Return a range of members in a sorted set, by score, with scores ordered from high to low", zs::zrevrangebyscore),
+    c("zrevrank", 3, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Determine the index of a member in a sorted set, with scores ordered from high to low", zs::zrevrank),
+    c("zscan", -3, R, K1, SORTEDSET, "sorted-set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", zs::zscan),
+    c("zscore", 3, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the score associated with the given member in a sorted set", zs::zscore),
+    c("zunion", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Add multiple sorted sets", zs::zunion),
+    c("zunionstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zs::zunionstore),
+    // transactions
+    c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
+    c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),
+    c("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "1.2.0", "Mark the start of a transaction block", tx::multi),
+    c("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.2.0", "Forget about all watched keys", tx::unwatch),
+    c("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, KALL, TRANSACTION, "transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block", tx::watch),
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
@@ -314,6 +422,46 @@ pub static COMMANDS: &[Command] = &[
     container("slowlog", 0, "server", "2.2.12", "A container for slow log commands", SLOWLOG_SUBS),
     c("time", 1, LSF, NK, 0, "server", "2.6.0", "Return the current server time", srv::time),
 ];
+
+/// Commands that run at once inside MULTI instead of being queued.
+pub fn runs_inside_multi(cmd: &Command) -> bool {
+    matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
+}
+
+/// Argument positions of the keys of a command line, including commands whose keys
+/// depend on their arguments (`numkeys` forms, `SORT ... STORE`).
+pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
+    let argc = args.len();
+    let numkeys_at = |pos: usize, first: usize| -> Vec<usize> {
+        if pos >= argc {
+            return Vec::new();
+        }
+        let n = resp::request::parse_i64_strict(args.get(pos)).unwrap_or(0).max(0) as usize;
+        (first..first + n).filter(|&i| i < argc).collect()
+    };
+    match cmd.name {
+        "zunionstore" | "zinterstore" | "zdiffstore" => {
+            let mut v = vec![1];
+            v.extend(numkeys_at(2, 3));
+            v
+        }
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => numkeys_at(1, 2),
+        "blmpop" | "bzmpop" => numkeys_at(2, 3),
+        "sort" | "sort_ro" => {
+            let mut v = vec![1];
+            let mut i = 2;
+            while i < argc {
+                if args.get(i).eq_ignore_ascii_case(b"store") && i + 1 < argc {
+                    v.push(i + 1);
+                    i += 1;
+                }
+                i += 1;
+            }
+            v
+        }
+        _ => Registry::key_positions(cmd, argc),
+    }
+}
 
 /// Index of a command or subcommand in [`Registry::entries`].
 pub type CmdId = usize;

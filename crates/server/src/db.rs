@@ -10,13 +10,19 @@
 
 use crate::dict::Dict;
 use crate::sds::{Sds, EMBSTR_LIMIT};
+use crate::types::{Hash, List, Set, ZSet};
 
 /// A stored value. Strings that are canonical integers are kept as `Int` (Redis's `int`
-/// encoding) so `INCR` does not parse and format.
+/// encoding) so `INCR` does not parse and format. Aggregates are boxed so a value stays
+/// three words wide.
 #[derive(Debug, Clone)]
 pub enum Value {
     Int(i64),
     Str(Sds),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 /// Enough room for any i64 in decimal.
@@ -34,6 +40,8 @@ impl Value {
     }
 
     /// The value's bytes (integers formatted into `tmp`).
+    /// Aggregates have no string form and give an empty slice (callers check the type
+    /// first, see `commands::string_bytes`).
     pub fn bytes<'a>(&'a self, tmp: &'a mut IntBuf) -> &'a [u8] {
         match self {
             Value::Str(s) => s.as_bytes(),
@@ -43,6 +51,7 @@ impl Value {
                 tmp[..v.len()].copy_from_slice(&v);
                 &tmp[..v.len()]
             }
+            _ => &[],
         }
     }
 
@@ -54,6 +63,7 @@ impl Value {
                 let mut t = [0u8; 20];
                 Value::Int(*n).bytes(&mut t).len()
             }
+            _ => 0,
         }
     }
 
@@ -61,6 +71,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) | Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -70,19 +84,30 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if !s.is_raw() && s.len() <= EMBSTR_LIMIT => "embstr",
             Value::Str(_) => "raw",
+            Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
-    /// The string form, made growable for in-place edits (APPEND, SETRANGE, SETBIT).
-    pub fn make_raw(&mut self) -> &mut Vec<u8> {
+    /// True for the string encodings.
+    #[inline]
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Str(_))
+    }
+
+    /// The string form, made growable for in-place edits (APPEND, SETRANGE, SETBIT);
+    /// WRONGTYPE for aggregates.
+    pub fn make_raw(&mut self) -> Result<&mut Vec<u8>, crate::error::CmdError> {
         if let Value::Int(n) = *self {
             let mut v = Vec::new();
             resp::number::write_i64(&mut v, n);
             *self = Value::Str(Sds::from_vec_raw(v));
         }
         match self {
-            Value::Str(s) => s.make_raw(),
-            Value::Int(_) => unreachable!("converted above"),
+            Value::Str(s) => Ok(s.make_raw()),
+            _ => Err(crate::error::CmdError::WrongType),
         }
     }
 }
@@ -119,7 +144,40 @@ pub struct Keyspace {
     pub stats: KeyStats,
     /// `DEBUG SET-ACTIVE-EXPIRE`.
     pub active_expire_enabled: bool,
+    /// When set, keys deleted because they expired are logged in `expired_log` (so
+    /// WATCH can treat the deletion as a change).
+    pub track_expired: bool,
+    pub expired_log: Vec<(usize, Vec<u8>)>,
 }
+
+/// Typed accessors: `*_mut` look up for writing, `*_ref` for reading (counting hits and
+/// misses); both give WRONGTYPE when the key holds another type, `None` when missing.
+macro_rules! typed_access {
+    ($mut_name:ident, $ref_name:ident, $variant:ident, $ty:ty) => {
+        impl Keyspace {
+            #[inline]
+            pub fn $mut_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&mut $ty>, crate::error::CmdError> {
+                match self.lookup_write(db, key, now_ms) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(&mut **x)),
+                    Some(_) => Err(crate::error::CmdError::WrongType),
+                }
+            }
+            #[inline]
+            pub fn $ref_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&$ty>, crate::error::CmdError> {
+                match self.lookup_read(db, key, now_ms) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(&**x)),
+                    Some(_) => Err(crate::error::CmdError::WrongType),
+                }
+            }
+        }
+    };
+}
+typed_access!(list_mut, list_ref, List, List);
+typed_access!(hash_mut, hash_ref, Hash, Hash);
+typed_access!(set_mut, set_ref, Set, Set);
+typed_access!(zset_mut, zset_ref, ZSet, ZSet);
 
 /// Keys examined per database per loop of the active cycle (Redis: 20).
 const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;
@@ -130,6 +188,8 @@ impl Keyspace {
             dbs: (0..databases).map(|_| Db::default()).collect(),
             stats: KeyStats::default(),
             active_expire_enabled: true,
+            track_expired: false,
+            expired_log: Vec::new(),
         }
     }
 
@@ -145,6 +205,9 @@ impl Keyspace {
                 d.expires.remove(key);
                 d.dict.remove(key);
                 self.stats.expired_keys += 1;
+                if self.track_expired {
+                    self.expired_log.push((db, key.to_vec()));
+                }
                 true
             }
             _ => false,
@@ -184,6 +247,20 @@ impl Keyspace {
         d.dict.insert(key, val);
         if !keep_ttl && !d.expires.is_empty() {
             d.expires.remove(key);
+        }
+    }
+
+    /// Deletes `key` when it holds an empty aggregate (Redis never keeps empty ones).
+    pub fn remove_if_empty(&mut self, db: usize, key: &[u8]) {
+        let empty = match self.dbs[db].dict.get(key) {
+            Some(Value::List(l)) => l.is_empty(),
+            Some(Value::Hash(h)) => h.is_empty(),
+            Some(Value::Set(s)) => s.is_empty(),
+            Some(Value::ZSet(z)) => z.is_empty(),
+            _ => false,
+        };
+        if empty {
+            self.delete(db, key);
         }
     }
 
@@ -231,7 +308,7 @@ impl Keyspace {
         }
         let start = std::time::Instant::now();
         let mut expired_total = 0u64;
-        for d in self.dbs.iter_mut() {
+        for (dbi, d) in self.dbs.iter_mut().enumerate() {
             let mut rounds = 0;
             loop {
                 if d.expires.is_empty() {
@@ -256,6 +333,9 @@ impl Keyspace {
                 for k in &expired {
                     d.expires.remove(k.as_bytes());
                     d.dict.remove(k.as_bytes());
+                    if self.track_expired {
+                        self.expired_log.push((dbi, k.as_bytes().to_vec()));
+                    }
                 }
                 expired_total += expired.len() as u64;
                 rounds += 1;
@@ -296,7 +376,7 @@ mod tests {
         assert_eq!(Value::from_bytes(&[b'x'; 44]).encoding(), "embstr");
         assert_eq!(Value::from_bytes(&[b'x'; 45]).encoding(), "raw");
         let mut v = Value::from_bytes(b"12");
-        v.make_raw().push(b'3');
+        v.make_raw().unwrap().push(b'3');
         assert_eq!(v.encoding(), "raw");
     }
 

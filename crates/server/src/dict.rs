@@ -265,6 +265,21 @@ impl<V> Dict<V> {
     }
 }
 
+impl<V: Clone> Clone for Dict<V> {
+    /// A copy with the same hash seed and bucket count (COPY, SUNIONSTORE of one set).
+    fn clone(&self) -> Self {
+        let mut d = Dict { table: Vec::new(), len: 0, hasher: self.hasher.clone() };
+        d.table.resize_with(self.table.len(), || None);
+        for (k, v) in self.iter() {
+            let b = d.bucket_of(k.as_bytes());
+            let next = d.table[b].take();
+            d.table[b] = Some(Box::new(Node { key: k.clone(), val: v.clone(), next }));
+            d.len += 1;
+        }
+        d
+    }
+}
+
 impl<V> Drop for Dict<V> {
     fn drop(&mut self) {
         self.clear();

@@ -26,6 +26,9 @@ const LISTENER_BASE: usize = usize::MAX - 64;
 const EVENTS_CAPACITY: usize = 1024;
 /// Share of each cron period the active expiry cycle may use (Redis: 25%).
 const ACTIVE_EXPIRE_CYCLE_PERC: u32 = 25;
+/// Upper bound on rounds of serving blocked clients after one write; each round serves at
+/// least one client, so this only guards against a bug looping forever.
+const MAX_SERVE_ROUNDS: usize = 100_000;
 
 /// The network side: poller, listeners, connections.
 pub struct Net {
@@ -38,6 +41,8 @@ pub struct Net {
     monitors: usize,
     signals: signal_hook_mio::v1_0::Signals,
     connected: usize,
+    /// Set while blocked clients are being served (no re-entry from their pipelines).
+    serving_blocked: bool,
 }
 
 /// The whole server.
@@ -81,6 +86,7 @@ impl Server {
                 monitors: 0,
                 signals,
                 connected: 0,
+                serving_blocked: false,
             },
         })
     }
@@ -187,6 +193,11 @@ impl Server {
             if c.monitor {
                 self.net.monitors -= 1;
             }
+            if let Some(b) = c.blocked.take() {
+                self.core.blocking.remove((c.id, slot), &b.req);
+            }
+            let watched = std::mem::take(&mut c.watched);
+            self.core.watches.unwatch_all(c.id, &watched);
             self.net.connected -= 1;
             self.net.free.push(slot);
         }
@@ -273,7 +284,7 @@ impl Server {
         let mut parser = std::mem::take(&mut c.parser);
         let limits = Limits { max_bulk_len: self.core.config.proto_max_bulk_len, authenticated: c.authenticated };
         let mut stop = false;
-        while c.qpos < c.qend && !c.close_after_reply && self.core.shutdown.is_none() {
+        while c.qpos < c.qend && !c.close_after_reply && self.core.shutdown.is_none() && c.blocked.is_none() {
             if c.qend - c.qpos < c.need {
                 break;
             }
@@ -282,6 +293,7 @@ impl Server {
                 Ok(ParseStatus::Complete(n)) => {
                     c.need = 0;
                     let args = parser.args(buf);
+                    let dirty = self.core.dirty;
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
                     if outcome == CallOutcome::Paused {
                         self.net.paused.push(slot);
@@ -292,6 +304,15 @@ impl Server {
                         self.feed_monitors(c, &args);
                     }
                     c.qpos += n;
+                    if let Some(req) = c.block_req.take() {
+                        self.core.blocking.add((c.id, slot), &req);
+                        c.blocked = Some(crate::client::Blocked { req, argv: args.iter().map(<[u8]>::to_vec).collect() });
+                        stop = true;
+                        break;
+                    }
+                    if self.core.dirty != dirty && !self.core.blocking.is_empty() {
+                        self.serve_blocked();
+                    }
                 }
                 Ok(ParseStatus::Empty(n)) => c.qpos += n,
                 Ok(ParseStatus::Incomplete { need }) => {
@@ -315,6 +336,104 @@ impl Server {
         c.query = query;
         c.parser = parser;
         stop || c.close_after_reply
+    }
+
+    /// Runs the parked command lines of clients blocked on keys that became ready, oldest
+    /// client first per key, until no waiting client can be served.
+    fn serve_blocked(&mut self) {
+        if self.net.serving_blocked {
+            return;
+        }
+        self.net.serving_blocked = true;
+        for _ in 0..MAX_SERVE_ROUNDS {
+            let now = crate::server::unix_ms();
+            let ready = self.core.blocking.ready_keys(&mut self.core.ks, now);
+            let mut progress = false;
+            for (db, key, kind) in ready {
+                for (id, slot) in self.core.blocking.waiters(db, &key) {
+                    let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { continue };
+                    let matches = c.id == id && c.blocked.as_ref().is_some_and(|b| b.req.kind == kind);
+                    if matches && self.rerun_blocked(slot, &mut c) {
+                        progress = true;
+                    }
+                    self.net.clients[slot] = Some(c);
+                    if progress {
+                        self.after_unblock(slot);
+                        break;
+                    }
+                }
+                if progress {
+                    break;
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        self.net.serving_blocked = false;
+    }
+
+    /// Runs a blocked client's command again; true when it was served (and unblocked).
+    fn rerun_blocked(&mut self, slot: usize, c: &mut Client) -> bool {
+        let Some(b) = c.blocked.take() else { return false };
+        let mut base = Vec::new();
+        let mut ranges = Vec::new();
+        for a in &b.argv {
+            ranges.push((base.len(), base.len() + a.len()));
+            base.extend_from_slice(a);
+        }
+        let args = resp::Args::from_parts(&base, &ranges);
+        // Held back by CLIENT PAUSE, or still nothing to serve: stay parked.
+        let paused = call(&mut self.core, c, None, &args) == CallOutcome::Paused;
+        if c.block_req.take().is_some() || paused {
+            c.blocked = Some(b);
+            return false;
+        }
+        self.core.blocking.remove((c.id, slot), &b.req);
+        true
+    }
+
+    /// After a client left the blocked state: flush its reply and run what it pipelined.
+    fn after_unblock(&mut self, slot: usize) {
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        if c.query_len() > 0 {
+            self.process_input(slot, &mut c);
+        }
+        let pending = c.pending_write;
+        self.net.clients[slot] = Some(c);
+        if !pending {
+            if let Some(c) = self.net.clients[slot].as_mut() {
+                c.pending_write = true;
+            }
+            self.net.pending.push(slot);
+        }
+    }
+
+    /// Answers blocked clients whose timeout has passed.
+    fn expire_blocked(&mut self) {
+        if self.core.blocking.clients == 0 {
+            return;
+        }
+        let now = Instant::now();
+        let due: Vec<usize> = self
+            .net
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.as_ref().and_then(|c| c.blocked.as_ref()).and_then(|b| b.req.deadline).is_some_and(|d| d <= now))
+            .map(|(i, _)| i)
+            .collect();
+        for slot in due {
+            let Some(c) = self.net.clients[slot].as_mut() else { continue };
+            let Some(b) = c.blocked.take() else { continue };
+            match b.req.timeout_reply {
+                crate::client::TimeoutReply::NullArray => c.out.null_array(),
+                crate::client::TimeoutReply::NullBulk => c.out.null(),
+            }
+            let id = c.id;
+            self.core.blocking.remove((id, slot), &b.req);
+            self.after_unblock(slot);
+        }
     }
 
     fn feed_monitors(&mut self, c: &mut Client, args: &resp::Args) {
@@ -404,6 +523,7 @@ impl Server {
 
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
+        self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);
         for slot in pending.iter().copied() {
             self.flush(slot);
@@ -433,7 +553,12 @@ impl Server {
         let period_ms = 1000 / self.core.config.hz.max(1);
         let budget = Duration::from_millis((period_ms * ACTIVE_EXPIRE_CYCLE_PERC / 100) as u64);
         let now = crate::server::unix_ms();
+        self.core.ks.track_expired = !self.core.watches.is_empty();
         self.core.ks.active_expire_cycle(now, budget);
+        for (d, k) in std::mem::take(&mut self.core.ks.expired_log) {
+            self.core.watches.touch(d, &k, false);
+        }
+
         if self.core.cronloops % (self.core.config.hz.max(1) as u64) == 0 {
             self.core.ks.shrink_tables();
         }

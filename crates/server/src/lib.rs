@@ -17,6 +17,7 @@
 //! protocol tests.
 
 pub mod alloc;
+pub mod blocking;
 pub mod client;
 pub mod command_table;
 pub mod commands;
@@ -27,9 +28,11 @@ pub mod error;
 pub mod event_loop;
 pub mod glob;
 pub mod log;
+pub mod multi;
 pub mod scripting;
 pub mod sds;
 pub mod server;
+pub mod types;
 
 /// Runs the server with command-line `args`; returns the process exit status.
 pub fn start(args: &[String]) -> i32 {

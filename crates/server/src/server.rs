@@ -98,6 +98,10 @@ pub struct Core {
     pub pause: Option<Pause>,
     /// Event loop iterations, for INFO.
     pub cronloops: u64,
+    /// Clients parked on keys by blocking commands.
+    pub blocking: crate::blocking::BlockIndex,
+    /// Keys under WATCH and the transactions they can abort.
+    pub watches: crate::multi::WatchIndex,
     /// EVAL scripting: the Lua state, the script cache and their INFO figures.
     pub scripting: crate::scripting::Scripting,
 }
@@ -131,6 +135,8 @@ impl Core {
             shutdown: None,
             pause: None,
             cronloops: 0,
+            blocking: Default::default(),
+            watches: Default::default(),
             scripting: crate::scripting::Scripting::new(),
         };
         core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
@@ -197,6 +203,10 @@ fn quote_arg(a: &[u8], budget: &mut usize, out: &mut String) {
 }
 
 fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) {
+    // A command refused while queueing a transaction makes EXEC fail.
+    if let Some(m) = client.multi.as_mut() {
+        m.failed = true;
+    }
     let msg = error_reply(&e);
     if let Some(id) = id {
         core.registry.stats[id].rejected_calls += 1;
@@ -261,6 +271,17 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         reject(core, client, Some(id), CmdError::Oom);
         return CallOutcome::Done;
     }
+    if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {
+        if cmd.flags & command_table::NO_MULTI != 0 {
+            reject(core, client, Some(id), CmdError::msg("ERR Command not allowed inside a transaction"));
+            return CallOutcome::Done;
+        }
+        if let Some(m) = client.multi.as_mut() {
+            m.queue.push(args.iter().map(|a| a.to_vec()).collect());
+        }
+        client.out.simple(b"QUEUED");
+        return CallOutcome::Done;
+    }
     if let Some(p) = core.pause {
         if Instant::now() >= p.until {
             core.pause = None;
@@ -279,12 +300,17 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     }
     let mark = client.out.buf.len();
     core.cmd_time_ms = unix_ms();
+    let dirty_before = core.dirty;
+    core.ks.track_expired = !core.watches.is_empty();
     let started = Instant::now();
     let result = {
         let mut ctx = Ctx { core, client, others, cmd: id };
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
+    if !core.watches.is_empty() {
+        touch_watched(core, client.db, id, args, dirty_before);
+    }
     let st = &mut core.registry.stats[id];
     st.calls += 1;
     st.nanos += elapsed.as_nanos() as u64;
@@ -307,6 +333,23 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     client.last_cmd.push_str(&core.registry.entries[id].full_name);
     slowlog_maybe(core, client, cmd, args, elapsed);
     CallOutcome::Done
+}
+
+/// After a command: marks the watchers of every key it changed, and of keys that expired
+/// meanwhile.
+fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64) {
+    for (d, k) in std::mem::take(&mut core.ks.expired_log) {
+        core.watches.touch(d, &k, false);
+    }
+    if core.dirty == dirty_before {
+        return;
+    }
+    let cmd = core.registry.entries[id].cmd;
+    for pos in command_table::command_keys(cmd, args) {
+        let key = args.get(pos);
+        let exists = core.ks.dbs[db].dict.contains_key(key);
+        core.watches.touch(db, key, exists);
+    }
 }
 
 fn slowlog_maybe(core: &mut Core, client: &Client, cmd: &command_table::Command, args: &Args, elapsed: Duration) {

@@ -4,7 +4,10 @@
 //! (split like an inline command, so quotes and `\xHH` escapes work); the lines after it,
 //! up to the next command/directive/blank line, are the expected reply rendered by
 //! `resp::Frame::render`. `>? CMD` runs a command without checking its reply. `!sleep N`
-//! pauses N milliseconds. `#` starts a comment.
+//! pauses N milliseconds. `#` starts a comment. For several clients: `!conn N` switches
+//! to connection N (opened on first use; the file starts on 0), `>| CMD` sends a command
+//! without reading its reply (a blocking command), and `!reply` reads the next reply on
+//! the current connection and compares it with the lines after it.
 //!
 //! With `RECORD_PORT=<port>` the transcripts are run against the server on that port
 //! (redis-server 7.0.15, see `redis-tests/record.sh`) and rewritten with its replies.
@@ -17,32 +20,41 @@ use std::path::PathBuf;
 
 enum Line {
     Text(String),
-    Cmd { text: String, check: bool, unordered: bool, expected: Vec<String> },
+    Cmd { text: String, check: bool, unordered: bool, send: bool, read: bool, expected: Vec<String> },
+}
+
+fn is_directive(n: &str) -> bool {
+    n.is_empty() || n.starts_with("> ") || n.starts_with(">? ") || n.starts_with(">~ ") || n.starts_with(">| ") || n.starts_with('!') || n.starts_with('#')
 }
 
 fn parse(src: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut lines = src.lines().peekable();
     while let Some(l) = lines.next() {
-        let (check, unordered, text) = if let Some(t) = l.strip_prefix(">? ") {
-            (false, false, t)
+        let (check, unordered, send, read, text) = if let Some(t) = l.strip_prefix(">? ") {
+            (false, false, true, true, t)
         } else if let Some(t) = l.strip_prefix(">~ ") {
-            (true, true, t)
+            (true, true, true, true, t)
+        } else if let Some(t) = l.strip_prefix(">| ") {
+            out.push(Line::Cmd { text: t.to_string(), check: false, unordered: false, send: true, read: false, expected: Vec::new() });
+            continue;
         } else if let Some(t) = l.strip_prefix("> ") {
-            (true, false, t)
+            (true, false, true, true, t)
+        } else if l == "!reply" {
+            (true, false, false, true, "")
         } else {
             out.push(Line::Text(l.to_string()));
             continue;
         };
         let mut expected = Vec::new();
         while let Some(n) = lines.peek() {
-            if n.is_empty() || n.starts_with("> ") || n.starts_with(">? ") || n.starts_with(">~ ") || n.starts_with('!') || n.starts_with('#') {
+            if is_directive(n) {
                 break;
             }
             expected.push(n.to_string());
             lines.next();
         }
-        out.push(Line::Cmd { text: text.to_string(), check, unordered, expected });
+        out.push(Line::Cmd { text: text.to_string(), check, unordered, send, read, expected });
     }
     out
 }
@@ -87,10 +99,13 @@ fn transcripts() {
     for file in &files {
         let src = std::fs::read_to_string(file).expect("read transcript");
         let lines = parse(&src);
-        let mut conn = server.connect();
-        let mut buf = Vec::new();
-        conn.write_all(&encode(&[b"FLUSHALL"])).expect("write");
-        read_frame(&mut conn, &mut buf).expect("flushall reply");
+        let mut conns = vec![(server.connect(), Vec::new())];
+        let mut cur = 0usize;
+        {
+            let (conn, buf) = &mut conns[0];
+            conn.write_all(&encode(&[b"FLUSHALL"])).expect("write");
+            read_frame(conn, buf).expect("flushall reply");
+        }
         let mut rewritten = String::new();
         for line in &lines {
             match line {
@@ -98,22 +113,39 @@ fn transcripts() {
                     if let Some(ms) = t.strip_prefix("!sleep ") {
                         std::thread::sleep(std::time::Duration::from_millis(ms.trim().parse().unwrap_or(0)));
                     } else if t.starts_with("!reconnect") {
-                        conn = server.connect();
-                        buf.clear();
+                        conns[cur] = (server.connect(), Vec::new());
+                    } else if let Some(n) = t.strip_prefix("!conn ") {
+                        cur = n.trim().parse().expect("connection number");
+                        while conns.len() <= cur {
+                            conns.push((server.connect(), Vec::new()));
+                        }
                     }
                     rewritten.push_str(t);
                     rewritten.push('\n');
                 }
-                Line::Cmd { text, check, unordered, expected } => {
-                    let args = split(text);
-                    let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
-                    conn.write_all(&encode(&refs)).expect("write");
-                    let got = match read_frame(&mut conn, &mut buf) {
+                Line::Cmd { text, check, unordered, send, read, expected } => {
+                    let (conn, buf) = &mut conns[cur];
+                    if *send {
+                        let args = split(text);
+                        let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+                        conn.write_all(&encode(&refs)).expect("write");
+                    }
+                    if !*read {
+                        rewritten.push_str(">| ");
+                        rewritten.push_str(text);
+                        rewritten.push('\n');
+                        continue;
+                    }
+                    let got = match read_frame(conn, buf) {
                         Some(f) => f.render(),
                         None => "(connection closed)".to_string(),
                     };
-                    rewritten.push_str(if *unordered { ">~ " } else if *check { "> " } else { ">? " });
-                    rewritten.push_str(text);
+                    if *send {
+                        rewritten.push_str(if *unordered { ">~ " } else if *check { "> " } else { ">? " });
+                        rewritten.push_str(text);
+                    } else {
+                        rewritten.push_str("!reply");
+                    }
                     rewritten.push('\n');
                     if *check || record.is_some() {
                         rewritten.push_str(&got);
@@ -125,7 +157,7 @@ fn transcripts() {
                         let same = if *unordered { sorted(&got) == sorted(&want) } else { got == want };
                         if !same {
                             failures.push(format!(
-                                "{}: > {}\n--- expected\n{}\n--- got\n{}",
+                                "{}: > {} (conn {cur})\n--- expected\n{}\n--- got\n{}",
                                 file.file_name().unwrap_or_default().to_string_lossy(),
                                 text,
                                 want,

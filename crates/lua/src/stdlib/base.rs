@@ -200,7 +200,11 @@ fn dofile(l: &mut Lua) -> LuaResult<usize> {
 
 fn error(l: &mut Lua) -> LuaResult<usize> {
     let level = l.opt_integer(2, 1)?;
-    let v = l.arg(1);
+    let mut v = l.arg(1);
+    if let (Value::Num(_), true) = (v, level > 0) {
+        // lua_isstring accepts numbers: they get a position too.
+        v = Value::Str(l.coerce_to_str(&v)?.unwrap());
+    }
     if let (Value::Str(s), true) = (v, level > 0) {
         // Position of the function `level` levels up from `error`'s caller.
         let fi = l.frames.len() as i64 - 1 - level;
@@ -342,7 +346,17 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
     };
     let mut src = Vec::new();
     loop {
-        let piece = l.call1(f, &[])?;
+        // Errors raised by the reader are returned, as 5.1's protected load does.
+        let piece = match l.pcall(f, &[]) {
+            Ok(v) => v.first().copied().unwrap_or(Value::Nil),
+            Err(LuaError::Uncatchable(v)) => return Err(LuaError::Uncatchable(v)),
+            Err(e) => {
+                let v = l.error_value(&e);
+                l.push(Value::Nil)?;
+                l.push(v)?;
+                return Ok(2);
+            }
+        };
         match piece {
             Value::Nil => break,
             Value::Str(s) => {
@@ -440,9 +454,10 @@ fn xpcall(l: &mut Lua) -> LuaResult<usize> {
     let handler = l.arg(2);
     let f = l.arg(1);
     let base = l.arg_base();
-    l.top = base;
+    // The handler stays in its argument slot (rooted) while `f` runs above it.
+    l.top = base + 2;
     let sp = l.save_point();
-    let func = base;
+    let func = base + 2;
     l.push(f)?;
     match l.call_at(func, MULTRET) {
         Ok(()) => {
@@ -476,7 +491,12 @@ fn print(l: &mut Lua) -> LuaResult<usize> {
         let v = l.arg(i);
         let s = l.call1(tostring, &[v])?;
         match s {
-            Value::Str(s) => line.extend_from_slice(s.as_bytes()),
+            Value::Str(s) => {
+                // lua5.1 writes with fputs, which stops at a zero byte.
+                let b = s.as_bytes();
+                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+                line.extend_from_slice(&b[..end]);
+            }
             _ => return Err(l.error("'tostring' must return a string to 'print'")),
         }
         if i < n {

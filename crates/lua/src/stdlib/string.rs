@@ -245,8 +245,14 @@ fn rep(l: &mut Lua) -> LuaResult<usize> {
 /// `string.dump(f)`: no binary chunk writer exists yet, so every function is refused with
 /// 5.1's message for functions it cannot dump.
 fn dump(l: &mut Lua) -> LuaResult<usize> {
-    l.check_type(1, Type::Function)?;
-    Err(l.error("unable to dump given function"))
+    match l.check_type(1, Type::Function)? {
+        Value::LuaFn(cl) => {
+            let bytes = crate::dump::dump(&cl.proto);
+            l.push_str(&bytes)?;
+            Ok(1)
+        }
+        _ => Err(l.error("unable to dump given function")),
+    }
 }
 
 // ---- string.format -----------------------------------------------------------------------------

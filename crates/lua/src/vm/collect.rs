@@ -115,7 +115,7 @@ impl Lua {
         for v in &mut self.stack[live..] {
             *v = Value::Nil;
         }
-        for v in &self.pending_finalizers {
+        for v in self.pending_finalizers.iter().chain(self.api_roots.iter()) {
             m.value(v);
         }
         self.propagate(&mut m);

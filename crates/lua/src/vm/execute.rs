@@ -410,7 +410,7 @@ impl Lua {
                             Err(e) => return Err(e),
                         }
                         let n = self.top - func;
-                        if self.do_return(base, func, n) {
+                        if self.do_return(base, func, n)? {
                             return Ok(());
                         }
                         continue 'newframe;
@@ -419,7 +419,7 @@ impl Lua {
                         let b = i.b();
                         let n = if b != 0 { b - 1 } else { self.top - (base + a) };
                         savepc!();
-                        if self.do_return(base, base + a, n) {
+                        if self.do_return(base, base + a, n)? {
                             return Ok(());
                         }
                         continue 'newframe;
@@ -541,16 +541,16 @@ impl Lua {
     /// Returns `n` values starting at stack slot `first` from the Lua frame whose base is
     /// `base`. True when that frame was an entry frame (leave `execute`).
     #[inline]
-    fn do_return(&mut self, base: usize, first: usize, n: usize) -> bool {
+    fn do_return(&mut self, base: usize, first: usize, n: usize) -> LuaResult<bool> {
         if self.open_upvals.last().is_some_and(|u| u.index.get() >= base) {
             self.close_upvals(base);
         }
         if self.hook.returns {
-            let _ = self.call_hook(HookEvent::Return);
+            self.call_hook(HookEvent::Return)?;
         }
         let entry = self.frames.last().unwrap().entry;
         self.poscall(first, n);
-        entry
+        Ok(entry)
     }
 
     /// Runs when the instruction budget reaches zero: interrupts, count and line hooks.
@@ -559,7 +559,8 @@ impl Lua {
         if let Some(flag) = &self.interrupt {
             if flag.swap(false, std::sync::atomic::Ordering::SeqCst) {
                 self.reset_budget();
-                return Err(self.rt_error("interrupted!"));
+                // As lua.c's hook raises it: positioned at the running function's caller.
+                return Err(self.error("interrupted!"));
             }
         }
         self.reset_budget();
@@ -570,16 +571,19 @@ impl Lua {
             self.run_hook(HookEvent::Count)?;
         }
         if self.hook.lines {
-            let f = self.frames.last().unwrap();
+            let fi = self.frames.len() - 1;
+            let f = self.frames[fi];
             if let FrameKind::Lua(cl) = f.kind {
                 let p = &cl.proto;
-                let pc = f.pc.saturating_sub(1);
-                let line = p.lines.get(pc).copied().unwrap_or(0);
-                let depth = self.frames.len();
-                if pc == 0 || depth != self.hook.last_depth || line != self.hook.last_line {
-                    self.hook.last_line = line;
-                    self.hook.last_depth = depth;
-                    self.run_hook(HookEvent::Line(line))?;
+                let npc = f.pc.saturating_sub(1);
+                if self.hook.last_pc.len() <= fi {
+                    self.hook.last_pc.resize(fi + 1, usize::MAX);
+                }
+                let old = std::mem::replace(&mut self.hook.last_pc[fi], npc);
+                let line_of = |pc: usize| p.lines.get(pc).copied().unwrap_or(0);
+                // A new function, a jump back, or a new line.
+                if npc == 0 || old == usize::MAX || npc <= old || line_of(npc) != line_of(old) {
+                    self.run_hook(HookEvent::Line(line_of(npc)))?;
                 }
             }
         }

@@ -88,9 +88,9 @@ pub(crate) struct HookState {
     pub(crate) returns: bool,
     /// Set while the hook runs, so it is not re-entered.
     pub(crate) in_hook: bool,
-    /// Last line reported for line events, per running Lua frame depth.
-    pub(crate) last_line: u32,
-    pub(crate) last_depth: usize,
+    /// Per frame index: the instruction last seen by the line hook (`usize::MAX`:
+    /// unknown), to report a line only when it changes or a loop jumps back, as 5.1.
+    pub(crate) last_pc: Vec<usize>,
 }
 
 /// What made the hook run.
@@ -135,6 +135,9 @@ pub struct Lua {
     pub(crate) hook: HookState,
     /// Userdata whose `__gc` must run (found by the collector).
     pub(crate) pending_finalizers: Vec<Value>,
+    /// Results (or the error value) of the last embedder-level protected call, kept
+    /// reachable so the embedder can use them while calling Lua again.
+    pub(crate) api_roots: Vec<Value>,
     /// Values passed by the pending `yield`.
     pub(crate) yield_count: usize,
     /// Where `print` and `io.write` to stdout go (default: the process's stdout).
@@ -184,10 +187,10 @@ impl Lua {
                 calls: false,
                 returns: false,
                 in_hook: false,
-                last_line: 0,
-                last_depth: 0,
+                last_pc: Vec::new(),
             },
             pending_finalizers: Vec::new(),
+            api_roots: Vec::new(),
             yield_count: 0,
             stdout_sink: None,
             allow_binary_chunks: true,

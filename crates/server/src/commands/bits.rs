@@ -39,7 +39,7 @@ fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdErr
         ctx.core.ks.set(db, key, Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())), false);
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
-    Ok(v.make_raw())
+    v.make_raw()
 }
 
 pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {

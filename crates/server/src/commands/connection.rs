@@ -28,6 +28,8 @@ pub fn quit(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 }
 
 pub fn reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    ctx.client.multi = None;
+    super::transactions::unwatch_all(ctx);
     let c = &mut *ctx.client;
     c.db = 0;
     c.out.proto = Proto::Resp2;

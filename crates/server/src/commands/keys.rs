@@ -280,6 +280,7 @@ fn flush_mode(a: &Args) -> CmdResult {
 pub fn flushdb(ctx: &mut Ctx, a: &Args) -> CmdResult {
     flush_mode(a)?;
     let db = ctx.client.db;
+    ctx.core.watches.touch_db(&ctx.core.ks, db, None);
     ctx.core.dirty += ctx.core.ks.dbs[db].dict.len() as u64;
     ctx.core.ks.dbs[db].clear();
     ctx.client.out.ok();
@@ -288,6 +289,9 @@ pub fn flushdb(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn flushall(ctx: &mut Ctx, a: &Args) -> CmdResult {
     flush_mode(a)?;
+    for db in 0..ctx.core.ks.dbs.len() {
+        ctx.core.watches.touch_db(&ctx.core.ks, db, None);
+    }
     for d in ctx.core.ks.dbs.iter_mut() {
         ctx.core.dirty += d.dict.len() as u64;
         d.clear();
@@ -304,6 +308,8 @@ pub fn swapdb(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if x < 0 || x >= n || y < 0 || y >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
+    ctx.core.watches.touch_db(&ctx.core.ks, x as usize, Some(y as usize));
+    ctx.core.watches.touch_db(&ctx.core.ks, y as usize, Some(x as usize));
     ctx.core.ks.dbs.swap(x as usize, y as usize);
     ctx.core.dirty += 1;
     ctx.client.out.ok();

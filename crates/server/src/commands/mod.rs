@@ -6,6 +6,11 @@ pub mod connection;
 pub mod keys;
 pub mod server_cmds;
 pub mod strings;
+pub mod transactions;
+pub mod lists;
+pub mod hashes;
+pub mod sets;
+pub mod zsets;
 
 use crate::db::Value;
 use crate::error::CmdError;
@@ -40,5 +45,70 @@ pub fn float_arg(arg: &[u8]) -> Result<f64, CmdError> {
 pub fn string_bytes<'a>(v: &'a Value, tmp: &'a mut crate::db::IntBuf) -> Result<&'a [u8], CmdError> {
     match v {
         Value::Int(_) | Value::Str(_) => Ok(v.bytes(tmp)),
+        _ => Err(CmdError::WrongType),
+    }
+}
+
+/// Options of HSCAN/SSCAN/ZSCAN: `cursor [MATCH pattern] [COUNT n]`.
+pub struct ScanOpts<'a> {
+    pub cursor: u64,
+    pub pattern: Option<&'a [u8]>,
+    pub count: usize,
+}
+
+/// Parses the arguments of a key-scanning command starting at the cursor (`a[2]`).
+pub fn scan_opts<'a>(a: &resp::Args<'a>) -> Result<ScanOpts<'a>, CmdError> {
+    let cursor = std::str::from_utf8(a.get(2))
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| CmdError::msg("ERR invalid cursor"))?;
+    let mut o = ScanOpts { cursor, pattern: None, count: 10 };
+    let mut i = 3;
+    while i < a.len() {
+        if i + 1 >= a.len() {
+            return Err(CmdError::Syntax);
+        }
+        if is(a.get(i), "count") {
+            let n = int_arg(a.get(i + 1))?;
+            if n < 1 {
+                return Err(CmdError::Syntax);
+            }
+            o.count = n as usize;
+        } else if is(a.get(i), "match") {
+            let p = a.get(i + 1);
+            o.pattern = if p == b"*" { None } else { Some(p) };
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    Ok(o)
+}
+
+/// Walks a [`crate::dict::Dict`] from `cursor` until about `count` entries were seen
+/// (bounded to 10×count buckets, as Redis does); returns the next cursor.
+pub fn dict_scan<V>(d: &crate::dict::Dict<V>, cursor: u64, count: usize, mut f: impl FnMut(&crate::sds::Sds, &V)) -> u64 {
+    let mut cur = cursor;
+    let mut seen = 0usize;
+    let mut buckets = 0usize;
+    loop {
+        cur = d.scan(cur, |k, v| {
+            seen += 1;
+            f(k, v)
+        });
+        buckets += 1;
+        if cur == 0 || seen >= count || buckets >= count * 10 {
+            return cur;
+        }
+    }
+}
+
+/// Writes a scan reply: the next cursor and a flat array of items.
+pub fn scan_reply(out: &mut resp::ReplyWriter, cursor: u64, items: &[Vec<u8>]) {
+    out.array(2);
+    out.bulk(cursor.to_string().as_bytes());
+    out.array(items.len());
+    for it in items {
+        out.bulk(it);
     }
 }

@@ -55,7 +55,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         let n = 1 + ctx.others.as_deref().map_or(0, |o| o.iter().flatten().count());
         section(
             "Clients",
-            format!("connected_clients:{n}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n", core.config.maxclients),
+            format!("connected_clients:{n}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n", core.config.maxclients, core.blocking.clients, core.blocking.clients),
         );
     }
     if want("memory", true) {

@@ -139,7 +139,7 @@ pub fn mget(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 let mut t = IntBuf::default();
                 ctx.client.out.bulk(v.bytes(&mut t));
             }
-            None => ctx.client.out.null(),
+            _ => ctx.client.out.null(),
         }
     }
     Ok(())
@@ -266,10 +266,13 @@ pub fn append(ctx: &mut Ctx, a: &Args) -> CmdResult {
             a.get(2).len()
         }
         Some(v) => {
+            if !v.is_string() {
+                return Err(CmdError::WrongType);
+            }
             if v.str_len() + a.get(2).len() > max {
                 return Err(CmdError::StringTooLong);
             }
-            let s = v.make_raw();
+            let s = v.make_raw()?;
             s.extend_from_slice(a.get(2));
             s.len()
         }
@@ -281,7 +284,11 @@ pub fn append(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn strlen(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.lookup_read(db, a.get(1), now).map_or(0, |v| v.str_len());
+    let n = match ctx.core.ks.lookup_read(db, a.get(1), now) {
+        None => 0,
+        Some(v) if v.is_string() => v.str_len(),
+        Some(_) => return Err(CmdError::WrongType),
+    };
     ctx.client.out.int(n as i64);
     Ok(())
 }
@@ -299,6 +306,7 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
                 Value::Str(s) => {
                     resp::request::parse_i64_strict(s.as_bytes()).filter(|_| s.len() <= 20).ok_or(CmdError::NotInteger)?
                 }
+                _ => return Err(CmdError::WrongType),
             };
             let n = cur.checked_add(by).ok_or(CmdError::Overflow)?;
             *v = Value::Int(n);
@@ -382,7 +390,7 @@ fn format_decimal(v: i128) -> String {
 
 /// The text INCRBYFLOAT stores: exact decimal arithmetic when both operands are plain
 /// decimals (what Redis's long double `%.17Lf` shows for them), else the shortest f64 form.
-fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
+pub(crate) fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
     if let (Some(x), Some(y)) = (parse_decimal(cur), parse_decimal(by)) {
         if let Some(z) = x.checked_add(y) {
             return format_decimal(z);
@@ -478,6 +486,9 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.core.ks.set(db, key, Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())), false);
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
+    if !v.is_string() {
+        return Err(CmdError::WrongType);
+    }
     if val.is_empty() {
         let n = v.str_len();
         ctx.client.out.int(n as i64);
@@ -486,7 +497,7 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if offset + val.len() as i64 > max {
         return Err(CmdError::StringTooLong);
     }
-    let s = v.make_raw();
+    let s = v.make_raw()?;
     let end = offset as usize + val.len();
     if s.len() < end {
         s.resize(end, 0);

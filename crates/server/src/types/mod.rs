@@ -1,0 +1,38 @@
+//! In-memory representations of the aggregate types (list, hash, set, sorted set), each
+//! with the small/large encoding split Redis 7.0 reports through `OBJECT ENCODING`:
+//!
+//! | type  | small encoding            | large encoding | switch (Redis 7.0 default)          |
+//! |-------|---------------------------|----------------|-------------------------------------|
+//! | list  | —                         | `quicklist`    | lists are always quicklists in 7.0  |
+//! | hash  | `listpack` (insertion order) | `hashtable` | > 512 fields or a string > 64 bytes |
+//! | set   | `intset` (sorted integers) | `hashtable`   | > 512 members or a non-integer      |
+//! | zset  | `listpack`                | `skiplist`     | > 128 members or a member > 64 bytes|
+//!
+//! Conversions go one way (small to large), as in Redis 7.0. The small forms keep the
+//! observable order Redis gives them (HGETALL of a small hash lists fields in insertion
+//! order; SMEMBERS of an intset is sorted), so replies match byte for byte.
+//!
+//! Commands live in `commands/{lists,hashes,sets,zsets}.rs`; this module holds only data
+//! structures and their unit tests.
+
+pub mod hash;
+pub mod set;
+pub mod zset;
+
+pub use hash::Hash;
+pub use set::Set;
+pub use zset::ZSet;
+
+/// A list: a double-ended queue of compact strings.
+pub type List = std::collections::VecDeque<crate::sds::Sds>;
+
+/// `hash-max-listpack-entries` default (Redis 7.0: 512 in the shipped build).
+pub const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
+/// `hash-max-listpack-value` default (Redis 7.0: 64).
+pub const HASH_MAX_LISTPACK_VALUE: usize = 64;
+/// `set-max-intset-entries` default (Redis 7.0: 512).
+pub const SET_MAX_INTSET_ENTRIES: usize = 512;
+/// `zset-max-listpack-entries` default (Redis 7.0: 128).
+pub const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
+/// `zset-max-listpack-value` default (Redis 7.0: 64).
+pub const ZSET_MAX_LISTPACK_VALUE: usize = 64;
