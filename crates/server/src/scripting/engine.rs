@@ -100,6 +100,7 @@ impl Engine {
         let shared = Rc::new(RunShared::new());
         let pcall = l.new_native("pcall", pcall_wrapper)?;
         l.set_global("pcall", pcall)?;
+        wrap_setmetatable(&mut l)?;
         super::api::open_redis(&mut l, &shared, names)?;
         l.exec(ERR_HANDLER_SRC, b"=__redis__err__handler")?;
         let handler = l.get_global("__redis__err__handler")?;
@@ -187,10 +188,43 @@ fn mark_readonly(l: &mut Lua, t: lua51::table::TableRef, seen: &mut Vec<usize>) 
     l.set_readonly(t, true);
 }
 
+/// Registry key keeping the original `setmetatable` alive for its wrapper.
+const SETMETATABLE_KEY: &[u8] = b"__rlua51_setmetatable";
+
+/// `setmetatable` refusing read-only tables (`setmetatable(_G, {})` must not lift the
+/// global protection): `Attempt to modify a readonly table`, raised without position
+/// as a runtime error inside a native is.
+fn wrap_setmetatable(l: &mut Lua) -> LuaResult<()> {
+    let orig = l.get_global("setmetatable")?;
+    let reg = l.registry();
+    let k = l.str_value(SETMETATABLE_KEY)?;
+    l.raw_set(reg, k, orig)?;
+    let f = l.new_closure("setmetatable", move |l| {
+        if let Value::Table(t) = l.arg(1) {
+            if t.readonly {
+                let msg = l.str_value(b"Attempt to modify a readonly table")?;
+                return Err(LuaError::Runtime(msg));
+            }
+        }
+        let args: Vec<Value> = (1..=l.nargs()).map(|i| l.arg(i)).collect();
+        let r = l.call(orig, &args)?;
+        for v in &r {
+            l.push(*v)?;
+        }
+        Ok(r.len())
+    })?;
+    l.set_global("setmetatable", f)
+}
+
 /// The global `pcall`: Lua's pcall, except that an error table with a string `err` field
 /// is returned as that string.
 fn pcall_wrapper(l: &mut Lua) -> LuaResult<usize> {
-    l.check_any(1)?;
+    if l.nargs() == 0 {
+        // Redis's wrapper ends up calling the `true` it inserts before the arguments.
+        l.push(Value::Bool(false))?;
+        l.push_str(b"attempt to call a boolean value")?;
+        return Ok(2);
+    }
     let f = l.arg(1);
     let n = l.nargs();
     let args: Vec<Value> = (2..=n).map(|i| l.arg(i)).collect();

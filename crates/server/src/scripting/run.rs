@@ -77,7 +77,8 @@ impl RunShared {
     pub fn new() -> RunShared {
         let mut client = Client::new(0, None, true);
         client.addr = "lua".into();
-        client.name = None;
+        // Blocking commands answer at once (null) instead of blocking the script.
+        client.deny_blocking = true;
         RunShared {
             core: Cell::new(std::ptr::null_mut()),
             client: RefCell::new(client),
