@@ -12,8 +12,6 @@ pub const NOSCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 pub const NUMKEYS_GREATER: &str = "ERR Number of keys can't be greater than number of args";
 pub const NUMKEYS_NEGATIVE: &str = "ERR Number of keys can't be negative";
 pub const WRITE_FLAG_RO: &str = "ERR Can not execute a script with write flag using *_ro command.";
-pub const OOM_FLAG: &str =
-    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 pub const FLUSH_OPTION: &str = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 pub const NOTBUSY: &str = "NOTBUSY No scripts in execution right now.";
 

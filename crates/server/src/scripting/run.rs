@@ -181,7 +181,9 @@ pub fn run_script(
             return Err(crate::error::CmdError::msg(errors::WRITE_FLAG_RO));
         }
         if oom && f & (cache::NO_WRITES | cache::ALLOW_OOM) == 0 {
-            return Err(crate::error::CmdError::msg(errors::OOM_FLAG));
+            // Redis refuses this before running, from the flags the script declares
+            // (such a script counts as a deny-oom command).
+            return Err(crate::error::CmdError::Oom);
         }
     }
     let l = &mut eng.lua;
