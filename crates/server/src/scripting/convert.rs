@@ -17,10 +17,18 @@ use lua51::table::TableRef;
 use lua51::{Lua, LuaError, LuaResult, Value};
 use resp::ReplyWriter;
 
-/// Nesting of script replies past which an element becomes `-ERR reached lua stack
-/// limit` (Redis fails to grow the Lua C stack there; the depth matches what
-/// redis-server 7.0.15 sends for a self-referencing table).
-pub const MAX_REPLY_DEPTH: usize = 2700;
+/// Lua stack slots Redis can use while converting a reply (LUAI_MAXCSTACK of Lua 5.1);
+/// a value whose conversion would need more becomes `-ERR reached lua stack limit`.
+/// Redis needs 4 free slots per value; the slots in use are modelled on what
+/// redis-server 7.0.15 sends for self-referencing tables: 2 at the top, +1 per array
+/// level, +4 for a map key, +3 for a map value or a set member.
+const LUA_STACK_SLOTS: usize = 8000;
+const SLOTS_AT_TOP: usize = 2;
+const SLOTS_PER_CHECK: usize = 4;
+const SLOTS_ARRAY_ITEM: usize = 1;
+const SLOTS_MAP_KEY: usize = 4;
+const SLOTS_MAP_VALUE: usize = 3;
+const SLOTS_SET_ITEM: usize = 3;
 /// Nesting accepted in a command reply converted for Lua (replies built by this server
 /// are far shallower).
 const MAX_RESP_DEPTH: usize = 1000;
@@ -163,14 +171,20 @@ fn parse(l: &mut Lua, names: &Names, buf: &[u8], pos: &mut usize, depth: usize) 
 /// Writes `v` as the caller's reply. Error replies written are appended to `errors`
 /// with whether they were already counted (`ignore_error_stats_update`).
 pub fn write_reply(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>) {
-    write_value(names, v, out, resp3, errors, 0)
+    write_value(names, v, out, resp3, errors, SLOTS_AT_TOP)
 }
 
 fn replace_crlf(s: &[u8]) -> Vec<u8> {
     s.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect()
 }
 
-fn write_value(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, depth: usize) {
+fn write_value(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, slots: usize) {
+    if slots + SLOTS_PER_CHECK > LUA_STACK_SLOTS {
+        let msg = "ERR reached lua stack limit";
+        out.error(msg.as_bytes());
+        errors.push((msg.to_string(), false));
+        return;
+    }
     match v {
         Value::Str(s) => out.bulk(s.as_bytes()),
         Value::Num(n) => out.int(lua51::api::num_to_int(n)),
@@ -183,20 +197,12 @@ fn write_value(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, erro
                 out.null()
             }
         }
-        Value::Table(t) => {
-            if depth >= MAX_REPLY_DEPTH {
-                let msg = "ERR reached lua stack limit";
-                out.error(msg.as_bytes());
-                errors.push((msg.to_string(), false));
-                return;
-            }
-            write_table(names, t, out, resp3, errors, depth)
-        }
+        Value::Table(t) => write_table(names, t, out, resp3, errors, slots),
         _ => out.null(),
     }
 }
 
-fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, depth: usize) {
+fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, slots: usize) {
     if let Value::Str(e) = t.get_str(names.err) {
         let mut text = e.as_bytes();
         while let [rest @ .., b'\r' | b'\n'] = text {
@@ -234,8 +240,8 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
         out.map(n);
         let mut key = Value::Nil;
         while let Ok(Some((k, v))) = m.next(&key) {
-            write_value(names, k, out, resp3, errors, depth + 1);
-            write_value(names, v, out, resp3, errors, depth + 1);
+            write_value(names, k, out, resp3, errors, slots + SLOTS_MAP_KEY);
+            write_value(names, v, out, resp3, errors, slots + SLOTS_MAP_VALUE);
             key = k;
         }
         return;
@@ -245,7 +251,7 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
         out.set(n);
         let mut key = Value::Nil;
         while let Ok(Some((k, _))) = s.next(&key) {
-            write_value(names, k, out, resp3, errors, depth + 1);
+            write_value(names, k, out, resp3, errors, slots + SLOTS_SET_ITEM);
             key = k;
         }
         return;
@@ -256,7 +262,7 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
     }
     out.array(n);
     for i in 1..=n {
-        write_value(names, t.get_int(i as i64), out, resp3, errors, depth + 1);
+        write_value(names, t.get_int(i as i64), out, resp3, errors, slots + SLOTS_ARRAY_ITEM);
     }
 }
 
