@@ -24,9 +24,11 @@ use std::rc::Rc;
 /// `not enough memory` instead of taking the process down.
 pub const LUA_HEAP_LIMIT: usize = 1 << 30;
 
-/// Reported as `used_memory_vm_functions` (the size Redis 7.0.15 reports for its idle
-/// Functions VM; this server has no Functions VM yet).
-pub const FUNCTIONS_VM_BYTES: usize = 32768;
+/// Reported as `used_memory_vm_functions` and `used_memory_functions`: what Redis 7.0.15
+/// reports for its idle Functions VM and its empty library bookkeeping (this server has
+/// no Functions engine yet).
+pub const FUNCTIONS_VM_BYTES: usize = 33792;
+pub const FUNCTIONS_BOOKKEEPING_BYTES: usize = 200;
 
 /// Interned field names used by the reply conversions; rooted in the registry.
 #[derive(Clone, Copy)]

@@ -123,13 +123,15 @@ impl Scripting {
         let lua = self.used_memory_lua;
         let scripts = self.cached_bytes;
         format!(
-            "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:{}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+            "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:{}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
             human(lua),
             self.cached_scripts,
             engine::FUNCTIONS_VM_BYTES,
             lua + engine::FUNCTIONS_VM_BYTES,
             human(lua + engine::FUNCTIONS_VM_BYTES),
-            human(scripts),
+            engine::FUNCTIONS_BOOKKEEPING_BYTES,
+            scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES,
+            human(scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES),
         )
     }
 }

@@ -276,22 +276,52 @@ fn set_args(l: &mut Lua, name: lua51::string::StrRef, items: &[&[u8]]) -> LuaRes
     r
 }
 
-/// Appends one run's writes to the effects stream: bare when there is one command,
-/// wrapped in MULTI/EXEC otherwise, with a SELECT whenever the database changes.
+/// Appends one run's writes to the effects stream: a SELECT of the first command's
+/// database, then the commands (bare when there is one, wrapped in MULTI/EXEC
+/// otherwise), with a SELECT inside whenever a later command is in another database.
 fn record_effects(stream: &mut Vec<Vec<Vec<u8>>>, effects: Vec<(usize, Vec<Vec<u8>>)>) {
+    let select = |d: usize| vec![b"SELECT".to_vec(), d.to_string().into_bytes()];
+    let Some(&(mut db, _)) = effects.first() else { return };
+    stream.push(select(db));
     let multi = effects.len() > 1;
     if multi {
         stream.push(vec![b"MULTI".to_vec()]);
     }
-    let mut db = usize::MAX;
     for (d, argv) in effects {
         if d != db {
-            stream.push(vec![b"SELECT".to_vec(), d.to_string().into_bytes()]);
+            stream.push(select(d));
             db = d;
         }
         stream.push(argv);
     }
     if multi {
         stream.push(vec![b"EXEC".to_vec()]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(parts: &[&str]) -> Vec<Vec<u8>> {
+        parts.iter().map(|p| p.as_bytes().to_vec()).collect()
+    }
+
+    #[test]
+    fn effects_are_wrapped_in_multi_when_more_than_one() {
+        let mut s = Vec::new();
+        record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"]))]);
+        assert_eq!(s, vec![cmd(&["SELECT", "0"]), cmd(&["SET", "a", "1"])]);
+        let mut s = Vec::new();
+        record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"])), (9, cmd(&["DEL", "b"]))]);
+        let want = vec![
+            cmd(&["SELECT", "0"]),
+            cmd(&["MULTI"]),
+            cmd(&["SET", "a", "1"]),
+            cmd(&["SELECT", "9"]),
+            cmd(&["DEL", "b"]),
+            cmd(&["EXEC"]),
+        ];
+        assert_eq!(s, want);
     }
 }
