@@ -55,8 +55,9 @@ for p in "$P_OURS" "$P_REDIS"; do redis-cli -p "$p" script load "$SCRIPT_SET" >/
 SHA_SET=$(redis-cli -p "$P_REDIS" script load "$SCRIPT_SET")
 ebench() { # port name args... -> "name rps"
   local port=$1 name=$2; shift 2
-  redis-benchmark -p "$port" -n "$N" -P 16 -q --csv "$@" 2>/dev/null | tail -n 1 | tr -d '"' |
-    awk -F, -v n="$name" '{print n, $2}'
+  # Plain -q output: the script text may hold commas, which would break the CSV columns.
+  redis-benchmark -p "$port" -n "$N" -P 16 -q "$@" 2>/dev/null | tr '\r' '\n' |
+    grep -o '[0-9.]* requests per second' | tail -n 1 | awk -v n="$name" '{print n, $1}'
 }
 echo "== scripting, -n $N -P 16 (best of $REPS, alternating)"
 printf "%-36s %14s %14s %7s\n" test rlua51 redis ratio
