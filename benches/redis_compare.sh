@@ -47,6 +47,37 @@ for P in 1 16; do
   done
 done
 
+# Scripting: EVAL of a trivial script, of one SET, EVALSHA of the same, and a 1,000-step
+# Lua loop, pipelined 16 deep.
+SCRIPT_SET="return redis.call('set',KEYS[1],ARGV[1])"
+SCRIPT_LOOP="local x = 0 for i = 1, 1000 do x = x + i end return x"
+for p in "$P_OURS" "$P_REDIS"; do redis-cli -p "$p" script load "$SCRIPT_SET" >/dev/null; done
+SHA_SET=$(redis-cli -p "$P_REDIS" script load "$SCRIPT_SET")
+ebench() { # port name args... -> "name rps"
+  local port=$1 name=$2; shift 2
+  # Plain -q output: the script text may hold commas, which would break the CSV columns.
+  redis-benchmark -p "$port" -n "$N" -P 16 -q "$@" 2>/dev/null | tr '\r' '\n' |
+    grep -o '[0-9.]* requests per second' | tail -n 1 | awk -v n="$name" '{print n, $1}'
+}
+echo "== scripting, -n $N -P 16 (best of $REPS, alternating)"
+printf "%-36s %14s %14s %7s\n" test rlua51 redis ratio
+for T in eval_return_1 eval_set evalsha_set eval_loop_1000; do
+  : >"$tmp/ours.csv"; : >"$tmp/redis.csv"
+  for _ in $(seq 1 "$REPS"); do
+    for side in ours redis; do
+      port=$P_OURS; [ "$side" = redis ] && port=$P_REDIS
+      case $T in
+        eval_return_1) ebench "$port" "$T" eval "return 1" 0 ;;
+        eval_set) ebench "$port" "$T" eval "$SCRIPT_SET" 1 key:__rand_int__ v ;;
+        evalsha_set) ebench "$port" "$T" evalsha "$SHA_SET" 1 key:__rand_int__ v ;;
+        eval_loop_1000) ebench "$port" "$T" eval "$SCRIPT_LOOP" 0 ;;
+      esac >>"$tmp/$side.csv"
+    done
+  done
+  paste -d' ' <(best "$tmp/ours.csv") <(best "$tmp/redis.csv") |
+    awk '{printf "%-36s %14.0f %14.0f %7.2f\n", $1, $2, $4, $2/$4}'
+done
+
 echo "== memory after DEBUG POPULATE 1000000"
 for p in "$P_OURS" "$P_REDIS"; do
   redis-cli -p "$p" flushall >/dev/null

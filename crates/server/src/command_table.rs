@@ -7,6 +7,7 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
+use crate::scripting::commands as scr;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -221,6 +222,19 @@ static COMMAND_SUBS: &[Command] = &[
     c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),
 ];
 
+static SCRIPT_SUBS: &[Command] = &[
+    c("exists", -3, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Check existence of scripts in the script cache.", scr::script_exists),
+    c("flush", -2, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Remove all the scripts from the script cache.", scr::script_flush),
+    c("help", 2, LOADING | STALE, NK, SCRIPTING, "scripting", "5.0.0", "Show helpful text about the different subcommands", scr::script_help),
+    c("kill", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "2.6.0", "Kill the script currently in execution.", scr::script_kill),
+    c("load", 3, NOSCRIPT | STALE, NK, SCRIPTING, "scripting", "2.6.0", "Load the specified Lua script into the script cache.", scr::script_load),
+];
+
+/// EVAL-family flags (Redis: noscript, skip_monitor, may_replicate, no_mandatory_keys,
+/// stale; the `_RO` variants readonly instead of may_replicate).
+const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_KEYS;
+const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | MOVABLE_KEYS;
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -255,11 +269,11 @@ pub static COMMANDS: &[Command] = &[
     c("getbit", 3, RF, K1, BITMAP, "bitmap", "2.2.0", "Returns the bit value at offset in the string value stored at key", bits::getbit),
     c("setbit", 4, WD, K1, BITMAP, "bitmap", "2.2.0", "Sets or clears the bit at offset in the string value stored at key", bits::setbit),
     // lists
-    c("blmove", 6, WD | BLOCKING, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::blmove),
+    c("blmove", 6, WD | BLOCKING | NOSCRIPT, K12, LIST, "list", "6.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::blmove),
     c("blmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, LIST, "list", "7.0.0", "Pop elements from a list, or block until one is available", li::blmpop),
-    c("blpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the first element in a list, or block until one is available", li::blpop),
-    c("brpop", -3, W | BLOCKING, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the last element in a list, or block until one is available", li::brpop),
-    c("brpoplpush", 4, WD | BLOCKING, K12, LIST, "list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::brpoplpush),
+    c("blpop", -3, W | BLOCKING | NOSCRIPT, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the first element in a list, or block until one is available", li::blpop),
+    c("brpop", -3, W | BLOCKING | NOSCRIPT, (1, -2, 1), LIST, "list", "2.0.0", "Remove and get the last element in a list, or block until one is available", li::brpop),
+    c("brpoplpush", 4, WD | BLOCKING | NOSCRIPT, K12, LIST, "list", "2.2.0", "Pop an element from a list, push it to another list and return it; or block until one is available", li::brpoplpush),
     c("lindex", 3, R, K1, LIST, "list", "1.0.0", "Get an element from a list by its index", li::lindex),
     c("linsert", 5, WD, K1, LIST, "list", "2.2.0", "Insert an element before or after another element in a list", li::linsert),
     c("llen", 2, RF, K1, LIST, "list", "1.0.0", "Get the length of a list", li::llen),
@@ -314,8 +328,8 @@ pub static COMMANDS: &[Command] = &[
     c("sunionstore", -3, WD, KALL, SET, "set", "1.0.0", "Add multiple sets and store the resulting set in a key", se::sunionstore),
     // sorted sets
     c("bzmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", zs::bzmpop),
-    c("bzpopmax", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
-    c("bzpopmin", -3, WF | BLOCKING, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
+    c("bzpopmax", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
+    c("bzpopmin", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
     c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
     c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
     c("zcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zs::zcount),
@@ -390,6 +404,12 @@ pub static COMMANDS: &[Command] = &[
     c("quit", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Close the connection", conn::quit),
     c("reset", 1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "6.2.0", "Reset the connection", conn::reset),
     c("select", 2, LSF, NK, CONNECTION, "connection", "1.0.0", "Change the selected database for the current connection", conn::select),
+    // scripting
+    c("eval", -3, EVAL_RW, NK, SCRIPTING, "scripting", "2.6.0", "Execute a Lua script server side", scr::eval),
+    c("eval_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::eval_ro),
+    c("evalsha", -3, EVAL_RW, NK, SCRIPTING, "scripting", "2.6.0", "Execute a Lua script server side", scr::evalsha),
+    c("evalsha_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::evalsha_ro),
+    container("script", SCRIPTING, "scripting", "2.6.0", "A container for Lua scripts management commands", SCRIPT_SUBS),
     // server
     container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),

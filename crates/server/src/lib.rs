@@ -10,6 +10,7 @@
 //! * [`commands`]: handlers, one file per family.
 //! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
 //! * [`error`]: command errors and the one function mapping them to replies.
+//! * [`scripting`]: EVAL/EVALSHA/SCRIPT, the sandboxed Lua state and the `redis.*` API.
 //!
 //! Tests: unit tests beside the code; `tests/` starts the binary and runs the transcripts
 //! in `redis-tests/` (expected replies recorded from redis-server 7.0.15) and raw-socket
@@ -28,6 +29,7 @@ pub mod event_loop;
 pub mod glob;
 pub mod log;
 pub mod multi;
+pub mod scripting;
 pub mod sds;
 pub mod server;
 pub mod types;

@@ -102,6 +102,8 @@ pub struct Core {
     pub blocking: crate::blocking::BlockIndex,
     /// Keys under WATCH and the transactions they can abort.
     pub watches: crate::multi::WatchIndex,
+    /// EVAL scripting: the Lua state, the script cache and their INFO figures.
+    pub scripting: crate::scripting::Scripting,
 }
 
 /// Unix time in milliseconds.
@@ -135,6 +137,7 @@ impl Core {
             cronloops: 0,
             blocking: Default::default(),
             watches: Default::default(),
+            scripting: crate::scripting::Scripting::new(),
         };
         core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
         core

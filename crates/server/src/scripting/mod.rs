@@ -1,0 +1,151 @@
+//! The EVAL scripting bridge: `EVAL`/`EVALSHA`/`EVAL_RO`/`EVALSHA_RO`, `SCRIPT *`, the
+//! sandboxed Lua state they share and the `redis.*` API scripts use to call commands.
+//!
+//! Map of the module:
+//! * [`engine`]: the EVAL Lua state: which libraries are open, global protection, the
+//!   `redis` table, the error handler and the `pcall` wrapper. Rebuilt by `SCRIPT FLUSH`.
+//! * [`cache`]: the script cache keyed by SHA1, shebang (`#!lua flags=...`) parsing and
+//!   compilation.
+//! * [`run`]: one script run: its context (flags, frozen clock, the script client),
+//!   the busy-script hook, and the reply written for the caller.
+//! * [`api`]: the `redis.*` natives; [`exec`] runs a command for `redis.call` through the
+//!   command table with the script checks (noscript, read-only, OOM).
+//! * [`convert`]: RESP reply → Lua value and Lua value → RESP reply, RESP2 and RESP3.
+//! * [`errors`]: error-table texts and the reply formats of raised errors.
+//! * [`commands`]: the command handlers registered in the command table.
+//!
+//! Ownership while a script runs: [`Scripting`] lives in `Core`, but its Lua state is
+//! taken out of it for the duration of a run (the `engine` slot is `None` meanwhile), so
+//! `redis.call` can hold the rest of `Core` mutably without aliasing the running state.
+//! The pointer to `Core` that the natives use is set only for the duration of the run
+//! (see [`run::RunShared`]).
+//!
+//! Busy scripts: the run installs an instruction-count hook ([`run::HOOK_PERIOD`]) that
+//! marks the run as timed out past `busy-reply-threshold` and raises an uncatchable
+//! error once `SCRIPT KILL` set the kill flag. Serving other clients from that hook
+//! (`-BUSY`) is left to the event loop (see `RunShared::busy` for the flags it reads).
+//!
+//! Tests: `redis-tests/scripting*.txt` (replies recorded from redis-server 7.0.15) and
+//! unit tests beside the code.
+
+pub mod api;
+pub mod cache;
+pub mod commands;
+pub mod convert;
+pub mod engine;
+pub mod errors;
+pub mod exec;
+pub mod run;
+
+use engine::Engine;
+
+/// Scripting state kept in `Core`.
+pub struct Scripting {
+    /// The EVAL Lua state and script cache; `None` only while a script runs (or before
+    /// the first use).
+    engine: Option<Box<Engine>>,
+    /// Bytes used by the Lua heap, refreshed after each run (INFO `used_memory_lua`).
+    pub used_memory_lua: usize,
+    /// Cached scripts and the bytes of their bodies and digests (INFO).
+    pub cached_scripts: usize,
+    pub cached_bytes: usize,
+    /// The `math.random` generator state carried across `SCRIPT FLUSH`, since Redis keeps
+    /// one generator for the whole process.
+    random_state: Option<u64>,
+    /// When set, the write commands of each script run are appended to `effects`
+    /// (wrapped in MULTI/EXEC when more than one), for the AOF and replicas.
+    pub record_effects: bool,
+    pub effects: Vec<Vec<Vec<u8>>>,
+}
+
+impl Default for Scripting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scripting {
+    pub fn new() -> Scripting {
+        let engine = Engine::new().ok().map(Box::new);
+        let used_memory_lua = engine.as_ref().map_or(0, |e| e.lua.memory_used());
+        Scripting {
+            engine,
+            used_memory_lua,
+            cached_scripts: 0,
+            cached_bytes: 0,
+            random_state: None,
+            record_effects: false,
+            effects: Vec::new(),
+        }
+    }
+
+    /// Takes the engine out for a run, creating it on first use.
+    pub(crate) fn take_engine(&mut self) -> Result<Box<Engine>, crate::error::CmdError> {
+        match self.engine.take() {
+            Some(e) => Ok(e),
+            None => {
+                let mut e = Engine::new().map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
+                if let Some(x) = self.random_state {
+                    lua51::stdlib::math::set_random_state(&mut e.lua, x);
+                }
+                self.used_memory_lua = e.lua.memory_used();
+                Ok(Box::new(e))
+            }
+        }
+    }
+
+    /// Puts the engine back after a run and refreshes the INFO figures.
+    pub(crate) fn put_engine(&mut self, e: Box<Engine>) {
+        self.used_memory_lua = e.lua.memory_used();
+        self.cached_scripts = e.cache.len();
+        self.cached_bytes = e.cache_bytes;
+        self.engine = Some(e);
+    }
+
+    /// `SCRIPT FLUSH`: drops the cache and the Lua state (a new one is built on next use).
+    pub fn flush(&mut self) {
+        if let Some(mut e) = self.engine.take() {
+            self.random_state = lua51::stdlib::math::random_state(&mut e.lua);
+        }
+        if let Ok(mut e) = Engine::new() {
+            if let Some(x) = self.random_state {
+                lua51::stdlib::math::set_random_state(&mut e.lua, x);
+            }
+            self.used_memory_lua = e.lua.memory_used();
+            self.engine = Some(Box::new(e));
+        }
+        self.cached_scripts = 0;
+        self.cached_bytes = 0;
+    }
+
+    /// The INFO memory lines about scripting (7.0.15 names and order).
+    pub fn info_memory(&self) -> String {
+        let lua = self.used_memory_lua;
+        let scripts = self.cached_bytes;
+        format!(
+            "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:{}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
+            human(lua),
+            self.cached_scripts,
+            engine::FUNCTIONS_VM_BYTES,
+            lua + engine::FUNCTIONS_VM_BYTES,
+            human(lua + engine::FUNCTIONS_VM_BYTES),
+            engine::FUNCTIONS_BOOKKEEPING_BYTES,
+            scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES,
+            human(scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES),
+        )
+    }
+}
+
+/// Bytes in Redis's `bytesToHuman` style (`37.00K`).
+fn human(b: usize) -> String {
+    let f = b as f64;
+    if f < 1024.0 {
+        format!("{b}B")
+    } else if f < 1024.0 * 1024.0 {
+        format!("{:.2}K", f / 1024.0)
+    } else if f < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2}M", f / 1024.0 / 1024.0)
+    } else {
+        format!("{:.2}G", f / 1024.0 / 1024.0 / 1024.0)
+    }
+}

@@ -1,0 +1,327 @@
+//! One script run: the shared run context the natives read, the busy-script hook, and
+//! [`run_script`], which sets KEYS/ARGV, calls the chunk under the error handler and
+//! writes the caller's reply.
+//!
+//! The context ([`RunShared`]) is reference-counted and captured by the `redis.*`
+//! natives. Its `core` pointer is non-null only inside [`run_script`], while the running
+//! Lua state has been taken out of `Core` (see the module docs of `scripting`).
+
+use super::cache::{self, Script};
+use super::engine::Engine;
+use super::errors;
+use crate::client::Client;
+use crate::server::{Core, Ctx};
+use lua51::vm::HookEvent;
+use lua51::{Lua, LuaError, LuaResult, Value};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Instant;
+
+/// Instructions between two calls of the busy-script hook (Redis: 100000).
+pub const HOOK_PERIOD: i64 = 100_000;
+
+/// Replication targets of `redis.set_repl`.
+pub const REPL_AOF: u8 = 1;
+pub const REPL_REPLICA: u8 = 2;
+pub const REPL_ALL: u8 = REPL_AOF | REPL_REPLICA;
+
+/// Mutable state of the current run.
+pub struct RunState {
+    /// A script is running (the natives may touch `Core`).
+    pub running: bool,
+    /// The script's SHA1 (the name used in error replies and logs).
+    pub name: String,
+    /// Writes refused (`*_RO` or `no-writes`).
+    pub readonly: bool,
+    /// Declared `allow-oom`.
+    pub allow_oom: bool,
+    /// Used memory was over `maxmemory` when the run started.
+    pub oom_at_start: bool,
+    /// A write command was attempted (no more per-command write/OOM checks; not killable).
+    pub write_dirty: bool,
+    /// `redis.setresp(3)` is in effect.
+    pub resp3: bool,
+    /// `redis.set_repl` targets.
+    pub repl: u8,
+    pub start: Instant,
+    /// `busy-reply-threshold` in ms for this run (0 = never busy).
+    pub busy_threshold_ms: u64,
+    /// The run went past `busy-reply-threshold`.
+    pub timed_out: bool,
+    /// `SCRIPT KILL` asked to stop it.
+    pub killed: bool,
+    /// Write commands executed, with their database, for effects replication.
+    pub effects: Vec<(usize, Vec<Vec<u8>>)>,
+    /// A warning to log when the hook sees the run is slow (logged by the run's end).
+    pub slow_logged: bool,
+}
+
+/// What the `redis.*` natives share with the server.
+pub struct RunShared {
+    /// `Core` of the running script; null outside a run.
+    pub core: Cell<*mut Core>,
+    /// The script client commands run as (its own DB and protocol).
+    pub client: RefCell<Client>,
+    pub state: RefCell<RunState>,
+    /// Argument buffer reused by `redis.call`: bytes and (start, end) ranges.
+    pub argbuf: RefCell<(Vec<u8>, Vec<(usize, usize)>)>,
+}
+
+impl Default for RunShared {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RunShared {
+    pub fn new() -> RunShared {
+        let mut client = Client::new(0, None, true);
+        client.addr = "lua".into();
+        // Blocking commands answer at once (null) instead of blocking the script.
+        client.deny_blocking = true;
+        RunShared {
+            core: Cell::new(std::ptr::null_mut()),
+            client: RefCell::new(client),
+            state: RefCell::new(RunState {
+                running: false,
+                name: String::new(),
+                readonly: false,
+                allow_oom: false,
+                oom_at_start: false,
+                write_dirty: false,
+                resp3: false,
+                repl: REPL_ALL,
+                start: Instant::now(),
+                busy_threshold_ms: 0,
+                timed_out: false,
+                killed: false,
+                effects: Vec::new(),
+                slow_logged: false,
+            }),
+            argbuf: RefCell::new((Vec::new(), Vec::new())),
+        }
+    }
+
+    /// The running script's `Core`, or None outside a run.
+    ///
+    /// Callers must not keep the reference across a call back into Lua that could reach
+    /// another native using it.
+    #[allow(clippy::mut_from_ref)]
+    pub fn core(&self) -> Option<&mut Core> {
+        let p = self.core.get();
+        // SAFETY: `core` is set by `run_script` from the `&mut Core` it was given and
+        // reset before it returns; during that time `run_script` does not use its own
+        // reference, so this is the only live access path. Natives use the reference
+        // only for the duration of one command and do not call back into Lua meanwhile.
+        (!p.is_null()).then(|| unsafe { &mut *p })
+    }
+}
+
+/// Installs the instruction-count hook of the EVAL state: it notes when the run passes
+/// `busy-reply-threshold` (logging it once, as Redis does) and stops a run that
+/// `SCRIPT KILL` marked as killed with an uncatchable error.
+pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
+    let sh = shared.clone();
+    let hook = move |l: &mut Lua, _ev: HookEvent| -> LuaResult<()> {
+        let Ok(mut st) = sh.state.try_borrow_mut() else { return Ok(()) };
+        if !st.running || st.busy_threshold_ms == 0 {
+            return Ok(());
+        }
+        if st.killed {
+            drop(st);
+            if let Some(core) = sh.core() {
+                core.log.warning("Lua script killed by user with SCRIPT KILL.");
+            }
+            let t = errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false)?;
+            return Err(LuaError::Uncatchable(t));
+        }
+        if !st.timed_out && st.start.elapsed().as_millis() as u64 >= st.busy_threshold_ms {
+            st.timed_out = true;
+            let msg = format!(
+                "Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
+                st.start.elapsed().as_millis(),
+                st.name
+            );
+            drop(st);
+            if let Some(core) = sh.core() {
+                core.log.warning(&msg);
+            }
+        }
+        Ok(())
+    };
+    l.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
+}
+
+/// How EVAL was invoked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Invocation {
+    ReadWrite,
+    /// `EVAL_RO` / `EVALSHA_RO`.
+    ReadOnly,
+}
+
+/// Runs a cached script for `ctx`'s client and writes its reply. `keys`/`argv` are the
+/// command's arguments after numkeys.
+pub fn run_script(
+    ctx: &mut Ctx,
+    eng: &mut Engine,
+    sha: &[u8; 40],
+    keys: &[&[u8]],
+    argv: &[&[u8]],
+    how: Invocation,
+) -> Result<(), crate::error::CmdError> {
+    let script: &Script = eng.cache.get(sha).expect("script cached before run");
+    let func = script.func;
+    let flags = script.flags;
+    // The run-time gate (§4.4 of the scripting notes), for what this server has.
+    let maxmem = ctx.core.config.maxmemory;
+    let oom = maxmem > 0 && crate::alloc::used_memory() as u64 > maxmem;
+    if let Some(f) = flags {
+        if f & cache::NO_WRITES == 0 && how == Invocation::ReadOnly {
+            return Err(crate::error::CmdError::msg(errors::WRITE_FLAG_RO));
+        }
+        if oom && f & (cache::NO_WRITES | cache::ALLOW_OOM) == 0 {
+            // Redis refuses this before running, from the flags the script declares
+            // (such a script counts as a deny-oom command).
+            return Err(crate::error::CmdError::Oom);
+        }
+    }
+    let l = &mut eng.lua;
+    let mem_err = |e: LuaError| crate::error::CmdError::owned(format!("ERR {e}"));
+    set_args(l, eng.names.keys, keys).map_err(mem_err)?;
+    set_args(l, eng.names.argv, argv).map_err(mem_err)?;
+    {
+        let mut st = eng.shared.state.borrow_mut();
+        st.running = true;
+        st.name.clear();
+        st.name.push_str(std::str::from_utf8(sha).unwrap_or(""));
+        st.readonly = how == Invocation::ReadOnly || flags.is_some_and(|f| f & cache::NO_WRITES != 0);
+        st.allow_oom = flags.is_some_and(|f| f & cache::ALLOW_OOM != 0);
+        st.oom_at_start = oom;
+        st.write_dirty = false;
+        st.resp3 = false;
+        st.repl = REPL_ALL;
+        st.start = Instant::now();
+        st.busy_threshold_ms = ctx.core.config.busy_reply_threshold_ms;
+        st.timed_out = false;
+        st.killed = false;
+        st.effects.clear();
+        let mut c = eng.shared.client.borrow_mut();
+        c.db = ctx.client.db;
+        c.out.proto = resp::Proto::Resp2;
+        c.out.buf.clear();
+    }
+    eng.shared.core.set(ctx.core as *mut Core);
+    let result = l.pcall_with_handler(func, &[], eng.handler);
+    eng.shared.core.set(std::ptr::null_mut());
+    let (resp3, effects) = {
+        let mut st = eng.shared.state.borrow_mut();
+        st.running = false;
+        (st.resp3, std::mem::take(&mut st.effects))
+    };
+    let core = &mut *ctx.core;
+    if !effects.is_empty() && core.scripting.record_effects {
+        record_effects(&mut core.scripting.effects, effects);
+    }
+    match result {
+        Ok(vals) => {
+            let v = vals.first().copied().unwrap_or(Value::Nil);
+            let mut errs = Vec::new();
+            super::convert::write_reply(&eng.names, v, &mut ctx.client.out, resp3, &mut errs);
+            if !errs.is_empty() {
+                ctx.core.registry.stats[ctx.cmd].failed_calls += 1;
+                for (text, counted) in errs {
+                    if !counted {
+                        ctx.core.count_error(&text);
+                    }
+                }
+            }
+        }
+        Err(LuaError::Runtime(v)) | Err(LuaError::Uncatchable(v)) => {
+            let name = String::from_utf8_lossy(sha).into_owned();
+            let r = errors::raised_reply(v, &name);
+            error_reply(ctx, &r.text, r.counted);
+        }
+        Err(e) => {
+            let name = String::from_utf8_lossy(sha).into_owned();
+            let msg = format!("ERR Error running script {name}, {e}");
+            error_reply(ctx, msg.as_bytes(), false);
+        }
+    }
+    Ok(())
+}
+
+/// Writes an error reply for the caller; `counted` errors were already counted in
+/// errorstats when the inner command failed, but the EVAL still counts as failed.
+fn error_reply(ctx: &mut Ctx, text: &[u8], counted: bool) {
+    ctx.client.out.error(text);
+    ctx.core.registry.stats[ctx.cmd].failed_calls += 1;
+    if !counted {
+        let s: String = String::from_utf8_lossy(text).replace(['\r', '\n'], " ");
+        ctx.core.count_error(&s);
+    }
+}
+
+/// `KEYS` / `ARGV`: fresh tables, assigned with the global table briefly writable.
+fn set_args(l: &mut Lua, name: lua51::string::StrRef, items: &[&[u8]]) -> LuaResult<()> {
+    let t = l.new_table_sized(items.len(), 0)?;
+    for (i, a) in items.iter().enumerate() {
+        let v = l.str_value(a)?;
+        l.raw_set(t, Value::Num((i + 1) as f64), v)?;
+    }
+    let g = l.globals();
+    l.set_readonly(g, false);
+    let r = l.raw_set(g, Value::Str(name), Value::Table(t));
+    l.set_readonly(g, true);
+    r
+}
+
+/// Appends one run's writes to the effects stream: a SELECT of the first command's
+/// database, then the commands (bare when there is one, wrapped in MULTI/EXEC
+/// otherwise), with a SELECT inside whenever a later command is in another database.
+fn record_effects(stream: &mut Vec<Vec<Vec<u8>>>, effects: Vec<(usize, Vec<Vec<u8>>)>) {
+    let select = |d: usize| vec![b"SELECT".to_vec(), d.to_string().into_bytes()];
+    let Some(&(mut db, _)) = effects.first() else { return };
+    stream.push(select(db));
+    let multi = effects.len() > 1;
+    if multi {
+        stream.push(vec![b"MULTI".to_vec()]);
+    }
+    for (d, argv) in effects {
+        if d != db {
+            stream.push(select(d));
+            db = d;
+        }
+        stream.push(argv);
+    }
+    if multi {
+        stream.push(vec![b"EXEC".to_vec()]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(parts: &[&str]) -> Vec<Vec<u8>> {
+        parts.iter().map(|p| p.as_bytes().to_vec()).collect()
+    }
+
+    #[test]
+    fn effects_are_wrapped_in_multi_when_more_than_one() {
+        let mut s = Vec::new();
+        record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"]))]);
+        assert_eq!(s, vec![cmd(&["SELECT", "0"]), cmd(&["SET", "a", "1"])]);
+        let mut s = Vec::new();
+        record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"])), (9, cmd(&["DEL", "b"]))]);
+        let want = vec![
+            cmd(&["SELECT", "0"]),
+            cmd(&["MULTI"]),
+            cmd(&["SET", "a", "1"]),
+            cmd(&["SELECT", "9"]),
+            cmd(&["DEL", "b"]),
+            cmd(&["EXEC"]),
+        ];
+        assert_eq!(s, want);
+    }
+}
