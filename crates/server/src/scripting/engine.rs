@@ -92,9 +92,8 @@ impl Engine {
         lua51::stdlib::string::open(&mut l)?;
         lua51::stdlib::math::open(&mut l)?;
         lua51::stdlib::debug::open(&mut l)?;
-        // The bundled libraries (cjson, cmsgpack, bit, struct) are opened here, once the
-        // `redis_lua_libs` crate is part of the workspace:
-        //     redis_lua_libs::open_all(&mut l)?;
+        // The libraries Redis bundles: cjson, cmsgpack, bit, struct.
+        redis_lua_libs::open_all(&mut l)?;
         l.allow_binary_chunks = false;
         l.set_memory_limit(LUA_HEAP_LIMIT);
 
