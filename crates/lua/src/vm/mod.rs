@@ -74,6 +74,23 @@ pub struct Frame {
     pub(crate) entry: bool,
 }
 
+impl Frame {
+    /// The bottom frame of every thread: a native "C" frame (like lua.c's entry point),
+    /// so natives called through the API always have a frame below them.
+    fn base() -> Frame {
+        Frame {
+            func: 0,
+            base: 1,
+            top: 1 + MIN_STACK,
+            pc: 0,
+            nresults: 0,
+            tailcalls: 0,
+            kind: FrameKind::Native,
+            entry: true,
+        }
+    }
+}
+
 /// Instruction-count hook state; see `set_hook`.
 pub(crate) struct HookState {
     /// Decremented per instruction; at zero the slow path runs.
@@ -198,18 +215,8 @@ impl Lua {
         };
         // The bottom frame: a native "C" frame, like lua.c's main, so natives called
         // through the API have a frame below them.
-        l.stack[0] = Value::Nil;
         l.top = 1;
-        l.frames.push(Frame {
-            func: 0,
-            base: 1,
-            top: 1 + MIN_STACK,
-            pc: 0,
-            nresults: 0,
-            tailcalls: 0,
-            kind: FrameKind::Native,
-            entry: true,
-        });
+        l.frames.push(Frame::base());
         l
     }
 
@@ -475,16 +482,7 @@ impl Lua {
         st.stack = vec![Value::Nil; BASIC_STACK];
         st.stack[1] = f;
         st.top = 2;
-        st.frames.push(Frame {
-            func: 0,
-            base: 1,
-            top: 1 + MIN_STACK,
-            pc: 0,
-            nresults: 0,
-            tailcalls: 0,
-            kind: FrameKind::Native,
-            entry: true,
-        });
+        st.frames.push(Frame::base());
         Ok(th)
     }
 
