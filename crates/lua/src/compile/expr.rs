@@ -771,8 +771,4 @@ impl<'l> Compiler<'l> {
         self.fs_mut().freereg = base + 1;
         Ok(())
     }
-
-    pub(crate) fn is_k_operand(x: usize) -> bool {
-        is_k(x)
-    }
 }

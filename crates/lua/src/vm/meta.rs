@@ -8,16 +8,22 @@ use crate::number;
 use crate::table::TableRef;
 use crate::value::Value;
 
+// Event numbers in 5.1's order; the arithmetic ones are reached as `TM_ADD + op`.
 pub const TM_INDEX: usize = 0;
 pub const TM_NEWINDEX: usize = 1;
 pub const TM_GC: usize = 2;
 pub const TM_MODE: usize = 3;
 pub const TM_EQ: usize = 4;
 pub const TM_ADD: usize = 5;
+#[allow(dead_code)]
 pub const TM_SUB: usize = 6;
+#[allow(dead_code)]
 pub const TM_MUL: usize = 7;
+#[allow(dead_code)]
 pub const TM_DIV: usize = 8;
+#[allow(dead_code)]
 pub const TM_MOD: usize = 9;
+#[allow(dead_code)]
 pub const TM_POW: usize = 10;
 pub const TM_UNM: usize = 11;
 pub const TM_LEN: usize = 12;
@@ -43,6 +49,8 @@ pub enum Arith {
     Div,
     Mod,
     Pow,
+    /// Unary minus (the VM takes its own path; kept so the enum mirrors the events).
+    #[allow(dead_code)]
     Unm,
 }
 
@@ -460,11 +468,5 @@ impl Lua {
             }
             _ => Ok(None),
         }
-    }
-
-    /// Calls `f` with `args` from a metamethod-like context and returns all results.
-    pub(crate) fn call_multi_at(&mut self, func: usize) -> LuaResult<usize> {
-        self.call_at(func, MULTRET)?;
-        Ok(self.top - func)
     }
 }

@@ -493,10 +493,6 @@ impl Lua {
     pub fn is_main_thread(&self) -> bool {
         self.cur_thread == self.main_thread
     }
-
-    pub(crate) fn thread_status(&self, th: Gc<Thread>) -> CoStatus {
-        th.status
-    }
 }
 
 impl Drop for Lua {
