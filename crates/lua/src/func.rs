@@ -60,6 +60,20 @@ pub struct UpVal {
     /// Stack index while open (meaningless once closed).
     pub(crate) index: Cell<usize>,
 }
+
+impl UpVal {
+    #[inline(always)]
+    pub fn get(&self) -> Value {
+        // SAFETY: `v` points either at `self.closed` (stable: the upvalue is boxed) or at
+        // a stack slot of a live thread; stacks that move fix their open upvalues'
+        // pointers (`Lua::grow_stack`), and closing redirects `v` before the slot dies.
+        unsafe { *self.v.get() }
+    }
+    #[inline(always)]
+    pub fn set(&self, val: Value) {
+        // SAFETY: as in `get`.
+        unsafe { *self.v.get() = val }
+    }
 }
 
 pub type UpValRef = Gc<UpVal>;
