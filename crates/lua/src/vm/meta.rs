@@ -2,7 +2,7 @@
 //! concatenation, length, indexing with `__index`/`__newindex` chains, and the type
 //! errors they raise.
 
-use super::{Lua, MULTRET};
+use super::Lua;
 use crate::error::{LuaError, LuaResult};
 use crate::number;
 use crate::table::TableRef;
