@@ -29,7 +29,7 @@ use crate::func::{LuaClosure, NativeClosure, NativeFn, NativeKind, UpVal, UpValR
 use crate::gc::{Gc, GcObj, Heap};
 use crate::string::{Interner, StrRef};
 use crate::table::{Table, TableRef};
-use crate::thread::{CoStatus, Thread, ThreadState};
+use crate::thread::{Thread, ThreadState};
 use crate::value::{Type, Value};
 use std::cell::Cell;
 use std::rc::Rc;
