@@ -276,20 +276,24 @@ impl Lua {
     }
 
     /// `a < b`.
+    #[inline]
     pub fn less_than(&mut self, a: &Value, b: &Value) -> LuaResult<bool> {
         match (a, b) {
             (Value::Num(x), Value::Num(y)) => Ok(x < y),
             (Value::Str(x), Value::Str(y)) => Ok(x.as_bytes() < y.as_bytes()),
-            _ => {
-                if a.type_of() == b.type_of() {
-                    let tm = self.comp_tm(a, b, TM_LT);
-                    if !tm.is_nil() {
-                        return Ok(self.call_tm(tm, *a, *b)?.truthy());
-                    }
-                }
-                Err(self.order_error(a, b))
+            _ => self.less_than_slow(a, b),
+        }
+    }
+
+    #[cold]
+    fn less_than_slow(&mut self, a: &Value, b: &Value) -> LuaResult<bool> {
+        if a.type_of() == b.type_of() {
+            let tm = self.comp_tm(a, b, TM_LT);
+            if !tm.is_nil() {
+                return Ok(self.call_tm(tm, *a, *b)?.truthy());
             }
         }
+        Err(self.order_error(a, b))
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`).
