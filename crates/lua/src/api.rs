@@ -404,10 +404,10 @@ impl Lua {
                 b
             }
             Value::Str(s) => return Ok(s),
-            Value::Table(_) => format!("table: 0x{:x}", v.addr()).into_bytes(),
-            Value::LuaFn(_) | Value::Native(_) => format!("function: 0x{:x}", v.addr()).into_bytes(),
-            Value::UserData(_) | Value::LightUserData(_) => format!("userdata: 0x{:x}", v.addr()).into_bytes(),
-            Value::Thread(_) => format!("thread: 0x{:x}", v.addr()).into_bytes(),
+            Value::Table(_) => format!("table: {}", c_pointer(v.addr())).into_bytes(),
+            Value::LuaFn(_) | Value::Native(_) => format!("function: {}", c_pointer(v.addr())).into_bytes(),
+            Value::UserData(_) | Value::LightUserData(_) => format!("userdata: {}", c_pointer(v.addr())).into_bytes(),
+            Value::Thread(_) => format!("thread: {}", c_pointer(v.addr())).into_bytes(),
         };
         self.new_str(&s)
     }
@@ -424,6 +424,15 @@ impl Lua {
     /// Number of active call frames (for debug functions).
     pub fn frame_count(&self) -> usize {
         self.frames.len()
+    }
+}
+
+/// An address as glibc's `%p` prints it (`(nil)` for NULL).
+fn c_pointer(addr: usize) -> String {
+    if addr == 0 {
+        "(nil)".to_string()
+    } else {
+        format!("0x{:x}", addr)
     }
 }
 
