@@ -464,8 +464,12 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
         "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => numkeys_at(1, 2),
         "blmpop" | "bzmpop" => numkeys_at(2, 3),
         // Redis reports no keys when numkeys is more than the arguments left.
-        "fcall" | "fcall_ro" if resp::request::parse_i64_strict(args.get(2)).is_some_and(|n| n > argc as i64 - 3) => Vec::new(),
-        "fcall" | "fcall_ro" => numkeys_at(2, 3),
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+            if argc < 3 || resp::request::parse_i64_strict(args.get(2)).is_some_and(|n| n > argc as i64 - 3) =>
+        {
+            Vec::new()
+        }
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
         "sort" | "sort_ro" => {
             let mut v = vec![1];
             let mut i = 2;
