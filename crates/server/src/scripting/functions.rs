@@ -301,10 +301,11 @@ fn named_args(l: &mut Lua) -> LuaResult<Registration> {
     let mut key = Value::Nil;
     while let Some((k, v)) = t.next(&key).map_err(|_| raise(l, "invalid key to 'next'"))? {
         key = k;
-        let Value::Str(ks) = k else {
+        // Numbers pass as strings (and are then unknown names).
+        let Some(kb) = string_like(l, k)? else {
             return Err(raise(l, "named argument key given to redis.register_function is not a string"));
         };
-        let kb = ks.as_bytes();
+        let kb = kb.as_slice();
         if kb.eq_ignore_ascii_case(b"function_name") {
             match string_like(l, v)? {
                 Some(s) => name = Some(s),
