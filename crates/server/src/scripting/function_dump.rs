@@ -10,9 +10,9 @@
 //! An rdb-string is a length-prefixed string in RDB's length encoding, or (as Redis
 //! writes strings longer than 20 bytes with `rdbcompression yes`) an LZF-compressed
 //! string. The checksum is the CRC-64 variant RDB files use ("Jones" coefficients,
-//! reflected, no final xor). The LZF coder here is this module's own: its output is a
-//! valid LZF stream that redis-server decompresses, not necessarily the same bytes
-//! liblzf would choose.
+//! reflected, no final xor). The LZF coder makes the same choices as liblzf's default
+//! configuration, so DUMP payloads are byte-identical to redis-server's (checked on
+//! the payloads of the tests).
 //!
 //! Tests: unit tests below (checksum check value, LZF round trips, a payload dumped by
 //! redis-server 7.0.15) and `redis-tests/functions-dump.txt`.
@@ -31,8 +31,8 @@ const LZF_MAX_OFFSET: usize = 1 << 13;
 const LZF_MAX_MATCH: usize = 264;
 /// Longest LZF literal run (5 length bits).
 const LZF_MAX_LITERAL: usize = 32;
-/// Size in bits of the coder's table of recent 3-byte sequences.
-const LZF_HASH_BITS: u32 = 14;
+/// Size in bits of the coder's table of recent 3-byte sequences (liblzf's `HLOG`).
+const LZF_HASH_BITS: u32 = 16;
 
 /// Why a payload was refused (the texts of Redis's replies, without `ERR `).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +143,9 @@ fn write_len(out: &mut Vec<u8>, n: usize) {
 fn write_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() > COMPRESS_MIN_LEN {
         let c = lzf_compress(s);
-        if c.len() + 4 < s.len() {
+        // Redis gives the compressor `len - 4` bytes of room and stores the string
+        // plain when that is not enough.
+        if c.len() + 4 <= s.len() {
             out.push(0xC3);
             write_len(out, c.len());
             write_len(out, s.len());
@@ -259,16 +261,21 @@ pub fn lzf_decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
     (out.len() == len).then_some(out)
 }
 
-/// Compresses `input` as an LZF stream: greedy, finding earlier occurrences of each
-/// 3-byte sequence through a table of their most recent positions.
+/// Compresses `input` as an LZF stream, making the choices liblzf makes in its default
+/// configuration (the one Redis builds), so the bytes match redis-server's payloads:
+/// * a 2^16-entry table remembers the latest position of each 3-byte sequence's hash,
+///   `((v >> 8) - 5 v) mod 2^16` for the sequence read as a big-endian 24-bit `v`;
+///   position 0 is never used as a match source (it reads as "empty");
+/// * matches are taken greedily, at most 264 bytes and never covering the last two
+///   bytes of the input (except a 3-byte match right at the end);
+/// * after a match only its last two positions enter the table.
 pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
-    let mut table = vec![usize::MAX; 1 << LZF_HASH_BITS];
+    let mut table = vec![0usize; 1 << LZF_HASH_BITS];
     let hash = |p: usize| -> usize {
         let v = (input[p] as u32) << 16 | (input[p + 1] as u32) << 8 | input[p + 2] as u32;
-        (v.wrapping_mul(2654435761) >> (32 - LZF_HASH_BITS)) as usize
+        ((v >> 8).wrapping_sub(v.wrapping_mul(5)) & ((1 << LZF_HASH_BITS) - 1)) as usize
     };
-    let mut lit_start = 0;
     let flush_literals = |out: &mut Vec<u8>, from: usize, to: usize| {
         let mut p = from;
         while p < to {
@@ -278,13 +285,14 @@ pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
             p += n;
         }
     };
+    let mut lit_start = 0;
     let mut ip = 0;
     while ip + 2 < input.len() {
         let h = hash(ip);
         let cand = table[h];
         table[h] = ip;
-        if cand != usize::MAX && ip - cand <= LZF_MAX_OFFSET && input[cand..cand + 3] == input[ip..ip + 3] {
-            let max = (input.len() - ip).min(LZF_MAX_MATCH);
+        if cand > 0 && ip - cand <= LZF_MAX_OFFSET && input[cand..cand + 3] == input[ip..ip + 3] {
+            let max = (input.len() - ip - 2).min(LZF_MAX_MATCH);
             let mut n = 3;
             while n < max && input[cand + n] == input[ip + n] {
                 n += 1;
@@ -299,11 +307,14 @@ pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
                 out.push((l - 7) as u8);
             }
             out.push(back as u8);
-            for p in ip + 1..(ip + n).min(input.len().saturating_sub(2)) {
-                table[hash(p)] = p;
-            }
             ip += n;
             lit_start = ip;
+            if ip + 2 >= input.len() {
+                break;
+            }
+            for p in [ip - 2, ip - 1] {
+                table[hash(p)] = p;
+            }
         } else {
             ip += 1;
         }
