@@ -53,7 +53,7 @@ impl std::fmt::Display for DumpError {
             DumpError::VersionOrChecksum => "DUMP payload version or checksum are wrong",
             DumpError::NotAFunction => "given type is not a function",
             DumpError::PreGa => "Pre-GA function format not supported",
-            DumpError::Corrupt => "failed loading the given functions payload",
+            DumpError::Corrupt => "Failed loading library payload",
         })
     }
 }
@@ -107,8 +107,8 @@ pub fn parse(payload: &[u8]) -> Result<Vec<Vec<u8>>, DumpError> {
     let mut crc = [0u8; 8];
     crc.copy_from_slice(&payload[body_end + 2..]);
     let crc = u64::from_le_bytes(crc);
-    // A zero checksum means "not computed" in RDB and is accepted as such.
-    if crc != 0 && crc != crc64(&payload[..body_end + 2]) {
+    // (Unlike RDB files, a zero checksum is not taken as "not computed".)
+    if crc != crc64(&payload[..body_end + 2]) {
         return Err(DumpError::VersionOrChecksum);
     }
     let mut r = Reader { data: &payload[..body_end], pos: 0 };
@@ -142,10 +142,9 @@ fn write_len(out: &mut Vec<u8>, n: usize) {
 /// Appends an RDB string, LZF-compressed when that saves more than 4 bytes.
 fn write_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() > COMPRESS_MIN_LEN {
-        let c = lzf_compress(s);
         // Redis gives the compressor `len - 4` bytes of room and stores the string
         // plain when that is not enough.
-        if c.len() + 4 <= s.len() {
+        if let Some(c) = lzf_compress_within(s, s.len() - 4) {
             out.push(0xC3);
             write_len(out, c.len());
             write_len(out, s.len());
@@ -270,6 +269,14 @@ pub fn lzf_decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
 ///   bytes of the input (except a 3-byte match right at the end);
 /// * after a match only its last two positions enter the table.
 pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
+    lzf_compress_within(input, usize::MAX).unwrap_or_default()
+}
+
+/// [`lzf_compress`] with `room` bytes of output space, or `None` when it runs out,
+/// judged as liblzf judges it: before each literal byte the position (counting the
+/// literal run's pending control byte) must be below `room`, before each back
+/// reference it must leave 4 bytes, and 3 bytes must remain for the last literals.
+pub fn lzf_compress_within(input: &[u8], room: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len());
     let mut table = vec![0usize; 1 << LZF_HASH_BITS];
     let hash = |p: usize| -> usize {
@@ -285,6 +292,11 @@ pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
             p += n;
         }
     };
+    // Output position as liblzf counts it: what is written, the pending literals with
+    // their control bytes, and the control byte reserved for the current run.
+    let position = |out: &Vec<u8>, pending: usize| -> usize {
+        out.len() + pending / LZF_MAX_LITERAL * (LZF_MAX_LITERAL + 1) + pending % LZF_MAX_LITERAL + 1
+    };
     let mut lit_start = 0;
     let mut ip = 0;
     while ip + 2 < input.len() {
@@ -292,6 +304,12 @@ pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
         let cand = table[h];
         table[h] = ip;
         if cand > 0 && ip - cand <= LZF_MAX_OFFSET && input[cand..cand + 3] == input[ip..ip + 3] {
+            let pending = ip - lit_start;
+            let op = position(&out, pending);
+            let reserved = usize::from(pending % LZF_MAX_LITERAL == 0);
+            if op - reserved + 4 >= room {
+                return None;
+            }
             let max = (input.len() - ip - 2).min(LZF_MAX_MATCH);
             let mut n = 3;
             while n < max && input[cand + n] == input[ip + n] {
@@ -316,11 +334,17 @@ pub fn lzf_compress(input: &[u8]) -> Vec<u8> {
                 table[hash(p)] = p;
             }
         } else {
+            if position(&out, ip - lit_start) >= room {
+                return None;
+            }
             ip += 1;
         }
     }
+    if position(&out, ip - lit_start) + 3 > room {
+        return None;
+    }
     flush_literals(&mut out, lit_start, input.len());
-    out
+    Some(out)
 }
 
 #[cfg(test)]
