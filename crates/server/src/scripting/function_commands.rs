@@ -99,12 +99,17 @@ pub fn function_load(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     let code = a.get(a.len() - 1);
-    let name = with_engine(ctx, |_ctx, eng| {
+    let name = with_engine(ctx, |ctx, eng| {
         let meta = function_lib::parse_metadata(code)?;
         if !replace && eng.libs.get(&meta.name).is_some() {
             return Err(CmdError::owned(format!("ERR Library '{}' already exists", meta.name)));
         }
-        let lib = eng.create_library(code, meta, Some(LOAD_TIMEOUT))?;
+        // `redis.log` works at load time: the natives see `Core` for the duration of the
+        // load, as during a run (nothing else reachable at load time touches it).
+        eng.shared.core.set(&mut *ctx.core as *mut crate::server::Core);
+        let lib = eng.create_library(code, meta, Some(LOAD_TIMEOUT));
+        eng.shared.core.set(std::ptr::null_mut());
+        let lib = lib?;
         if let Some(f) = eng.libs.clash(&lib, Some(&lib.name)) {
             eng.release(&lib);
             return Err(CmdError::owned(format!("ERR Function {f} already exists")));
