@@ -121,6 +121,24 @@ impl Scripting {
         self.functions = Some(e);
     }
 
+    /// The libraries as a `FUNCTION DUMP` payload: the form persistence saves them in.
+    pub fn functions_payload(&mut self) -> Result<Vec<u8>, crate::error::CmdError> {
+        let eng = self.take_functions()?;
+        let payload = function_dump::dump(eng.libs.iter().map(|l| l.code.as_slice()));
+        self.put_functions(eng);
+        Ok(payload)
+    }
+
+    /// Replaces the libraries with those of a payload (loading a saved dataset: no load
+    /// time limit). On error nothing changes.
+    pub fn restore_functions(&mut self, payload: &[u8]) -> Result<(), crate::error::CmdError> {
+        let codes = function_dump::parse(payload).map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
+        let mut eng = self.take_functions()?;
+        let r = function_commands::restore_all(&mut eng, codes);
+        self.put_functions(eng);
+        r
+    }
+
     /// Libraries and functions loaded.
     pub fn functions_counts(&self) -> (usize, usize) {
         (self.libraries_count, self.functions_count)
