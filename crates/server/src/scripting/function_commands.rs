@@ -374,9 +374,8 @@ fn restore(eng: &mut Engine, codes: Vec<Vec<u8>>, policy: Policy) -> Result<(), 
     Ok(())
 }
 
-pub fn function_kill(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+pub fn function_kill(_ctx: &mut Ctx, _a: &Args) -> CmdResult {
     // Commands are only processed between scripts until busy-script serving exists.
-    let _ = ctx;
     Err(CmdError::msg(errors::NOTBUSY))
 }
 
