@@ -1,5 +1,6 @@
-//! The EVAL scripting bridge: `EVAL`/`EVALSHA`/`EVAL_RO`/`EVALSHA_RO`, `SCRIPT *`, the
-//! sandboxed Lua state they share and the `redis.*` API scripts use to call commands.
+//! The scripting bridge: `EVAL`/`EVALSHA`/`EVAL_RO`/`EVALSHA_RO` and `SCRIPT *` with
+//! their sandboxed Lua state, Functions (`FUNCTION *`, `FCALL`, `FCALL_RO`) with a second
+//! Lua state shared by all libraries, and the `redis.*` API both use to call commands.
 //!
 //! Map of the module:
 //! * [`engine`]: the EVAL Lua state: which libraries are open, global protection, the
@@ -29,8 +30,12 @@
 //! error once `SCRIPT KILL` set the kill flag. Serving other clients from that hook
 //! (`-BUSY`) is left to the event loop (see `RunShared::busy` for the flags it reads).
 //!
-//! Tests: `redis-tests/scripting*.txt` (replies recorded from redis-server 7.0.15) and
-//! unit tests beside the code.
+//! A run in either state goes through [`run::gate`] (declared flags against `*_RO` and
+//! `maxmemory`) and [`run::execute`] (run context, error handler, reply).
+//!
+//! Tests: `redis-tests/scripting*.txt` and `redis-tests/functions*.txt` (replies recorded
+//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions}.rs`, and unit
+//! tests beside the code.
 
 pub mod api;
 pub mod cache;
