@@ -7,6 +7,7 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
+use crate::commands::pubsub as ps;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -221,6 +222,15 @@ static COMMAND_SUBS: &[Command] = &[
     c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),
 ];
 
+static PUBSUB_SUBS: &[Command] = &[
+    c("channels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "List active channels", ps::pubsub_channels),
+    c("help", 2, LOADING | STALE, NK, 0, "pubsub", "6.2.0", "Show helpful text about the different subcommands", ps::pubsub_help),
+    c("numpat", 2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of unique patterns pattern subscriptions", ps::pubsub_numpat),
+    c("numsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of subscribers for channels", ps::pubsub_numsub),
+    c("shardchannels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "List active shard channels", ps::pubsub_shardchannels),
+    c("shardnumsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "Get the count of subscribers for shard channels", ps::pubsub_shardnumsub),
+];
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -354,6 +364,13 @@ pub static COMMANDS: &[Command] = &[
     c("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "1.2.0", "Mark the start of a transaction block", tx::multi),
     c("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.2.0", "Forget about all watched keys", tx::unwatch),
     c("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, KALL, TRANSACTION, "transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block", tx::watch),
+    // pub/sub
+    c("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to channels matching the given patterns", ps::psubscribe),
+    c("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, NK, 0, "pubsub", "2.0.0", "Post a message to a channel", ps::publish),
+    container("pubsub", 0, "pubsub", "2.8.0", "A container for Pub/Sub commands", PUBSUB_SUBS),
+    c("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to channels matching the given patterns", ps::punsubscribe),
+    c("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to the given channels", ps::subscribe),
+    c("unsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to the given channels", ps::unsubscribe),
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),

@@ -102,6 +102,8 @@ pub struct Core {
     pub blocking: crate::blocking::BlockIndex,
     /// Keys under WATCH and the transactions they can abort.
     pub watches: crate::multi::WatchIndex,
+    /// Channel and pattern subscriptions, messages on their way.
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 /// Unix time in milliseconds.
@@ -135,6 +137,7 @@ impl Core {
             cronloops: 0,
             blocking: Default::default(),
             watches: Default::default(),
+            pubsub: Default::default(),
         };
         core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
         core
@@ -266,6 +269,14 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         && crate::alloc::used_memory() as u64 > core.config.maxmemory
     {
         reject(core, client, Some(id), CmdError::Oom);
+        return CallOutcome::Done;
+    }
+    if client.out.proto == resp::Proto::Resp2
+        && client.subs.count() > 0
+        && !crate::commands::pubsub::allowed_when_subscribed(cmd.name)
+    {
+        let n = core.registry.entries[id].full_name.clone();
+        reject(core, client, Some(id), CmdError::owned(crate::commands::pubsub::subscribed_context_error(&n)));
         return CallOutcome::Done;
     }
     if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {

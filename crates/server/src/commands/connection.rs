@@ -8,6 +8,14 @@ use resp::{Args, Proto};
 use std::time::{Duration, Instant};
 
 pub fn ping(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    // A RESP2 subscriber gets PING's answer in the shape of a message.
+    if ctx.client.out.proto == Proto::Resp2 && ctx.client.subs.count() > 0 && a.len() <= 2 {
+        let msg: &[u8] = if a.len() == 2 { a.get(1) } else { b"" };
+        ctx.client.out.array(2);
+        ctx.client.out.bulk(b"pong");
+        ctx.client.out.bulk(msg);
+        return Ok(());
+    }
     match a.len() {
         1 => ctx.client.out.raw(b"+PONG\r\n"),
         2 => ctx.client.out.bulk(a.get(1)),
@@ -30,6 +38,7 @@ pub fn quit(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 pub fn reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     ctx.client.multi = None;
     super::transactions::unwatch_all(ctx);
+    ctx.core.pubsub.forget_client(ctx.client);
     let c = &mut *ctx.client;
     c.db = 0;
     c.out.proto = Proto::Resp2;

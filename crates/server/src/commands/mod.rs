@@ -11,6 +11,7 @@ pub mod lists;
 pub mod hashes;
 pub mod sets;
 pub mod zsets;
+pub mod pubsub;
 
 use crate::db::Value;
 use crate::error::CmdError;
