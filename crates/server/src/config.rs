@@ -161,6 +161,15 @@ pub struct Config {
     pub slowlog_max_len: usize,
     pub latency_monitor_threshold: u64,
     pub tcp_backlog: i32,
+    /// `notify-keyspace-events` as `notify` class bits.
+    pub notify_flags: u32,
+}
+
+/// `notify-keyspace-events` in the letter order CONFIG GET shows.
+fn canonical_notify(v: &str) -> Result<String, ConfigError> {
+    crate::notify::parse_flags(v)
+        .map(crate::notify::flags_to_string)
+        .ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))
 }
 
 /// Parses a memory amount: `100`, `1k` (1000), `1kb` (1024), `m`, `mb`, `g`, `gb`.
@@ -278,6 +287,7 @@ impl Default for Config {
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
             tcp_backlog: 511,
+            notify_flags: 0,
         };
         if let Ok(d) = std::env::current_dir() {
             c.values[find_param("dir").unwrap_or(0)] = d.display().to_string();
@@ -320,6 +330,7 @@ impl Config {
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
         self.tcp_backlog = int(self, "tcp-backlog") as i32;
+        self.notify_flags = crate::notify::parse_flags(self.get_idx("notify-keyspace-events")).unwrap_or(0);
     }
 
     /// Applies one directive at start-up (any parameter may be set).
@@ -329,6 +340,9 @@ impl Config {
             return Err(ConfigError::BadDirective);
         }
         self.values[idx] = canonical(PARAMS[idx].kind, args)?;
+        if PARAMS[idx].name == "notify-keyspace-events" {
+            self.values[idx] = canonical_notify(&self.values[idx])?;
+        }
         Ok(())
     }
 
@@ -342,7 +356,10 @@ impl Config {
             Kind::Save | Kind::List => value.split_whitespace().map(String::from).collect(),
             _ => vec![value.to_string()],
         };
-        let v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
+        let mut v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
+        if PARAMS[idx].name == "notify-keyspace-events" {
+            v = canonical_notify(&v)?;
+        }
         self.values[idx] = v;
         self.refresh();
         Ok(())

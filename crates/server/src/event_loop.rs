@@ -557,9 +557,11 @@ impl Server {
         let period_ms = 1000 / self.core.config.hz.max(1);
         let budget = Duration::from_millis((period_ms * ACTIVE_EXPIRE_CYCLE_PERC / 100) as u64);
         let now = crate::server::unix_ms();
-        self.core.ks.track_expired = !self.core.watches.is_empty();
+        self.core.ks.track_expired = !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
         self.core.ks.active_expire_cycle(now, budget);
-        for (d, k) in std::mem::take(&mut self.core.ks.expired_log) {
+        let expired = std::mem::take(&mut self.core.ks.expired_log);
+        crate::notify::expired(&mut self.core, None, &expired);
+        for (d, k) in expired {
             self.core.watches.touch(d, &k, false);
         }
 

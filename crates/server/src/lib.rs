@@ -28,6 +28,7 @@ pub mod event_loop;
 pub mod glob;
 pub mod log;
 pub mod multi;
+pub mod notify;
 pub mod pubsub;
 pub mod sds;
 pub mod server;

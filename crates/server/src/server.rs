@@ -309,15 +309,23 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     let mark = client.out.buf.len();
     core.cmd_time_ms = unix_ms();
     let dirty_before = core.dirty;
-    core.ks.track_expired = !core.watches.is_empty();
+    core.ks.track_expired = !core.watches.is_empty() || crate::notify::wants_expired(core);
+    let snapshot = crate::notify::before(core, client, cmd, args);
     let started = Instant::now();
     let result = {
         let mut ctx = Ctx { core, client, others, cmd: id };
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
+    let expired = std::mem::take(&mut core.ks.expired_log);
+    crate::notify::expired(core, Some(&mut *client), &expired);
     if !core.watches.is_empty() {
-        touch_watched(core, client.db, id, args, dirty_before);
+        touch_watched(core, client.db, id, args, dirty_before, expired);
+    }
+    if let Some(s) = snapshot {
+        if result.is_ok() {
+            crate::notify::after(core, client, cmd, args, s);
+        }
     }
     let st = &mut core.registry.stats[id];
     st.calls += 1;
@@ -345,8 +353,8 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
 
 /// After a command: marks the watchers of every key it changed, and of keys that expired
 /// meanwhile.
-fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64) {
-    for (d, k) in std::mem::take(&mut core.ks.expired_log) {
+fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64, expired: Vec<(usize, Vec<u8>)>) {
+    for (d, k) in expired {
         core.watches.touch(d, &k, false);
     }
     if core.dirty == dirty_before {
