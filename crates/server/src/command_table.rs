@@ -8,6 +8,7 @@
 
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::commands::pubsub as ps;
+use crate::commands::sort as so;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -387,6 +388,8 @@ pub static COMMANDS: &[Command] = &[
     c("pexpiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key in milliseconds", keys::pexpiretime),
     c("pttl", 2, RF, K1, KEYSPACE, "generic", "2.6.0", "Get the time to live for a key in milliseconds", keys::pttl),
     c("randomkey", 1, R, NK, KEYSPACE, "generic", "1.0.0", "Return a random key from the keyspace", keys::randomkey),
+    c("sort", -2, WD | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "1.0.0", "Sort the elements in a list, set or sorted set", so::sort),
+    c("sort_ro", -2, R | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "7.0.0", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", so::sort_ro),
     c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
     c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
     c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),

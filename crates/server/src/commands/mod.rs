@@ -12,6 +12,7 @@ pub mod hashes;
 pub mod sets;
 pub mod zsets;
 pub mod pubsub;
+pub mod sort;
 
 use crate::db::Value;
 use crate::error::CmdError;
