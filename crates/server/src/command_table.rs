@@ -9,6 +9,7 @@
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
+use crate::commands::hyperloglog as hl;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -69,6 +70,7 @@ pub const LIST: u32 = 1 << 7;
 pub const HASH: u32 = 1 << 8;
 pub const SET: u32 = 1 << 9;
 pub const SORTEDSET: u32 = 1 << 10;
+pub const HYPERLOGLOG: u32 = 1 << 11;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
@@ -76,6 +78,7 @@ const ACL_NAMES: &[(u32, &str)] = &[
     (HASH, "@hash"),
     (SET, "@set"),
     (SORTEDSET, "@sortedset"),
+    (HYPERLOGLOG, "@hyperloglog"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -365,6 +368,11 @@ pub static COMMANDS: &[Command] = &[
     c("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "1.2.0", "Mark the start of a transaction block", tx::multi),
     c("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.2.0", "Forget about all watched keys", tx::unwatch),
     c("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, KALL, TRANSACTION, "transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block", tx::watch),
+    // hyperloglog
+    c("pfadd", -2, WDF, K1, HYPERLOGLOG, "hyperloglog", "2.8.9", "Adds the specified elements to the specified HyperLogLog.", hl::pfadd),
+    c("pfcount", -2, R | MAY_REPLICATE, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).", hl::pfcount),
+    c("pfdebug", 3, WD | ADMIN, (2, 2, 1), HYPERLOGLOG, "hyperloglog", "2.8.9", "Internal commands for debugging HyperLogLog values", hl::pfdebug),
+    c("pfmerge", -2, WD, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Merge N different HyperLogLogs into a single one.", hl::pfmerge),
     // pub/sub
     c("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to channels matching the given patterns", ps::psubscribe),
     c("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, NK, 0, "pubsub", "2.0.0", "Post a message to a channel", ps::publish),

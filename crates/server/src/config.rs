@@ -93,6 +93,7 @@ static PARAMS: &[Param] = &[
     p("lazyfree-lazy-user-del", Kind::Bool, "no", true),
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
     p("notify-keyspace-events", Kind::Str, "", true),
+    p("hll-sparse-max-bytes", Kind::Memory, "3000", true),
     p("hash-max-listpack-entries", Kind::Int(0, I64MAX), "512", true),
     p("hash-max-listpack-value", Kind::Int(0, I64MAX), "64", true),
     p("list-max-listpack-size", Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2", true),

@@ -203,6 +203,7 @@ fn simple_event(name: &str) -> Option<(u32, &'static str)> {
         "zpopmin" => (ZSET, "zpopmin"),
         "zpopmax" => (ZSET, "zpopmax"),
         "persist" => (GENERIC, "persist"),
+        "pfadd" | "pfmerge" => (STRING, "pfadd"),
         _ => return None,
     })
 }

@@ -13,6 +13,7 @@ pub mod sets;
 pub mod zsets;
 pub mod pubsub;
 pub mod sort;
+pub mod hyperloglog;
 
 use crate::db::Value;
 use crate::error::CmdError;
