@@ -173,6 +173,12 @@ fn canonical_notify(v: &str) -> Result<String, ConfigError> {
         .ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))
 }
 
+/// Applies `class hard soft seconds ...` groups to the current limits; the result lists
+/// every class in bytes, as CONFIG GET shows it.
+fn merge_output_limits(old: &str, new: &str) -> Result<String, ConfigError> {
+    crate::pubsub::merge_output_limits(old, new).map_err(|e| ConfigError::BadValue(e.into()))
+}
+
 /// Parses a memory amount: `100`, `1k` (1000), `1kb` (1024), `m`, `mb`, `g`, `gb`.
 pub fn parse_memory(s: &str) -> Option<u64> {
     let l = s.to_ascii_lowercase();
@@ -340,10 +346,12 @@ impl Config {
         if args.is_empty() {
             return Err(ConfigError::BadDirective);
         }
-        self.values[idx] = canonical(PARAMS[idx].kind, args)?;
-        if PARAMS[idx].name == "notify-keyspace-events" {
-            self.values[idx] = canonical_notify(&self.values[idx])?;
-        }
+        let v = canonical(PARAMS[idx].kind, args)?;
+        self.values[idx] = match PARAMS[idx].name {
+            "notify-keyspace-events" => canonical_notify(&v)?,
+            "client-output-buffer-limit" => merge_output_limits(&self.values[idx], &v)?,
+            _ => v,
+        };
         Ok(())
     }
 
@@ -358,8 +366,10 @@ impl Config {
             _ => vec![value.to_string()],
         };
         let mut v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
-        if PARAMS[idx].name == "notify-keyspace-events" {
-            v = canonical_notify(&v)?;
+        match PARAMS[idx].name {
+            "notify-keyspace-events" => v = canonical_notify(&v)?,
+            "client-output-buffer-limit" => v = merge_output_limits(&self.values[idx], &v)?,
+            _ => {}
         }
         self.values[idx] = v;
         self.refresh();

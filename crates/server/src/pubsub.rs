@@ -202,6 +202,11 @@ impl PubSub {
         self.channels.get(channel).map_or(0, Vec::len)
     }
 
+    /// Channels with at least one subscriber.
+    pub fn channel_count(&self) -> usize {
+        self.channels.len()
+    }
+
     /// Distinct patterns with at least one subscriber.
     pub fn numpat(&self) -> usize {
         self.patterns.len()
@@ -264,6 +269,44 @@ pub fn pubsub_limit(config_value: &str) -> OutputLimit {
         }
     }
     PUBSUB_DEFAULT_LIMIT
+}
+
+/// Client classes of `client-output-buffer-limit`, in the order CONFIG GET lists them.
+const LIMIT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// Applies `class hard soft seconds` groups from `new` to the limits in `old` (CONFIG SET
+/// changes only the classes it names; `replica` is `slave`). Errors are Redis's texts.
+pub fn merge_output_limits(old: &str, new: &str) -> Result<String, &'static str> {
+    let mut cur: Vec<[String; 3]> = LIMIT_CLASSES
+        .iter()
+        .map(|c| {
+            let w: Vec<&str> = old.split_whitespace().collect();
+            w.chunks(4)
+                .find(|g| g.len() == 4 && g[0] == *c)
+                .map(|g| [g[1].to_string(), g[2].to_string(), g[3].to_string()])
+                .unwrap_or_else(|| ["0".into(), "0".into(), "0".into()])
+        })
+        .collect();
+    let w: Vec<&str> = new.split_whitespace().collect();
+    if w.len() % 4 != 0 {
+        return Err("Wrong number of arguments in buffer limit configuration.");
+    }
+    for g in w.chunks(4) {
+        let class = match g[0].to_ascii_lowercase().as_str() {
+            "normal" => 0,
+            "slave" | "replica" => 1,
+            "pubsub" => 2,
+            _ => return Err("Invalid client class specified in buffer limit configuration."),
+        };
+        let hard = crate::config::parse_memory(g[1]);
+        let soft = crate::config::parse_memory(g[2]);
+        let secs = g[3].parse::<u64>().ok();
+        match (hard, soft, secs) {
+            (Some(h), Some(s), Some(t)) => cur[class] = [h.to_string(), s.to_string(), t.to_string()],
+            _ => return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration."),
+        }
+    }
+    Ok(LIMIT_CLASSES.iter().zip(&cur).map(|(c, v)| format!("{c} {} {} {}", v[0], v[1], v[2])).collect::<Vec<_>>().join(" "))
 }
 
 /// Checks a subscriber's pending output against `limit`; true when it went over and must

@@ -48,3 +48,31 @@ fn slow_subscriber_is_disconnected_at_the_hard_limit() {
     assert_eq!(cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"flood", b"hi"]), ":1");
     assert_eq!(read_frame(&mut ok, &mut obuf).map(|f| f.render()).unwrap_or_default(), "*3\n  $\"message\"\n  $\"flood\"\n  $\"hi\"");
 }
+
+#[test]
+fn slow_subscriber_is_disconnected_after_soft_limit_seconds() {
+    // No hard limit; 64 KB soft for 1 second.
+    let server = TestServer::start(&["--client-output-buffer-limit", "pubsub 0 64kb 1"]);
+    let mut sub = server.connect();
+    let mut sbuf = Vec::new();
+    cmd(&mut sub, &mut sbuf, &[b"SUBSCRIBE", b"slow"]);
+    let mut publ = server.connect();
+    let mut pbuf = Vec::new();
+    // 20 MB: more than the socket buffers take, so output stays pending on the server.
+    let payload = vec![b'y'; 1024 * 1024];
+    for _ in 0..20 {
+        assert_eq!(cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"slow", &payload]), ":1");
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    // Still over the soft limit more than a second later: the next message closes it.
+    cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"slow", b"x"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = cmd(&mut publ, &mut pbuf, &[b"PUBSUB", b"NUMSUB", b"slow"]);
+        if r == "*2\n  $\"slow\"\n  :0" || Instant::now() > deadline {
+            assert_eq!(r, "*2\n  $\"slow\"\n  :0");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
