@@ -192,7 +192,7 @@ impl Client {
         if self.multi.is_some() {
             flags.push('x');
         }
-        if self.subs.count() > 0 {
+        if self.subs.any() {
             flags.push('P');
         }
         if flags.is_empty() {
@@ -201,7 +201,7 @@ impl Client {
         let qbuf = self.query_len();
         let obl = self.out.buf.len().saturating_sub(self.sent);
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -213,6 +213,7 @@ impl Client {
             self.db,
             self.subs.channels.len(),
             self.subs.patterns.len(),
+            self.subs.shard.len(),
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             qbuf,
             self.query.len().saturating_sub(self.qend),

@@ -378,7 +378,10 @@ pub static COMMANDS: &[Command] = &[
     c("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, NK, 0, "pubsub", "2.0.0", "Post a message to a channel", ps::publish),
     container("pubsub", 0, "pubsub", "2.8.0", "A container for Pub/Sub commands", PUBSUB_SUBS),
     c("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to channels matching the given patterns", ps::punsubscribe),
+    c("spublish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, K1, 0, "pubsub", "7.0.0", "Post a message to a shard channel", ps::spublish),
+    c("ssubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, KALL, 0, "pubsub", "7.0.0", "Listen for messages published to the given shard channels", ps::ssubscribe),
     c("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to the given channels", ps::subscribe),
+    c("sunsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, KALL, 0, "pubsub", "7.0.0", "Stop listening for messages posted to the given shard channels", ps::sunsubscribe),
     c("unsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to the given channels", ps::unsubscribe),
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),

@@ -11,8 +11,9 @@
 //! pubsub` class, so a subscriber that does not read is disconnected instead of growing
 //! its buffer without bound.
 //!
-//! What it does not do: sharded pub/sub (SSUBSCRIBE/SPUBLISH). Commands are in
-//! `commands/pubsub.rs`; tests are the `pubsub*.txt` transcripts and `tests/pubsub.rs`.
+//! Sharded channels (SSUBSCRIBE/SPUBLISH) are a separate namespace delivered as
+//! `smessage`, as in a non-cluster Redis. Commands are in `commands/pubsub.rs`; tests are
+//! the `pubsub*.txt` transcripts and `tests/pubsub.rs`.
 
 use crate::client::Client;
 use std::collections::HashMap;
@@ -33,11 +34,13 @@ pub struct Message {
     pub payload: Vec<u8>,
 }
 
-/// A message queued for one subscriber; `pattern` is set for `pmessage`.
+/// A message queued for one subscriber; `pattern` is set for `pmessage`, `shard` for
+/// `smessage`.
 #[derive(Debug)]
 pub struct Delivery {
     pub to: Subscriber,
     pub pattern: Option<Rc<[u8]>>,
+    pub shard: bool,
     pub msg: Rc<Message>,
 }
 
@@ -49,6 +52,8 @@ pub struct PubSub {
     /// Pattern -> subscribers; `pattern_order` keeps patterns in first-subscription order.
     patterns: HashMap<Rc<[u8]>, Vec<Subscriber>>,
     pattern_order: Vec<Rc<[u8]>>,
+    /// Shard channel -> subscribers.
+    shard_channels: HashMap<Vec<u8>, Vec<Subscriber>>,
     /// Messages for clients other than the one running the current command.
     pub outbox: Vec<Delivery>,
 }
@@ -59,6 +64,7 @@ pub struct PubSub {
 pub struct ClientSubs {
     pub channels: HashMap<Vec<u8>, u64>,
     pub patterns: HashMap<Vec<u8>, u64>,
+    pub shard: HashMap<Vec<u8>, u64>,
     seq: u64,
 }
 
@@ -66,6 +72,20 @@ impl ClientSubs {
     /// Channels plus patterns: the count SUBSCRIBE and friends report.
     pub fn count(&self) -> usize {
         self.channels.len() + self.patterns.len()
+    }
+    /// Every subscription, shard channels included (the RESP2 subscribed state).
+    pub fn any(&self) -> bool {
+        self.count() + self.shard.len() > 0
+    }
+    /// The count reported for subscriptions of `kind`.
+    pub fn count_for(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Shard => self.shard.len(),
+            _ => self.count(),
+        }
+    }
+    pub fn ordered_shard(&self) -> Vec<Vec<u8>> {
+        Self::ordered(&self.shard)
     }
     fn ordered(m: &HashMap<Vec<u8>, u64>) -> Vec<Vec<u8>> {
         let mut v: Vec<(&Vec<u8>, &u64)> = m.iter().collect();
@@ -85,6 +105,7 @@ impl ClientSubs {
 pub enum Kind {
     Channel,
     Pattern,
+    Shard,
 }
 
 impl PubSub {
@@ -95,6 +116,7 @@ impl PubSub {
         let mine = match kind {
             Kind::Channel => &mut subs.channels,
             Kind::Pattern => &mut subs.patterns,
+            Kind::Shard => &mut subs.shard,
         };
         if mine.contains_key(name) {
             return false;
@@ -103,6 +125,7 @@ impl PubSub {
         mine.insert(name.to_vec(), subs.seq);
         match kind {
             Kind::Channel => self.channels.entry(name.to_vec()).or_default().push(who),
+            Kind::Shard => self.shard_channels.entry(name.to_vec()).or_default().push(who),
             Kind::Pattern => {
                 if let Some(v) = self.patterns.get_mut(name) {
                     v.push(who);
@@ -121,17 +144,19 @@ impl PubSub {
         let mine = match kind {
             Kind::Channel => &mut c.subs.channels,
             Kind::Pattern => &mut c.subs.patterns,
+            Kind::Shard => &mut c.subs.shard,
         };
         if mine.remove(name).is_none() {
             return false;
         }
         let id = c.id;
         match kind {
-            Kind::Channel => {
-                if let Some(v) = self.channels.get_mut(name) {
+            Kind::Channel | Kind::Shard => {
+                let map = if kind == Kind::Channel { &mut self.channels } else { &mut self.shard_channels };
+                if let Some(v) = map.get_mut(name) {
                     v.retain(|s| s.id != id);
                     if v.is_empty() {
-                        self.channels.remove(name);
+                        map.remove(name);
                     }
                 }
             }
@@ -156,6 +181,9 @@ impl PubSub {
         for p in c.subs.ordered_patterns() {
             self.unsubscribe(c, Kind::Pattern, &p);
         }
+        for ch in c.subs.ordered_shard() {
+            self.unsubscribe(c, Kind::Shard, &ch);
+        }
     }
 
     /// Publishes `payload` on `channel`; returns the number of receivers. Messages for
@@ -171,7 +199,7 @@ impl PubSub {
         if let Some(subs) = self.channels.get(channel) {
             for &s in subs {
                 n += 1;
-                send(&mut self.outbox, &mut me, Delivery { to: s, pattern: None, msg: msg.clone() });
+                send(&mut self.outbox, &mut me, Delivery { to: s, pattern: None, shard: false, msg: msg.clone() });
             }
         }
         for p in &self.pattern_order {
@@ -181,11 +209,35 @@ impl PubSub {
             if let Some(subs) = self.patterns.get(p) {
                 for &s in subs {
                     n += 1;
-                    send(&mut self.outbox, &mut me, Delivery { to: s, pattern: Some(p.clone()), msg: msg.clone() });
+                    send(&mut self.outbox, &mut me, Delivery { to: s, pattern: Some(p.clone()), shard: false, msg: msg.clone() });
                 }
             }
         }
         n
+    }
+
+    /// Publishes on a shard channel (no pattern matching); returns the receivers.
+    pub fn spublish(&mut self, mut me: Option<&mut Client>, channel: &[u8], payload: &[u8]) -> usize {
+        let Some(subs) = self.shard_channels.get(channel) else { return 0 };
+        let msg = Rc::new(Message { channel: channel.to_vec(), payload: payload.to_vec() });
+        for &s in subs {
+            send(&mut self.outbox, &mut me, Delivery { to: s, pattern: None, shard: true, msg: msg.clone() });
+        }
+        subs.len()
+    }
+
+    /// Active shard channels, optionally filtered by a glob pattern.
+    pub fn shard_channel_names(&self, pattern: Option<&[u8]>) -> Vec<&[u8]> {
+        self.shard_channels
+            .keys()
+            .filter(|c| pattern.is_none_or(|p| crate::glob::glob_match(p, c, false)))
+            .map(|c| c.as_slice())
+            .collect()
+    }
+
+    /// Subscribers of a shard channel.
+    pub fn shard_numsub(&self, channel: &[u8]) -> usize {
+        self.shard_channels.get(channel).map_or(0, Vec::len)
     }
 
     /// Active channels, optionally filtered by a glob pattern.
@@ -232,7 +284,7 @@ pub fn write_message(c: &mut Client, d: &Delivery) {
     match &d.pattern {
         None => {
             out.push(3);
-            out.bulk(b"message");
+            out.bulk(if d.shard { b"smessage" } else { b"message" });
         }
         Some(p) => {
             out.push(4);

@@ -272,7 +272,7 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2
-        && client.subs.count() > 0
+        && client.subs.any()
         && !crate::commands::pubsub::allowed_when_subscribed(cmd.name)
     {
         let n = core.registry.entries[id].full_name.clone();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 pub fn ping(ctx: &mut Ctx, a: &Args) -> CmdResult {
     // A RESP2 subscriber gets PING's answer in the shape of a message.
-    if ctx.client.out.proto == Proto::Resp2 && ctx.client.subs.count() > 0 && a.len() <= 2 {
+    if ctx.client.out.proto == Proto::Resp2 && ctx.client.subs.any() && a.len() <= 2 {
         let msg: &[u8] = if a.len() == 2 { a.get(1) } else { b"" };
         ctx.client.out.array(2);
         ctx.client.out.bulk(b"pong");

@@ -1,9 +1,10 @@
-//! Pub/sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and the
+//! Pub/sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, their
+//! sharded forms SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, and the
 //! PUBSUB introspection subcommands. The subscription index and delivery live in
 //! `crate::pubsub`; the RESP2 "subscribed state" restriction is checked in
 //! `server::call` through [`allowed_when_subscribed`].
 
-use crate::error::CmdResult;
+use crate::error::{CmdError, CmdResult};
 use crate::pubsub::Kind;
 use crate::server::Ctx;
 use resp::Args;
@@ -24,8 +25,8 @@ pub fn subscribed_context_error(full_name: &str) -> String {
 }
 
 /// `[kind, name or null, count]` as a push (an array in RESP2).
-fn confirm(ctx: &mut Ctx, what: &[u8], name: Option<&[u8]>) {
-    let n = ctx.client.subs.count() as i64;
+fn confirm(ctx: &mut Ctx, kind: Kind, what: &[u8], name: Option<&[u8]>) {
+    let n = ctx.client.subs.count_for(kind) as i64;
     let out = &mut ctx.client.out;
     out.push(3);
     out.bulk(what);
@@ -39,7 +40,7 @@ fn confirm(ctx: &mut Ctx, what: &[u8], name: Option<&[u8]>) {
 fn subscribe_to(ctx: &mut Ctx, a: &Args, kind: Kind, what: &[u8]) -> CmdResult {
     for name in a.iter().skip(1) {
         ctx.core.pubsub.subscribe(ctx.client, kind, name);
-        confirm(ctx, what, Some(name));
+        confirm(ctx, kind, what, Some(name));
     }
     Ok(())
 }
@@ -51,14 +52,15 @@ fn unsubscribe_from(ctx: &mut Ctx, a: &Args, kind: Kind, what: &[u8]) -> CmdResu
         match kind {
             Kind::Channel => ctx.client.subs.ordered_channels(),
             Kind::Pattern => ctx.client.subs.ordered_patterns(),
+            Kind::Shard => ctx.client.subs.ordered_shard(),
         }
     };
     if names.is_empty() {
-        confirm(ctx, what, None);
+        confirm(ctx, kind, what, None);
     }
     for name in names {
         ctx.core.pubsub.unsubscribe(ctx.client, kind, &name);
-        confirm(ctx, what, Some(&name));
+        confirm(ctx, kind, what, Some(&name));
     }
     Ok(())
 }
@@ -77,6 +79,23 @@ pub fn unsubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn punsubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
     unsubscribe_from(ctx, a, Kind::Pattern, b"punsubscribe")
+}
+
+pub fn ssubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    if ctx.client.deny_blocking {
+        return Err(CmdError::msg("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"));
+    }
+    subscribe_to(ctx, a, Kind::Shard, b"ssubscribe")
+}
+
+pub fn sunsubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    unsubscribe_from(ctx, a, Kind::Shard, b"sunsubscribe")
+}
+
+pub fn spublish(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let n = ctx.core.pubsub.spublish(Some(&mut *ctx.client), a.get(1), a.get(2));
+    ctx.client.out.int(n as i64);
+    Ok(())
 }
 
 pub fn publish(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -111,17 +130,22 @@ pub fn pubsub_numpat(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     Ok(())
 }
 
-/// Sharded pub/sub is not implemented, so no shard channel ever has subscribers.
-pub fn pubsub_shardchannels(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.array(0);
+pub fn pubsub_shardchannels(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let pat = (a.len() > 2).then(|| a.get(2));
+    let names: Vec<Vec<u8>> = ctx.core.pubsub.shard_channel_names(pat).into_iter().map(<[u8]>::to_vec).collect();
+    ctx.client.out.array(names.len());
+    for n in &names {
+        ctx.client.out.bulk(n);
+    }
     Ok(())
 }
 
 pub fn pubsub_shardnumsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
     ctx.client.out.map(a.len() - 2);
     for ch in a.iter().skip(2) {
+        let n = ctx.core.pubsub.shard_numsub(ch);
         ctx.client.out.bulk(ch);
-        ctx.client.out.int(0);
+        ctx.client.out.int(n as i64);
     }
     Ok(())
 }
