@@ -180,6 +180,9 @@ impl Client {
         if self.monitor {
             flags.push('O');
         }
+        if self.subs.any() {
+            flags.push('P');
+        }
         if self.close_after_reply {
             flags.push('c');
         }
@@ -191,9 +194,6 @@ impl Client {
         }
         if self.multi.is_some() {
             flags.push('x');
-        }
-        if self.subs.any() {
-            flags.push('P');
         }
         if flags.is_empty() {
             flags.push('N');

@@ -174,6 +174,19 @@ fn has_arg(args: &Args, from: usize, words: &[&str]) -> bool {
     (from..args.len()).any(|i| words.iter().any(|w| args.get(i).eq_ignore_ascii_case(w.as_bytes())))
 }
 
+/// The LEFT/RIGHT or MIN/MAX word of LMPOP/ZMPOP (after `numkeys` keys) and their
+/// blocking forms (which have a timeout first).
+fn mpop_where<'a>(args: &Args<'a>, name: &str) -> &'a [u8] {
+    let at = if name.starts_with('b') { 2 } else { 1 };
+    let n = resp::request::parse_i64_strict(args.get(at)).unwrap_or(0).max(0) as usize;
+    let pos = at + 1 + n;
+    if pos < args.len() {
+        args.get(pos)
+    } else {
+        b""
+    }
+}
+
 /// Single-key commands whose only event is one fixed name (plus `del` when emptied).
 fn simple_event(name: &str) -> Option<(u32, &'static str)> {
     Some(match name {
@@ -347,8 +360,8 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                         "brpop" => (LIST, "rpop"),
                         "bzpopmin" => (ZSET, "zpopmin"),
                         "bzpopmax" => (ZSET, "zpopmax"),
-                        "lmpop" | "blmpop" => (LIST, if has_arg(args, 2, &["left"]) { "lpop" } else { "rpop" }),
-                        _ => (ZSET, if has_arg(args, 2, &["min"]) { "zpopmin" } else { "zpopmax" }),
+                        "lmpop" | "blmpop" => (LIST, if mpop_where(args, name).eq_ignore_ascii_case(b"left") { "lpop" } else { "rpop" }),
+                        _ => (ZSET, if mpop_where(args, name).eq_ignore_ascii_case(b"min") { "zpopmin" } else { "zpopmax" }),
                     };
                     if let Some(i) = (0..snap.keys.len()).find(|&i| size_changed(i)) {
                         ev(&mut evs, key(i), class, e);
@@ -371,7 +384,11 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
             }
             "zadd" => {
                 if changed {
-                    ev(&mut evs, key(0), ZSET, if has_arg(args, 2, &["incr"]) { "zincr" } else { "zadd" });
+                    let incr = (2..args.len())
+                        .map(|i| args.get(i))
+                        .take_while(|a| ["nx", "xx", "gt", "lt", "ch", "incr"].iter().any(|o| a.eq_ignore_ascii_case(o.as_bytes())))
+                        .any(|a| a.eq_ignore_ascii_case(b"incr"));
+                    ev(&mut evs, key(0), ZSET, if incr { "zincr" } else { "zadd" });
                 }
             }
             "bitop" => {
