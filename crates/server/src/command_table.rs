@@ -372,6 +372,7 @@ pub static COMMANDS: &[Command] = &[
     c("pfadd", -2, WDF, K1, HYPERLOGLOG, "hyperloglog", "2.8.9", "Adds the specified elements to the specified HyperLogLog.", hl::pfadd),
     c("pfcount", -2, R | MAY_REPLICATE, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).", hl::pfcount),
     c("pfdebug", 3, WD | ADMIN, (2, 2, 1), HYPERLOGLOG, "hyperloglog", "2.8.9", "Internal commands for debugging HyperLogLog values", hl::pfdebug),
+    c("pfselftest", 1, ADMIN, NK, HYPERLOGLOG, "hyperloglog", "2.8.9", "An internal command for testing HyperLogLog values", hl::pfselftest),
     c("pfmerge", -2, WD, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Merge N different HyperLogLogs into a single one.", hl::pfmerge),
     // pub/sub
     c("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to channels matching the given patterns", ps::psubscribe),

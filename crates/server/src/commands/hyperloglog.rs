@@ -134,6 +134,13 @@ pub fn pfmerge(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+/// `PFSELFTEST`: checks the sketch code (see `hll::self_test`).
+pub fn pfselftest(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    hll::self_test().map_err(CmdError::owned)?;
+    ctx.client.out.ok();
+    Ok(())
+}
+
 /// `PFDEBUG <GETREG|DECODE|ENCODING|TODENSE> key`.
 pub fn pfdebug(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let sub = a.get(1);

@@ -452,6 +452,55 @@ pub fn decode(v: &[u8]) -> Result<String, Corrupt> {
     Ok(s.trim_end().to_string())
 }
 
+/// Elements added by [`self_test`], and the largest relative error it accepts: five
+/// standard errors of a 16384-register sketch (1.04 / sqrt(16384)).
+const SELFTEST_ELEMENTS: u64 = 100_000;
+const SELFTEST_MAX_ERROR: f64 = 5.0 * 1.04 / 128.0;
+/// The default `hll-sparse-max-bytes`, so the sparse sketch is promoted as in use.
+const SELFTEST_SPARSE_MAX: usize = 3000;
+
+/// `PFSELFTEST`: dense registers keep what is written in them, and sparse and dense
+/// sketches fed the same elements agree and stay within the expected error.
+pub fn self_test() -> Result<(), String> {
+    let mut regs = vec![0u8; DENSE_SIZE - HDR];
+    let mut expect = vec![0u8; REGISTERS];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..4 {
+        for (i, e) in expect.iter_mut().enumerate() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *e = (x % (REGISTER_MAX as u64 + 1)) as u8;
+            dense_set(&mut regs, i, *e);
+        }
+        if let Some(i) = (0..REGISTERS).find(|&i| dense_get(&regs, i) != expect[i]) {
+            return Err(format!("TESTFAILED Register error at index {i}"));
+        }
+    }
+    let mut sparse = new_sparse();
+    let mut dense = new_sparse();
+    to_dense(&mut dense).map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
+    let mut checkpoint = 1u64;
+    for n in 1..=SELFTEST_ELEMENTS {
+        let (i, c) = position(&n.to_le_bytes());
+        set(&mut sparse, i, c, SELFTEST_SPARSE_MAX).map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
+        set(&mut dense, i, c, SELFTEST_SPARSE_MAX).map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
+        if n == checkpoint {
+            checkpoint *= 10;
+            let (a, b) = (count(&sparse), count(&dense));
+            let (Ok(a), Ok(b)) = (a, b) else { return Err("TESTFAILED corrupted sketch".into()) };
+            if a != b {
+                return Err(format!("TESTFAILED sparse count {a} != dense count {b} at {n}"));
+            }
+            let err = (a as f64 - n as f64).abs() / n as f64;
+            if n >= 100 && err > SELFTEST_MAX_ERROR {
+                return Err(format!("TESTFAILED too big error. card:{n} abserr:{err}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Upper bound of an XZERO run, for documentation of the format.
 const _: () = assert!(SPARSE_XZERO_MAX_LEN == REGISTERS);
 
@@ -496,6 +545,11 @@ mod tests {
         assert_eq!(v[4], DENSE);
         assert_eq!(v.len(), DENSE_SIZE);
         assert_eq!(count(&v), Ok(3));
+    }
+
+    #[test]
+    fn self_test_passes() {
+        assert_eq!(self_test(), Ok(()));
     }
 
     fn fnv1a(b: &[u8]) -> u64 {
