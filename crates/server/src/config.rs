@@ -166,11 +166,12 @@ pub struct Config {
     pub notify_flags: u32,
 }
 
-/// `notify-keyspace-events` in the letter order CONFIG GET shows.
-fn canonical_notify(v: &str) -> Result<String, ConfigError> {
-    crate::notify::parse_flags(v)
-        .map(crate::notify::flags_to_string)
-        .ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))
+/// `notify-keyspace-events` in the letter order CONFIG GET shows; the flags go to
+/// `flags` (the text alone can lose `n`: Redis shows `AKEn` as `AKE`).
+fn canonical_notify(v: &str, flags: &mut u32) -> Result<String, ConfigError> {
+    let f = crate::notify::parse_flags(v).ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))?;
+    *flags = f;
+    Ok(crate::notify::flags_to_string(f))
 }
 
 /// Applies `class hard soft seconds ...` groups to the current limits; the result lists
@@ -337,7 +338,6 @@ impl Config {
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
         self.tcp_backlog = int(self, "tcp-backlog") as i32;
-        self.notify_flags = crate::notify::parse_flags(self.get_idx("notify-keyspace-events")).unwrap_or(0);
     }
 
     /// Applies one directive at start-up (any parameter may be set).
@@ -348,7 +348,7 @@ impl Config {
         }
         let v = canonical(PARAMS[idx].kind, args)?;
         self.values[idx] = match PARAMS[idx].name {
-            "notify-keyspace-events" => canonical_notify(&v)?,
+            "notify-keyspace-events" => canonical_notify(&v, &mut self.notify_flags)?,
             "client-output-buffer-limit" => merge_output_limits(&self.values[idx], &v)?,
             _ => v,
         };
@@ -367,7 +367,7 @@ impl Config {
         };
         let mut v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
         match PARAMS[idx].name {
-            "notify-keyspace-events" => v = canonical_notify(&v)?,
+            "notify-keyspace-events" => v = canonical_notify(&v, &mut self.notify_flags)?,
             "client-output-buffer-limit" => v = merge_output_limits(&self.values[idx], &v)?,
             _ => {}
         }

@@ -258,12 +258,6 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
         publish_all(core, client, evs);
         return;
     }
-    // Keys that appeared.
-    for (i, k) in snap.keys.iter().enumerate() {
-        if !k.exists && now_state[i].0 && !evs.iter().any(|e| e.key == key(i)) {
-            ev(&mut evs, key(i), NEW, "new");
-        }
-    }
     let name = cmd.name;
     if let Some((class, e)) = simple_event(name) {
         if changed && !snap.keys.is_empty() {
@@ -311,13 +305,15 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
             }
             "del" | "unlink" => {
                 for i in 0..snap.keys.len() {
-                    if gone(i) {
+                    // A key named twice is deleted (and reported) once.
+                    if gone(i) && !(0..i).any(|j| args.get(snap.keys[j].pos) == args.get(snap.keys[i].pos)) {
                         ev(&mut evs, key(i), GENERIC, "del");
                     }
                 }
             }
             "rename" | "renamenx" => {
                 if changed {
+                    ev(&mut evs, key(1), NEW, "new");
                     ev(&mut evs, key(0), GENERIC, "rename_from");
                     ev(&mut evs, key(1), GENERIC, "rename_to");
                 }
@@ -328,14 +324,20 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                         .find(|&i| args.get(i).eq_ignore_ascii_case(b"db"))
                         .and_then(|i| resp::request::parse_i64_strict(args.get(i + 1)))
                         .map_or(db, |d| d as usize);
+                    // The destination is (re)created even when it is replaced.
+                    evs.push(Ev { db: to_db, key: key(1), class: NEW, name: "new" });
                     evs.push(Ev { db: to_db, key: key(1), class: GENERIC, name: "copy_to" });
                 }
             }
             "move" => {
                 if changed {
+                    let to = resp::request::parse_i64_strict(args.get(2)).map(|d| d as usize);
+                    if let Some(d) = to {
+                        evs.push(Ev { db: d, key: key(0), class: NEW, name: "new" });
+                    }
                     ev(&mut evs, key(0), GENERIC, "move_from");
-                    if let Some(d) = resp::request::parse_i64_strict(args.get(2)) {
-                        evs.push(Ev { db: d as usize, key: key(0), class: GENERIC, name: "move_to" });
+                    if let Some(d) = to {
+                        evs.push(Ev { db: d, key: key(0), class: GENERIC, name: "move_to" });
                     }
                 }
             }
@@ -410,6 +412,15 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
             }
             _ => {}
         }
+    }
+    // Keys that appeared get `new` just before their first event (where Redis adds them).
+    for (i, k) in snap.keys.iter().enumerate() {
+        let kb = args.get(k.pos);
+        if k.exists || !now_state[i].0 || evs.iter().any(|e| e.db == db && e.key == kb && e.name == "new") {
+            continue;
+        }
+        let at = evs.iter().position(|e| e.db == db && e.key == kb).unwrap_or(evs.len());
+        evs.insert(at, Ev { db, key: kb.to_vec(), class: NEW, name: "new" });
     }
     publish_all(core, client, evs);
 }
