@@ -10,6 +10,8 @@
 //! * [`commands`]: handlers, one file per family.
 //! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
 //! * [`error`]: command errors and the one function mapping them to replies.
+//! * [`pubsub`]: channel/pattern subscriptions and message delivery; [`notify`]: keyspace
+//!   notifications derived from each write command.
 //!
 //! Tests: unit tests beside the code; `tests/` starts the binary and runs the transcripts
 //! in `redis-tests/` (expected replies recorded from redis-server 7.0.15) and raw-socket

@@ -10,6 +10,12 @@
 //! missing BY values sort as 0 (numeric) or first (ALPHA), the sort is stable, and
 //! `BY nosort` keeps the container's order (reversed by DESC), except for a set sorted
 //! into a STORE, which is sorted lexicographically so the stored result is deterministic.
+//!
+//! Known differences: Redis sorts with BY and a partial LIMIT using its own unstable
+//! quicksort, so elements whose BY values tie may come out in another order than here;
+//! Redis also converts a sorted set it sorts to the skiplist encoding, which we do not
+//! mirror in OBJECT ENCODING; and SORT BY nosort of a set from a script is not forced to
+//! ALPHA yet (scripts call through the same handler without a script flag).
 
 use super::{int_arg, is};
 use crate::db::{Keyspace, Value};
