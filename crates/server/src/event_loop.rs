@@ -297,7 +297,7 @@ impl Server {
                     let args = parser.args(buf);
                     let dirty = self.core.dirty;
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
-                    self.deliver_pubsub();
+                    self.deliver_pubsub(false);
                     if outcome == CallOutcome::Paused {
                         self.net.paused.push(slot);
                         stop = true;
@@ -526,7 +526,7 @@ impl Server {
 
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
-        self.deliver_pubsub();
+        self.deliver_pubsub(true);
         self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);
         for slot in pending.iter().copied() {
@@ -628,20 +628,29 @@ impl Server {
     }
 
     /// Hands queued pub/sub messages to their subscribers' output buffers and closes
-    /// subscribers that went over the `client-output-buffer-limit pubsub` class.
-    fn deliver_pubsub(&mut self) {
+    /// subscribers that went over the `client-output-buffer-limit pubsub` class. A
+    /// subscriber whose slot is empty may be the client whose input is being processed
+    /// (taken out of the table meanwhile): its messages wait for the `last` pass, made
+    /// before sleeping when every live client is back in its slot.
+    fn deliver_pubsub(&mut self, last: bool) {
         if self.core.pubsub.outbox.is_empty() {
             return;
         }
         let limit = crate::pubsub::pubsub_limit(self.core.config.get("client-output-buffer-limit"));
         let now = Instant::now();
         let outbox = std::mem::take(&mut self.core.pubsub.outbox);
-        for d in &outbox {
-            let Some(c) = self.net.clients.get_mut(d.to.slot).and_then(Option::as_mut) else { continue };
+        let mut waiting = Vec::new();
+        for d in outbox {
+            let Some(c) = self.net.clients.get_mut(d.to.slot).and_then(Option::as_mut) else {
+                if !last {
+                    waiting.push(d);
+                }
+                continue;
+            };
             if c.id != d.to.id || c.close_asap {
                 continue;
             }
-            crate::pubsub::write_message(c, d);
+            crate::pubsub::write_message(c, &d);
             if crate::pubsub::over_limit(c, limit, now) {
                 c.close_asap = true;
                 c.out.buf = Vec::new();
@@ -657,11 +666,8 @@ impl Server {
                 self.net.pending.push(d.to.slot);
             }
         }
-        let mut outbox = outbox;
-        outbox.clear();
-        if self.core.pubsub.outbox.is_empty() {
-            self.core.pubsub.outbox = outbox;
-        }
+        waiting.append(&mut self.core.pubsub.outbox);
+        self.core.pubsub.outbox = waiting;
     }
 
     /// Called after CLIENT UNPAUSE (from cron's next tick the paused clients resume).
