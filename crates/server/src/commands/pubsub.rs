@@ -115,7 +115,7 @@ pub fn pubsub_channels(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn pubsub_numsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    ctx.client.out.map(a.len() - 2);
+    ctx.client.out.array(2 * (a.len() - 2));
     for ch in a.iter().skip(2) {
         let n = ctx.core.pubsub.numsub(ch);
         ctx.client.out.bulk(ch);
@@ -141,7 +141,7 @@ pub fn pubsub_shardchannels(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn pubsub_shardnumsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    ctx.client.out.map(a.len() - 2);
+    ctx.client.out.array(2 * (a.len() - 2));
     for ch in a.iter().skip(2) {
         let n = ctx.core.pubsub.shard_numsub(ch);
         ctx.client.out.bulk(ch);
