@@ -13,8 +13,7 @@
 //!
 //! Known differences: Redis sorts with BY and a partial LIMIT using its own unstable
 //! quicksort, so elements whose BY values tie may come out in another order than here;
-//! Redis also converts a sorted set it sorts to the skiplist encoding, which we do not
-//! mirror in OBJECT ENCODING; and SORT BY nosort of a set from a script is not forced to
+//! and SORT BY nosort of a set from a script is not forced to
 //! ALPHA yet (scripts call through the same handler without a script flag).
 
 use super::{int_arg, is};
@@ -230,6 +229,10 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
             }
         }
         Some(_) => return Err(CmdError::WrongType),
+    }
+    // Redis converts a sorted set to the skiplist encoding before sorting it.
+    if let Some(Value::ZSet(z)) = ctx.core.ks.dbs[db].dict.get_mut(a.get(1)) {
+        z.convert_to_skiplist();
     }
     let len = elems.len() as i64;
     let (mut start, mut end) = match o.limit {
