@@ -109,6 +109,12 @@ pub struct Client {
     pub multi: Option<MultiState>,
     /// Keys under WATCH, as (db, key).
     pub watched: Vec<(usize, Vec<u8>)>,
+    // Pub/sub.
+    /// Slot in the connection table (`usize::MAX` for clients without a connection).
+    pub slot: usize,
+    pub subs: crate::pubsub::ClientSubs,
+    /// When pending output first went over the soft output-buffer limit.
+    pub soft_limit_since: Option<Instant>,
 }
 
 impl Client {
@@ -156,6 +162,9 @@ impl Client {
             blocked: None,
             multi: None,
             watched: Vec::new(),
+            slot: usize::MAX,
+            subs: Default::default(),
+            soft_limit_since: None,
         }
     }
 
@@ -170,6 +179,9 @@ impl Client {
         let mut flags = String::new();
         if self.monitor {
             flags.push('O');
+        }
+        if self.subs.any() {
+            flags.push('P');
         }
         if self.close_after_reply {
             flags.push('c');
@@ -189,7 +201,7 @@ impl Client {
         let qbuf = self.query_len();
         let obl = self.out.buf.len().saturating_sub(self.sent);
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -199,6 +211,9 @@ impl Client {
             now.duration_since(self.last_interaction).as_secs(),
             flags,
             self.db,
+            self.subs.channels.len(),
+            self.subs.patterns.len(),
+            self.subs.shard.len(),
             self.multi.as_ref().map_or(-1, |m| m.queue.len() as i64),
             qbuf,
             self.query.len().saturating_sub(self.qend),

@@ -9,6 +9,9 @@
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::scripting::commands as scr;
 use crate::scripting::function_commands as fnc;
+use crate::commands::pubsub as ps;
+use crate::commands::sort as so;
+use crate::commands::hyperloglog as hl;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -69,6 +72,7 @@ pub const LIST: u32 = 1 << 7;
 pub const HASH: u32 = 1 << 8;
 pub const SET: u32 = 1 << 9;
 pub const SORTEDSET: u32 = 1 << 10;
+pub const HYPERLOGLOG: u32 = 1 << 11;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
@@ -76,6 +80,7 @@ const ACL_NAMES: &[(u32, &str)] = &[
     (HASH, "@hash"),
     (SET, "@set"),
     (SORTEDSET, "@sortedset"),
+    (HYPERLOGLOG, "@hyperloglog"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -248,6 +253,15 @@ static FUNCTION_SUBS: &[Command] = &[
 const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_KEYS;
 const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | MOVABLE_KEYS;
 
+static PUBSUB_SUBS: &[Command] = &[
+    c("channels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "List active channels", ps::pubsub_channels),
+    c("help", 2, LOADING | STALE, NK, 0, "pubsub", "6.2.0", "Show helpful text about the different subcommands", ps::pubsub_help),
+    c("numpat", 2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of unique patterns pattern subscriptions", ps::pubsub_numpat),
+    c("numsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of subscribers for channels", ps::pubsub_numsub),
+    c("shardchannels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "List active shard channels", ps::pubsub_shardchannels),
+    c("shardnumsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "Get the count of subscribers for shard channels", ps::pubsub_shardnumsub),
+];
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -381,6 +395,22 @@ pub static COMMANDS: &[Command] = &[
     c("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "1.2.0", "Mark the start of a transaction block", tx::multi),
     c("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.2.0", "Forget about all watched keys", tx::unwatch),
     c("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, KALL, TRANSACTION, "transactions", "2.2.0", "Watch the given keys to determine execution of the MULTI/EXEC block", tx::watch),
+    // hyperloglog
+    c("pfadd", -2, WDF, K1, HYPERLOGLOG, "hyperloglog", "2.8.9", "Adds the specified elements to the specified HyperLogLog.", hl::pfadd),
+    c("pfcount", -2, R | MAY_REPLICATE, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).", hl::pfcount),
+    c("pfdebug", 3, WD | ADMIN, (2, 2, 1), HYPERLOGLOG, "hyperloglog", "2.8.9", "Internal commands for debugging HyperLogLog values", hl::pfdebug),
+    c("pfselftest", 1, ADMIN, NK, HYPERLOGLOG, "hyperloglog", "2.8.9", "An internal command for testing HyperLogLog values", hl::pfselftest),
+    c("pfmerge", -2, WD, KALL, HYPERLOGLOG, "hyperloglog", "2.8.9", "Merge N different HyperLogLogs into a single one.", hl::pfmerge),
+    // pub/sub
+    c("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to channels matching the given patterns", ps::psubscribe),
+    c("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, NK, 0, "pubsub", "2.0.0", "Post a message to a channel", ps::publish),
+    container("pubsub", 0, "pubsub", "2.8.0", "A container for Pub/Sub commands", PUBSUB_SUBS),
+    c("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to channels matching the given patterns", ps::punsubscribe),
+    c("spublish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, K1, 0, "pubsub", "7.0.0", "Post a message to a shard channel", ps::spublish),
+    c("ssubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, KALL, 0, "pubsub", "7.0.0", "Listen for messages published to the given shard channels", ps::ssubscribe),
+    c("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Listen for messages published to the given channels", ps::subscribe),
+    c("sunsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, KALL, 0, "pubsub", "7.0.0", "Stop listening for messages posted to the given shard channels", ps::sunsubscribe),
+    c("unsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, NK, 0, "pubsub", "2.0.0", "Stop listening for messages posted to the given channels", ps::unsubscribe),
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
@@ -397,6 +427,8 @@ pub static COMMANDS: &[Command] = &[
     c("pexpiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key in milliseconds", keys::pexpiretime),
     c("pttl", 2, RF, K1, KEYSPACE, "generic", "2.6.0", "Get the time to live for a key in milliseconds", keys::pttl),
     c("randomkey", 1, R, NK, KEYSPACE, "generic", "1.0.0", "Return a random key from the keyspace", keys::randomkey),
+    c("sort", -2, WD | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "1.0.0", "Sort the elements in a list, set or sorted set", so::sort),
+    c("sort_ro", -2, R | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "7.0.0", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", so::sort_ro),
     c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
     c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
     c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),

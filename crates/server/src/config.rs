@@ -93,6 +93,7 @@ static PARAMS: &[Param] = &[
     p("lazyfree-lazy-user-del", Kind::Bool, "no", true),
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
     p("notify-keyspace-events", Kind::Str, "", true),
+    p("hll-sparse-max-bytes", Kind::Memory, "3000", true),
     p("hash-max-listpack-entries", Kind::Int(0, I64MAX), "512", true),
     p("hash-max-listpack-value", Kind::Int(0, I64MAX), "64", true),
     p("list-max-listpack-size", Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2", true),
@@ -161,6 +162,22 @@ pub struct Config {
     pub slowlog_max_len: usize,
     pub latency_monitor_threshold: u64,
     pub tcp_backlog: i32,
+    /// `notify-keyspace-events` as `notify` class bits.
+    pub notify_flags: u32,
+}
+
+/// `notify-keyspace-events` in the letter order CONFIG GET shows; the flags go to
+/// `flags` (the text alone can lose `n`: Redis shows `AKEn` as `AKE`).
+fn canonical_notify(v: &str, flags: &mut u32) -> Result<String, ConfigError> {
+    let f = crate::notify::parse_flags(v).ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))?;
+    *flags = f;
+    Ok(crate::notify::flags_to_string(f))
+}
+
+/// Applies `class hard soft seconds ...` groups to the current limits; the result lists
+/// every class in bytes, as CONFIG GET shows it.
+fn merge_output_limits(old: &str, new: &str) -> Result<String, ConfigError> {
+    crate::pubsub::merge_output_limits(old, new).map_err(|e| ConfigError::BadValue(e.into()))
 }
 
 /// Parses a memory amount: `100`, `1k` (1000), `1kb` (1024), `m`, `mb`, `g`, `gb`.
@@ -278,6 +295,7 @@ impl Default for Config {
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
             tcp_backlog: 511,
+            notify_flags: 0,
         };
         if let Ok(d) = std::env::current_dir() {
             c.values[find_param("dir").unwrap_or(0)] = d.display().to_string();
@@ -328,7 +346,12 @@ impl Config {
         if args.is_empty() {
             return Err(ConfigError::BadDirective);
         }
-        self.values[idx] = canonical(PARAMS[idx].kind, args)?;
+        let v = canonical(PARAMS[idx].kind, args)?;
+        self.values[idx] = match PARAMS[idx].name {
+            "notify-keyspace-events" => canonical_notify(&v, &mut self.notify_flags)?,
+            "client-output-buffer-limit" => merge_output_limits(&self.values[idx], &v)?,
+            _ => v,
+        };
         Ok(())
     }
 
@@ -342,7 +365,12 @@ impl Config {
             Kind::Save | Kind::List => value.split_whitespace().map(String::from).collect(),
             _ => vec![value.to_string()],
         };
-        let v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
+        let mut v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
+        match PARAMS[idx].name {
+            "notify-keyspace-events" => v = canonical_notify(&v, &mut self.notify_flags)?,
+            "client-output-buffer-limit" => v = merge_output_limits(&self.values[idx], &v)?,
+            _ => {}
+        }
         self.values[idx] = v;
         self.refresh();
         Ok(())

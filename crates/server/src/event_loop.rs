@@ -178,7 +178,8 @@ impl Server {
             let id = self.core.next_client_id;
             self.core.next_client_id += 1;
             let authed = self.core.config.requirepass.is_none();
-            let c = Client::new(id, Some(sock), authed);
+            let mut c = Client::new(id, Some(sock), authed);
+            c.slot = slot;
             self.core.log.verbose(&format!("Accepted {}", c.addr));
             self.net.clients[slot] = Some(c);
             self.net.connected += 1;
@@ -196,6 +197,7 @@ impl Server {
             if let Some(b) = c.blocked.take() {
                 self.core.blocking.remove((c.id, slot), &b.req);
             }
+            self.core.pubsub.forget_client(&mut c);
             let watched = std::mem::take(&mut c.watched);
             self.core.watches.unwatch_all(c.id, &watched);
             self.net.connected -= 1;
@@ -295,6 +297,7 @@ impl Server {
                     let args = parser.args(buf);
                     let dirty = self.core.dirty;
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
+                    self.deliver_pubsub(false);
                     if outcome == CallOutcome::Paused {
                         self.net.paused.push(slot);
                         stop = true;
@@ -523,6 +526,7 @@ impl Server {
 
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
+        self.deliver_pubsub(true);
         self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);
         for slot in pending.iter().copied() {
@@ -553,9 +557,11 @@ impl Server {
         let period_ms = 1000 / self.core.config.hz.max(1);
         let budget = Duration::from_millis((period_ms * ACTIVE_EXPIRE_CYCLE_PERC / 100) as u64);
         let now = crate::server::unix_ms();
-        self.core.ks.track_expired = !self.core.watches.is_empty();
+        self.core.ks.track_expired = !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
         self.core.ks.active_expire_cycle(now, budget);
-        for (d, k) in std::mem::take(&mut self.core.ks.expired_log) {
+        let expired = std::mem::take(&mut self.core.ks.expired_log);
+        crate::notify::expired(&mut self.core, None, &expired);
+        for (d, k) in expired {
             self.core.watches.touch(d, &k, false);
         }
 
@@ -619,6 +625,49 @@ impl Server {
         }
         // Input may have arrived while paused; read it now (edge-triggered).
         self.handle_read(slot);
+    }
+
+    /// Hands queued pub/sub messages to their subscribers' output buffers and closes
+    /// subscribers that went over the `client-output-buffer-limit pubsub` class. A
+    /// subscriber whose slot is empty may be the client whose input is being processed
+    /// (taken out of the table meanwhile): its messages wait for the `last` pass, made
+    /// before sleeping when every live client is back in its slot.
+    fn deliver_pubsub(&mut self, last: bool) {
+        if self.core.pubsub.outbox.is_empty() {
+            return;
+        }
+        let limit = crate::pubsub::pubsub_limit(self.core.config.get("client-output-buffer-limit"));
+        let now = Instant::now();
+        let outbox = std::mem::take(&mut self.core.pubsub.outbox);
+        let mut waiting = Vec::new();
+        for d in outbox {
+            let Some(c) = self.net.clients.get_mut(d.to.slot).and_then(Option::as_mut) else {
+                if !last {
+                    waiting.push(d);
+                }
+                continue;
+            };
+            if c.id != d.to.id || c.close_asap {
+                continue;
+            }
+            crate::pubsub::write_message(c, &d);
+            if crate::pubsub::over_limit(c, limit, now) {
+                c.close_asap = true;
+                c.out.buf = Vec::new();
+                c.sent = 0;
+                let line = c.info_line();
+                self.core.log.warning(&format!(
+                    "Client {line} scheduled to be closed ASAP for overcoming of output buffer limits."
+                ));
+                continue;
+            }
+            if !c.pending_write {
+                c.pending_write = true;
+                self.net.pending.push(d.to.slot);
+            }
+        }
+        waiting.append(&mut self.core.pubsub.outbox);
+        self.core.pubsub.outbox = waiting;
     }
 
     /// Called after CLIENT UNPAUSE (from cron's next tick the paused clients resume).

@@ -11,6 +11,8 @@
 //! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
 //! * [`error`]: command errors and the one function mapping them to replies.
 //! * [`scripting`]: EVAL/EVALSHA/SCRIPT, the sandboxed Lua state and the `redis.*` API.
+//! * [`pubsub`]: channel/pattern subscriptions and message delivery; [`notify`]: keyspace
+//!   notifications derived from each write command.
 //!
 //! Tests: unit tests beside the code; `tests/` starts the binary and runs the transcripts
 //! in `redis-tests/` (expected replies recorded from redis-server 7.0.15) and raw-socket
@@ -30,6 +32,8 @@ pub mod glob;
 pub mod log;
 pub mod multi;
 pub mod scripting;
+pub mod notify;
+pub mod pubsub;
 pub mod sds;
 pub mod server;
 pub mod types;

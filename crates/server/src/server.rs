@@ -104,6 +104,8 @@ pub struct Core {
     pub watches: crate::multi::WatchIndex,
     /// EVAL scripting: the Lua state, the script cache and their INFO figures.
     pub scripting: crate::scripting::Scripting,
+    /// Channel and pattern subscriptions, messages on their way.
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 /// Unix time in milliseconds.
@@ -138,6 +140,7 @@ impl Core {
             blocking: Default::default(),
             watches: Default::default(),
             scripting: crate::scripting::Scripting::new(),
+            pubsub: Default::default(),
         };
         core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
         core
@@ -271,6 +274,14 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         reject(core, client, Some(id), CmdError::Oom);
         return CallOutcome::Done;
     }
+    if client.out.proto == resp::Proto::Resp2
+        && client.subs.any()
+        && !crate::commands::pubsub::allowed_when_subscribed(cmd.name)
+    {
+        let n = core.registry.entries[id].full_name.clone();
+        reject(core, client, Some(id), CmdError::owned(crate::commands::pubsub::subscribed_context_error(&n)));
+        return CallOutcome::Done;
+    }
     if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {
         if cmd.flags & command_table::NO_MULTI != 0 {
             reject(core, client, Some(id), CmdError::msg("ERR Command not allowed inside a transaction"));
@@ -301,15 +312,23 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     let mark = client.out.buf.len();
     core.cmd_time_ms = unix_ms();
     let dirty_before = core.dirty;
-    core.ks.track_expired = !core.watches.is_empty();
+    core.ks.track_expired = !core.watches.is_empty() || crate::notify::wants_expired(core);
+    let snapshot = crate::notify::before(core, client, cmd, args);
     let started = Instant::now();
     let result = {
         let mut ctx = Ctx { core, client, others, cmd: id };
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
+    let expired = std::mem::take(&mut core.ks.expired_log);
+    crate::notify::expired(core, Some(&mut *client), &expired);
     if !core.watches.is_empty() {
-        touch_watched(core, client.db, id, args, dirty_before);
+        touch_watched(core, client.db, id, args, dirty_before, expired);
+    }
+    if let Some(s) = snapshot {
+        if result.is_ok() {
+            crate::notify::after(core, client, cmd, args, s);
+        }
     }
     let st = &mut core.registry.stats[id];
     st.calls += 1;
@@ -337,8 +356,8 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
 
 /// After a command: marks the watchers of every key it changed, and of keys that expired
 /// meanwhile.
-fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64) {
-    for (d, k) in std::mem::take(&mut core.ks.expired_log) {
+fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64, expired: Vec<(usize, Vec<u8>)>) {
+    for (d, k) in expired {
         core.watches.touch(d, &k, false);
     }
     if core.dirty == dirty_before {

@@ -9,6 +9,7 @@
 //! without reading its reply (a blocking command), and `!reply` reads the next reply on
 //! the current connection and compares it with the lines after it.
 //!
+//! `TRANSCRIPTS=<prefix>` limits the run to files whose name starts with the prefix.
 //! With `RECORD_PORT=<port>` the transcripts are run against the server on that port
 //! (redis-server 7.0.15, see `redis-tests/record.sh`) and rewritten with its replies.
 
@@ -87,12 +88,13 @@ fn transcripts() {
         Some(p) => TestServer::external(p),
         None => TestServer::start(&[]),
     };
+    // `TRANSCRIPTS=<prefix>` runs (or records) only the files whose name starts with it.
+    let only = std::env::var("TRANSCRIPTS").ok().filter(|s| !s.is_empty());
     let mut files: Vec<PathBuf> = std::fs::read_dir(transcripts_dir())
         .expect("redis-tests dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        // `TRANSCRIPTS=name` runs (or records) only the files whose name contains it.
-        .filter(|p| std::env::var("TRANSCRIPTS").map_or(true, |f| p.file_name().is_some_and(|n| n.to_string_lossy().contains(&f))))
+        .filter(|p| only.as_ref().is_none_or(|o| p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with(o.as_str()))))
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no transcripts found");

@@ -8,6 +8,14 @@ use resp::{Args, Proto};
 use std::time::{Duration, Instant};
 
 pub fn ping(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    // A RESP2 subscriber gets PING's answer in the shape of a message.
+    if ctx.client.out.proto == Proto::Resp2 && ctx.client.subs.any() && a.len() <= 2 {
+        let msg: &[u8] = if a.len() == 2 { a.get(1) } else { b"" };
+        ctx.client.out.array(2);
+        ctx.client.out.bulk(b"pong");
+        ctx.client.out.bulk(msg);
+        return Ok(());
+    }
     match a.len() {
         1 => ctx.client.out.raw(b"+PONG\r\n"),
         2 => ctx.client.out.bulk(a.get(1)),
@@ -30,6 +38,7 @@ pub fn quit(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 pub fn reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     ctx.client.multi = None;
     super::transactions::unwatch_all(ctx);
+    ctx.core.pubsub.forget_client(ctx.client);
     let c = &mut *ctx.client;
     c.db = 0;
     c.out.proto = Proto::Resp2;
@@ -180,13 +189,17 @@ pub fn client_info(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn client_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let mut ids: Option<Vec<u64>> = None;
+    // TYPE filter: Some(true) pub/sub clients, Some(false) normal ones.
+    let mut want_pubsub: Option<bool> = None;
     if a.len() > 2 {
         if is(a.get(2), "type") && a.len() == 4 {
             let t = a.get(3);
             if !["normal", "master", "replica", "slave", "pubsub"].iter().any(|k| is(t, k)) {
                 return Err(CmdError::owned(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(t))));
             }
-            if !is(t, "normal") {
+            if is(t, "normal") || is(t, "pubsub") {
+                want_pubsub = Some(is(t, "pubsub"));
+            } else {
                 ids = Some(Vec::new());
             }
         } else if is(a.get(2), "id") && a.len() >= 4 {
@@ -200,9 +213,13 @@ pub fn client_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    let mut lines: Vec<(u64, String)> = vec![(ctx.client.id, ctx.client.info_line())];
+    let of_type = |c: &crate::client::Client| want_pubsub.is_none_or(|p| c.subs.any() == p);
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    if of_type(ctx.client) {
+        lines.push((ctx.client.id, ctx.client.info_line()));
+    }
     if let Some(others) = ctx.others.as_deref() {
-        for c in others.iter().flatten() {
+        for c in others.iter().flatten().filter(|c| of_type(c)) {
             lines.push((c.id, c.info_line()));
         }
     }
@@ -242,6 +259,8 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Ok(());
     }
     let (mut id, mut addr, mut laddr, mut skipme) = (None, None, None, true);
+    // TYPE: Some(Some(true)) pub/sub clients, Some(Some(false)) normal, Some(None) none.
+    let mut kind: Option<Option<bool>> = None;
     let mut i = 2;
     while i < a.len() {
         if i + 1 >= a.len() {
@@ -262,8 +281,18 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
             } else {
                 return Err(CmdError::Syntax);
             };
-        } else if is(o, "type") || is(o, "user") {
-            // Only normal clients of the default user exist.
+        } else if is(o, "type") {
+            kind = Some(if is(v, "normal") {
+                Some(false)
+            } else if is(v, "pubsub") {
+                Some(true)
+            } else if ["master", "replica", "slave"].iter().any(|k| is(v, k)) {
+                None
+            } else {
+                return Err(CmdError::owned(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(v))));
+            });
+        } else if is(o, "user") {
+            // Only clients of the default user exist.
         } else {
             return Err(CmdError::Syntax);
         }
@@ -273,6 +302,7 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
         id.map_or(true, |x| c.id == x)
             && addr.as_deref().map_or(true, |x| c.addr.as_bytes() == x)
             && laddr.as_deref().map_or(true, |x| c.laddr.as_bytes() == x)
+            && kind.is_none_or(|k| k == Some(c.subs.any()))
     };
     let mut killed = 0;
     if !skipme && matches(ctx.client) {

@@ -11,6 +11,9 @@ pub mod lists;
 pub mod hashes;
 pub mod sets;
 pub mod zsets;
+pub mod pubsub;
+pub mod sort;
+pub mod hyperloglog;
 
 use crate::db::Value;
 use crate::error::CmdError;

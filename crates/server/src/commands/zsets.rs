@@ -166,8 +166,10 @@ pub fn zincrby(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.core.ks.remove_if_empty(db, key);
         return Err(CmdError::msg("ERR resulting score is not a number (NaN)"));
     }
-    z.insert(m, score);
-    ctx.core.dirty += 1;
+    // An unchanged score (increment 0 on an existing member) is not a change (Redis).
+    if z.insert(m, score) != Some(score) {
+        ctx.core.dirty += 1;
+    }
     write_score(&mut ctx.client.out, score);
     Ok(())
 }

@@ -16,6 +16,7 @@
 //! structures and their unit tests.
 
 pub mod hash;
+pub mod hll;
 pub mod set;
 pub mod zset;
 

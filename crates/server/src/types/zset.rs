@@ -178,7 +178,14 @@ impl ZSet {
     }
 
     fn convert_if_needed(&mut self, member_len: usize) {
-        if self.index.is_none() && (self.len >= ZSET_MAX_LISTPACK_ENTRIES || member_len > ZSET_MAX_LISTPACK_VALUE) {
+        if self.len >= ZSET_MAX_LISTPACK_ENTRIES || member_len > ZSET_MAX_LISTPACK_VALUE {
+            self.convert_to_skiplist();
+        }
+    }
+
+    /// Switches to the `skiplist` encoding (also done by SORT to the sets it reads).
+    pub fn convert_to_skiplist(&mut self) {
+        if self.index.is_none() {
             let mut d = Dict::new();
             for (s, m) in self.chunks.iter().flatten() {
                 d.insert_new(m.clone(), *s);
