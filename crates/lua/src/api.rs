@@ -127,8 +127,7 @@ impl Lua {
                 Err(LuaError::Uncatchable(v))
             }
             Err(e) => {
-                let ev = self.error_value(&e);
-                let hv = self.call_handler(handler, ev);
+                let hv = self.call_handler(handler, &e);
                 self.restore(sp, func);
                 self.top = hslot;
                 self.api_roots = vec![hv];
@@ -137,23 +136,42 @@ impl Lua {
         }
     }
 
-    /// Runs an error handler above the erroring frames (so it can see them).
-    pub(crate) fn call_handler(&mut self, handler: Value, ev: Value) -> Value {
-        let at = self.scratch_top();
-        if self.ensure_stack(at + 2 + crate::vm::MIN_STACK).is_err() {
+    /// Runs an error handler above the erroring frames (so it can see them) and returns
+    /// its result. As in 5.1, an error inside the handler runs the handler again, at the
+    /// point of that error, until it succeeds or the nesting reaches the C-call (or
+    /// call-depth) limit, which gives `error in error handling`. Memory errors are not
+    /// handled.
+    pub(crate) fn call_handler(&mut self, handler: Value, e: &LuaError) -> Value {
+        if let LuaError::Memory = e {
             return Value::Str(self.mem_err_msg);
         }
-        self.top = at;
+        let mut ev = self.error_value(e);
         let sp = self.save_point();
-        let r = self.call1(handler, &[ev]);
-        match r {
-            Ok(v) => v,
-            Err(e) => {
-                let v = self.error_value(&e);
-                self.restore(sp, at);
-                v
+        let level = self.scratch_top();
+        let v = loop {
+            let at = self.scratch_top();
+            if self.ensure_stack(at + 2 + crate::vm::MIN_STACK).is_err() {
+                break Value::Str(self.mem_err_msg);
             }
-        }
+            self.top = at;
+            match self.call1(handler, &[ev]) {
+                Ok(v) => break v,
+                Err(LuaError::Memory) => break Value::Str(self.mem_err_msg),
+                Err(e) => {
+                    if self.n_ccalls >= crate::vm::MAX_CCALLS + (crate::vm::MAX_CCALLS >> 3)
+                        || self.frames.len() >= crate::vm::MAX_CALLS + crate::vm::OVERFLOW_EXTRA_CALLS
+                    {
+                        break match self.new_str(b"error in error handling") {
+                            Ok(s) => Value::Str(s),
+                            Err(_) => Value::Str(self.mem_err_msg),
+                        };
+                    }
+                    ev = self.error_value(&e);
+                }
+            }
+        };
+        self.restore(sp, level);
+        v
     }
 
     // ---- globals and tables ------------------------------------------------------------------

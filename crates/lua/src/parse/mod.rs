@@ -7,9 +7,12 @@
 //! PUC-Rio Lua 5.1.5 does, with the same messages (`[string "x = "]:1: unexpected
 //! symbol near '<eof>'`), checked against `lua5.1` in `tests/parse_errors.rs`.
 //!
-//! What it does not do: resolve names (local/upvalue/global is the compiler's job, and
-//! so are the limits on upvalues, registers and constants), fold constants, or skip a
-//! leading `#` line (the loader does that).
+//! What it does not do: resolve names for the tree (local/upvalue/global is the
+//! compiler's job, and so are the limits on registers and constants), fold constants,
+//! or skip a leading `#` line (the loader does that). It does keep the names of locals
+//! in scope, only to count each function's upvalues as 5.1 does while it parses, so that
+//! `has more than 60 upvalues` is reported where 5.1 reports it (before any later
+//! syntax error).
 //!
 //! # Line conventions
 //!
@@ -63,6 +66,21 @@ pub const LUAI_MAXCCALLS: u32 = 200;
 /// Maximum number of active local variables per function (`LUAI_MAXVARS` in 5.1).
 pub const LUAI_MAXVARS: u32 = 200;
 
+/// Maximum number of upvalues per function (`LUAI_MAXUPVALUES` in 5.1).
+pub const LUAI_MAXUPVALUES: usize = 60;
+
+/// Name given to the hidden locals of `for` loops: never a valid identifier.
+const HIDDEN_LOCAL: &[u8] = b"(for)";
+
+/// Per-function scope used to count upvalues.
+#[derive(Debug)]
+struct FnScope {
+    /// Index in `Parser::scope` of the function's first local.
+    base: usize,
+    line_defined: Line,
+    /// Upvalues so far, identified by the `scope` index of the captured local.
+    upvals: Vec<usize>,
+}
 /// Maximum height of the tree (nodes on the longest path from the root: blocks,
 /// statements, expressions, function bodies). Not a 5.1 limit: 5.1 compiles
 /// left-associative chains (`a+b+c...`, `a.b.c...`, `f()()...`) in a loop without
@@ -147,6 +165,10 @@ pub(crate) struct Parser<'a> {
     /// Nesting levels, counted as 5.1 counts `nCcalls` while parsing.
     levels: u32,
     fs: FuncState,
+    /// Names of the active locals of all enclosing functions, outermost first.
+    scope: Vec<Vec<u8>>,
+    /// The functions being parsed, outermost (the main chunk) first.
+    fn_scopes: Vec<FnScope>,
 }
 
 impl<'a> Parser<'a> {
@@ -161,6 +183,8 @@ impl<'a> Parser<'a> {
             chunkname,
             levels: c_calls,
             fs: FuncState::new(true, 0),
+            scope: Vec::new(),
+            fn_scopes: vec![FnScope { base: 0, line_defined: 0, upvals: Vec::new() }],
         })
     }
 
@@ -314,9 +338,61 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Brings `n` declared locals into scope.
-    fn activate_locals(&mut self, n: u32) {
+    /// Brings declared locals into scope.
+    fn activate_locals(&mut self, names: &[Vec<u8>]) {
+        self.fs.active_locals += names.len() as u32;
+        self.scope.extend(names.iter().cloned());
+    }
+
+    /// Brings `n` hidden locals (of a `for` loop) into scope.
+    fn activate_hidden(&mut self, n: u32) {
         self.fs.active_locals += n;
+        for _ in 0..n {
+            self.scope.push(HIDDEN_LOCAL.to_vec());
+        }
+    }
+
+    /// Ends the scope of the locals declared after `active` were.
+    fn restore_locals(&mut self, active: u32) {
+        self.fs.active_locals = active;
+        let base = self.fn_scopes.last().map_or(0, |f| f.base);
+        self.scope.truncate(base + active as usize);
+    }
+
+    /// Starts the scope of a function body.
+    fn open_function(&mut self, line_defined: Line) {
+        self.fn_scopes.push(FnScope { base: self.scope.len(), line_defined, upvals: Vec::new() });
+    }
+
+    /// Ends the scope of a function body.
+    fn close_function(&mut self) {
+        if let Some(f) = self.fn_scopes.pop() {
+            self.scope.truncate(f.base);
+        }
+    }
+
+    /// Resolves a variable reference as 5.1 does while parsing: a local of an enclosing
+    /// function becomes an upvalue of every function between, each limited to
+    /// `LUAI_MAXUPVALUES` (checked from the outermost in, like 5.1's recursion).
+    fn resolve_name(&mut self, name: &[u8]) -> PResult<()> {
+        let Some(j) = self.scope.iter().rposition(|n| n.as_slice() == name) else {
+            return Ok(());
+        };
+        let owner = self.fn_scopes.iter().rposition(|f| f.base <= j).unwrap_or(0);
+        for level in owner + 1..self.fn_scopes.len() {
+            let f = &mut self.fn_scopes[level];
+            if !f.upvals.contains(&j) {
+                if f.upvals.len() + 1 > LUAI_MAXUPVALUES {
+                    let msg = format!(
+                        "function at line {} has more than {LUAI_MAXUPVALUES} upvalues",
+                        f.line_defined
+                    );
+                    return Err(SyntaxError::new(self.error_prefix(msg.as_bytes())));
+                }
+                f.upvals.push(j);
+            }
+        }
+        Ok(())
     }
 
     // ----- chunk -----

@@ -472,8 +472,7 @@ fn xpcall(l: &mut Lua) -> LuaResult<usize> {
         }
         Err(LuaError::Uncatchable(v)) => Err(LuaError::Uncatchable(v)),
         Err(e) => {
-            let ev = l.error_value(&e);
-            let hv = l.call_handler(handler, ev);
+            let hv = l.call_handler(handler, &e);
             l.restore(sp, func);
             l.top = func;
             l.push(Value::Bool(false))?;

@@ -43,40 +43,40 @@ fn const_str(p: &Proto, rk: usize) -> Option<Vec<u8>> {
     None
 }
 
-/// Index of the last instruction before `lastpc` that wrote register `reg`.
+/// Index of the last instruction before `lastpc` that wrote register `reg`, following
+/// 5.1's symbolic execution: an instruction "writes" its A register by its opcode mode
+/// (so `TEST`, which 5.1 marks as setting A, hides the name of an `a or b` operand),
+/// plus the ranges written by `LOADNIL`, calls, `TFORLOOP` and `SELF`; forward jumps
+/// (`JMP`, `FORPREP`) that land at or before `lastpc` skip the code they jump over.
 fn find_setter(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
     let mut last = None;
     let mut pc = 0;
     while pc < lastpc {
         let i = p.code[pc];
         let a = i.a();
-        let writes = match i.op() {
-            Op::LoadNil => a <= reg && reg <= i.b(),
-            Op::Call | Op::TailCall => reg >= a,
-            Op::TForLoop => reg >= a + 2,
-            Op::VarArg => {
-                if i.b() == 0 {
-                    reg >= a
-                } else {
-                    a <= reg && reg < a + i.b() - 1
-                }
-            }
-            Op::SelfOp => reg == a || reg == a + 1,
-            Op::ForLoop => reg == a || reg == a + 3,
-            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Eq | Op::Lt | Op::Le | Op::Test
-            | Op::Jmp | Op::Return | Op::SetList | Op::Close => false,
-            _ => reg == a,
-        };
-        if writes {
+        let op = i.op();
+        let sets_a = !matches!(
+            op,
+            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Jmp | Op::Eq | Op::Lt | Op::Le
+                | Op::Return | Op::TForLoop | Op::SetList | Op::Close
+        );
+        if sets_a && a == reg {
             last = Some(pc);
         }
-        if i.op() == Op::Jmp {
-            let dest = (pc as i64 + 1 + i.sbx() as i64) as usize;
-            // A forward jump that lands before `lastpc` skips code that may not run.
-            if pc < dest && dest <= lastpc {
-                pc = dest;
-                continue;
+        match op {
+            Op::LoadNil if a <= reg && reg <= i.b() => last = Some(pc),
+            Op::Call | Op::TailCall if reg >= a => last = Some(pc),
+            Op::TForLoop if reg >= a + 2 => last = Some(pc),
+            Op::SelfOp if reg == a + 1 => last = Some(pc),
+            Op::SetList if i.c() == 0 => pc += 1,
+            Op::Jmp | Op::ForPrep => {
+                let dest = pc as i64 + 1 + i.sbx() as i64;
+                if (pc as i64) < dest && dest <= lastpc as i64 {
+                    pc = dest as usize;
+                    continue;
+                }
             }
+            _ => {}
         }
         pc += 1;
     }
@@ -104,7 +104,8 @@ pub fn obj_name(p: &Proto, pc: usize, reg: usize) -> Option<(&'static str, Vec<u
                 None
             }
         }
-        Op::GetTable => const_str(p, i.c()).map(|k| ("field", k)),
+        // A key that is not a constant string is named `?`, as 5.1 does.
+        Op::GetTable => Some(("field", const_str(p, i.c()).unwrap_or_else(|| b"?".to_vec()))),
         Op::GetUpval => p.upval_names.get(i.b()).map(|n| ("upvalue", n.as_bytes().to_vec())),
         Op::SelfOp => const_str(p, i.c()).map(|k| ("method", k)),
         _ => None,
@@ -154,20 +155,23 @@ impl Lua {
             out.push(b'\n');
         }
         out.extend_from_slice(b"stack traceback:");
-        // Frames from the top, skipping `level` of them; frame 0 is the base C frame.
+        // Levels count from the top frame (0); frame 0 of `frames` is the base C frame.
+        // As 5.1: levels below LEVELS1 are shown; if more than LEVELS2 levels remain
+        // after that, `...` replaces all but the last LEVELS2.
         let n = self.frames.len();
-        let fis: Vec<usize> = (0..n).rev().skip(level).collect();
-        let total = fis.len();
-        let mut shown = 0;
-        for (k, &fi) in fis.iter().enumerate() {
-            if total > LEVELS1 + LEVELS2 && k == LEVELS1 {
-                out.extend_from_slice(b"\n\t...");
-                continue;
+        let mut lv = level;
+        let mut first_part = true;
+        while lv < n {
+            if lv >= LEVELS1 && first_part {
+                first_part = false;
+                if lv + 1 + LEVELS2 < n {
+                    out.extend_from_slice(b"\n\t...");
+                    lv = n - LEVELS2;
+                    continue;
+                }
             }
-            if total > LEVELS1 + LEVELS2 && k > LEVELS1 && k < total - LEVELS2 {
-                continue;
-            }
-            shown += 1;
+            let fi = n - 1 - lv;
+            lv += 1;
             out.extend_from_slice(b"\n\t");
             let f = &self.frames[fi];
             match f.kind {
@@ -200,7 +204,6 @@ impl Lua {
                 out.extend_from_slice(b"\n\t(tail call): ?");
             }
         }
-        let _ = shown;
         out
     }
 }

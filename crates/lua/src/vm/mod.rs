@@ -36,6 +36,10 @@ use std::rc::Rc;
 
 /// Maximum nested calls (Lua 5.1's LUAI_MAXCALLS): past it, `stack overflow`.
 pub const MAX_CALLS: usize = 20_000;
+/// Frames an error handler may use after a `stack overflow` before the error becomes
+/// `error in error handling`: 5.1 doubles its call-info array (to 32768 entries) when
+/// it overflows LUAI_MAXCALLS and only fails for good when that is full too.
+pub const OVERFLOW_EXTRA_CALLS: usize = 32_768 - MAX_CALLS;
 /// Maximum nesting of native/metamethod calls into Lua (LUAI_MAXCCALLS): `C stack overflow`.
 pub const MAX_CCALLS: u32 = 200;
 /// Maximum stack slots of one thread, so a runaway program gets `stack overflow` and not
@@ -119,6 +123,8 @@ pub struct Lua {
     pub(crate) main_thread: Gc<Thread>,
     /// Nesting of native/metamethod calls into Lua.
     pub(crate) n_ccalls: u32,
+    /// A `stack overflow` is being handled: calls may use `OVERFLOW_EXTRA_CALLS` more frames.
+    pub(crate) in_overflow: bool,
     /// `n_ccalls` when the running coroutine was resumed (yield is allowed only there).
     pub(crate) base_ccalls: u32,
 
@@ -171,6 +177,7 @@ impl Lua {
             cur_thread: main_thread,
             main_thread,
             n_ccalls: 0,
+            in_overflow: false,
             base_ccalls: 0,
             heap,
             strings,
