@@ -217,7 +217,7 @@ fn error(l: &mut Lua) -> LuaResult<usize> {
 }
 
 /// The function at `level` (1 = caller of the native), for getfenv/setfenv.
-fn level_function(l: &mut Lua, i: usize, fname: &str) -> LuaResult<Option<Value>> {
+fn level_function(l: &mut Lua, i: usize, _fname: &str) -> LuaResult<Option<Value>> {
     let v = l.arg(i);
     if matches!(v, Value::LuaFn(_) | Value::Native(_)) {
         return Ok(Some(v));
@@ -229,12 +229,15 @@ fn level_function(l: &mut Lua, i: usize, fname: &str) -> LuaResult<Option<Value>
     if level == 0 {
         return Ok(None);
     }
-    let fi = l.frames.len() as i64 - 1 - level;
-    if fi < 1 {
-        return Err(l.arg_error(i, "invalid level"));
+    use crate::vm::debuginfo::Level;
+    let found = l.stack_view().level(level as usize);
+    match found {
+        Some(Level::Frame(fi)) if fi > 0 => Ok(l.frame_closure(fi)),
+        Some(Level::Tail) => {
+            Err(l.error(format!("no function environment for tail call at level {}", level)))
+        }
+        _ => Err(l.arg_error(i, "invalid level")),
     }
-    let _ = fname;
-    Ok(l.frame_closure(fi as usize))
 }
 
 fn getfenv(l: &mut Lua) -> LuaResult<usize> {

@@ -318,9 +318,9 @@ impl Lua {
             }
             Err(e) => {
                 co.get_mut().status = CoStatus::Dead;
-                let sp_frames = 1;
+                // The frames stay, as in 5.1, so `debug.traceback(co)` shows where the
+                // error happened; the coroutine can never run again.
                 self.close_upvals(0);
-                self.frames.truncate(sp_frames);
                 self.in_overflow = false;
                 Err(e)
             }
@@ -347,7 +347,11 @@ impl Lua {
         } else {
             match co.get_mut().yield_dest.take() {
                 Some((dest, wanted)) => {
-                    // The pending yield call returns the resume arguments.
+                    // The pending yield call returns the resume arguments (a return
+                    // event for hooks, as 5.1 reports when `yield` returns).
+                    if self.hook.returns {
+                        self.call_hook(super::HookEvent::Return)?;
+                    }
                     self.ensure_stack(dest + args.len() + MIN_STACK)?;
                     let n = args.len();
                     if wanted == MULTRET {

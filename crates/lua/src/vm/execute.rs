@@ -547,6 +547,10 @@ impl Lua {
         }
         if self.hook.returns {
             self.call_hook(HookEvent::Return)?;
+            // 5.1 also reports each call lost to a tail call as a "tail return".
+            for _ in 0..self.frames.last().unwrap().tailcalls {
+                self.call_hook(HookEvent::TailCall)?;
+            }
         }
         let entry = self.frames.last().unwrap().entry;
         self.poscall(first, n);

@@ -464,6 +464,7 @@ impl Lua {
             frames: std::mem::take(&mut self.frames),
             top: self.top,
             open_upvals: std::mem::take(&mut self.open_upvals),
+            hook_last_pc: std::mem::take(&mut self.hook.last_pc),
         };
         let cur = self.cur_thread;
         cur.get_mut().state = saved;
@@ -472,6 +473,7 @@ impl Lua {
         self.frames = st.frames;
         self.top = st.top;
         self.open_upvals = st.open_upvals;
+        self.hook.last_pc = st.hook_last_pc;
         self.cur_thread = co;
     }
 
