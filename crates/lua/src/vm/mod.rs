@@ -141,6 +141,8 @@ pub struct Lua {
     pub(crate) hook: HookState,
     /// Userdata whose `__gc` must run (found by the collector).
     pub(crate) pending_finalizers: Vec<Value>,
+    /// Set while a collection must only queue finalizers (its caller runs them).
+    pub(crate) defer_finalizers: bool,
     /// Results (or the error value) of the last embedder-level protected call, kept
     /// reachable so the embedder can use them while calling Lua again.
     pub(crate) api_roots: Vec<Value>,
@@ -197,6 +199,7 @@ impl Lua {
                 last_pc: Vec::new(),
             },
             pending_finalizers: Vec::new(),
+            defer_finalizers: false,
             api_roots: Vec::new(),
             yield_count: 0,
             stdout_sink: None,
