@@ -57,8 +57,20 @@ impl Lua {
     }
 
     pub(crate) fn closure_from_proto(&mut self, proto: Rc<crate::func::Proto>) -> LuaResult<Value> {
-        // A main chunk has no upvalues in 5.1.
-        let upvals = Vec::new().into_boxed_slice();
+        // A source chunk has no upvalues; a dumped function that had some gets fresh
+        // closed ones holding nil, as 5.1's undump does.
+        let mut upvals = Vec::with_capacity(proto.upvals.len());
+        for _ in 0..proto.upvals.len() {
+            let uv = crate::func::UpVal {
+                v: Cell::new(std::ptr::null_mut()),
+                closed: Cell::new(Value::Nil),
+                index: Cell::new(0),
+            };
+            let g = self.heap.alloc(uv, 0, GcObj::UpVal)?;
+            g.v.set(g.closed.as_ptr());
+            upvals.push(g);
+        }
+        let upvals = upvals.into_boxed_slice();
         // New chunks see the running thread's global table (`setfenv(0, t)` changes it).
         let env = self.cur_thread.env.unwrap_or(self.globals);
         let cl = LuaClosure { proto, upvals, env: Cell::new(env) };

@@ -96,12 +96,16 @@ pub struct SyntaxError {
     /// The error is at the end of the input (the message ends in `'<eof>'`): a REPL
     /// should read another line and try again, as `lua.c` does.
     pub incomplete: bool,
+    /// Bytes of the source the lexer had scanned when the error was found. 5.1 reads
+    /// its input lazily, one character past the current token, so a reader-driven
+    /// `load` stops calling the reader once that much input is there.
+    pub read_upto: usize,
 }
 
 impl SyntaxError {
     fn new(message: Vec<u8>) -> Self {
         let incomplete = message.ends_with(b"'<eof>'");
-        SyntaxError { message, incomplete }
+        SyntaxError { message, incomplete, read_upto: 0 }
     }
 }
 
@@ -126,8 +130,17 @@ pub fn parse(source: &[u8], chunkname: &[u8]) -> Result<Block, SyntaxError> {
 /// `lua file.lua` parses at 1, `loadstring` called from a main chunk at 2, from inside
 /// `pcall` at 3. Passing the interpreter's native call depth reproduces that.
 pub fn parse_at_level(source: &[u8], chunkname: &[u8], c_calls: u32) -> Result<Block, SyntaxError> {
+    let mut lex = Lexer::new(source);
+    if let Err(e) = lex.next_lexeme() {
+        let mut err = lex_error(chunkname, e);
+        err.read_upto = lex.pos();
+        return Err(err);
+    }
     let mut p = Parser::new(source, chunkname, c_calls)?;
-    p.main_chunk()
+    p.main_chunk().map_err(|mut e| {
+        e.read_upto = p.lex.pos();
+        e
+    })
 }
 
 /// Per-function state the grammar needs.

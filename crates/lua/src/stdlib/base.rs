@@ -345,6 +345,9 @@ fn loadfile(l: &mut Lua) -> LuaResult<usize> {
     load_result(l, r)
 }
 
+/// Source size up to which a reader-driven `load` re-parses after every piece.
+const EAGER_PARSE_LIMIT: usize = 2048;
+
 fn load(l: &mut Lua) -> LuaResult<usize> {
     let f = l.check_type(1, Type::Function)?;
     let name = match l.opt_str(2)? {
@@ -352,6 +355,7 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
         None => b"=(load)".to_vec(),
     };
     let mut src = Vec::new();
+    let mut next_check = 0;
     loop {
         // Errors raised by the reader are returned, as 5.1's protected load does.
         let piece = match l.pcall(f, &[]) {
@@ -376,6 +380,18 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
                 l.push(Value::Nil)?;
                 l.push_str(b"reader function must return a string")?;
                 return Ok(2);
+            }
+        }
+        // 5.1 parses while it reads and stops calling the reader at a syntax error.
+        // Parsing what has arrived tells whether that error is already there (and the
+        // lexer has looked one character past it); tried after every piece while the
+        // source is small, then each time it doubles, to bound the cost.
+        if src.first() != Some(&0x1b) && (src.len() <= EAGER_PARSE_LIMIT || src.len() >= next_check) {
+            next_check = src.len().saturating_mul(2);
+            if let Err(e) = crate::parse::parse(&src, &name) {
+                if !e.incomplete && e.read_upto < src.len() {
+                    break;
+                }
             }
         }
     }
