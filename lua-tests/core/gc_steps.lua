@@ -55,3 +55,16 @@ getmetatable(u).__gc = function() error("in gc", 0) end
 u = nil
 print(pcall(collectgarbage))
 print(pcall(collectgarbage))
+
+-- a full collection ends a "stop" (5.1 recomputes its threshold)
+collectgarbage("stop")
+collectgarbage()
+local wx = setmetatable({[1] = {}}, {__mode = 'kv'})
+local A = 0
+while wx[1] do local s = A .. A .. A .. A; A = A + 1 end
+print("collected")
+collectgarbage("stop")
+local wy = setmetatable({[1] = {}}, {__mode = 'kv'})
+for i = 1, 100000 do local s = i .. i end
+print(wy[1] ~= nil)
+collectgarbage("restart")

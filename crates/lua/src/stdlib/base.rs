@@ -122,6 +122,8 @@ fn collectgarbage(l: &mut Lua) -> LuaResult<usize> {
             // Work is credited per step; a cycle runs (and `true` is returned) once
             // the credit covers it, which takes about as many calls as in 5.1.
             let done = l.heap.step(ex.max(0) as usize);
+            // A step resets 5.1's threshold too, so it also ends a "stop".
+            l.heap.stopped = false;
             if done {
                 l.collect_garbage_checked()?;
             }

@@ -99,6 +99,8 @@ impl Lua {
     /// Runs a full collection cycle, then any pending finalizers.
     pub fn collect_garbage(&mut self) {
         self.heap.step_credit = 0;
+        // A full cycle recomputes the threshold, which in 5.1 also ends a "stop".
+        self.heap.stopped = false;
         let mut m = Marker { gray: Vec::new(), weak: Vec::new() };
         // Roots.
         m.table(self.globals);
