@@ -296,6 +296,7 @@ impl Lua {
         let prev = self.cur_thread;
         let saved_base = self.base_ccalls;
         let saved_ccalls = self.n_ccalls;
+        let saved_in_hook = self.hook.in_hook;
         prev.get_mut().status = CoStatus::Normal;
         self.swap_in(co);
         co.get_mut().status = CoStatus::Running;
@@ -329,6 +330,7 @@ impl Lua {
         prev.get_mut().status = CoStatus::Running;
         self.base_ccalls = saved_base;
         self.n_ccalls = saved_ccalls;
+        self.hook.in_hook = saved_in_hook;
         out
     }
 

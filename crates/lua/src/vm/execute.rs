@@ -622,7 +622,11 @@ impl Lua {
         self.top = self.scratch_top();
         let r = f(self, ev);
         self.top = saved_top;
-        self.hook.in_hook = false;
+        // After an error hooks stay off (as 5.1's allowhook) until whoever catches
+        // it restores the state, so error handlers run without hooks.
+        if r.is_ok() {
+            self.hook.in_hook = false;
+        }
         r
     }
 
