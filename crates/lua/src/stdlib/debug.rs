@@ -2,8 +2,14 @@
 //! upvalues), hooks (`sethook`/`gethook`) and `traceback`.
 //!
 //! Levels count call frames from the top as in 5.1: level 0 is the debug function itself,
-//! level 1 its caller. The state's bottom frame plays the role of lua.c's C entry frame
-//! (`[C]: ?` at the end of tracebacks).
+//! level 1 its caller, and each call lost to a tail call is a level of its own (`what`
+//! = "tail"); see `vm::debuginfo::StackView`. The main thread's bottom frame plays the
+//! role of lua.c's C entry frame (`[C]: ?` at the end of tracebacks); a coroutine's
+//! bottom frame is not shown, and a suspended one shows the `yield` it waits in.
+//!
+//! Most functions take an optional thread first. Hooks are per thread as in 5.1: the
+//! state has a single hook, set to the union of what threads asked for, and a
+//! dispatcher calls only the running thread's function for the events it wanted.
 
 use super::base::upvalue;
 use crate::error::{LuaError, LuaResult};

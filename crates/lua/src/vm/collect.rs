@@ -268,10 +268,6 @@ impl Lua {
     }
 
     /// Calls `__gc` of queued userdata, ignoring their errors (as 5.1 does at close).
-    pub(crate) fn run_finalizers(&mut self) {
-        let _ = self.run_finalizers_checked();
-    }
-
     /// Runs pending `__gc` metamethods, newest object first; the first error stops
     /// the run (the rest stay pending) and is returned.
     pub(crate) fn run_finalizers_checked(&mut self) -> LuaResult<()> {

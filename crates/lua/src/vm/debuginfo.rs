@@ -5,6 +5,9 @@
 //! variable is active there; otherwise the instruction that last loaded the register
 //! (found by a forward scan that skips over jumped-over code) tells whether it came from
 //! a global, a field, an upvalue or a method lookup.
+//!
+//! Stack levels (for the debug library and tracebacks) are resolved on a `StackView`
+//! of any thread, counting calls lost to tail calls as levels, as 5.1 does.
 
 use super::{Frame, FrameKind, Lua};
 use crate::func::Proto;
