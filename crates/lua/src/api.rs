@@ -57,8 +57,20 @@ impl Lua {
     }
 
     pub(crate) fn closure_from_proto(&mut self, proto: Rc<crate::func::Proto>) -> LuaResult<Value> {
-        // A main chunk has no upvalues in 5.1.
-        let upvals = Vec::new().into_boxed_slice();
+        // A source chunk has no upvalues; a dumped function that had some gets fresh
+        // closed ones holding nil, as 5.1's undump does.
+        let mut upvals = Vec::with_capacity(proto.upvals.len());
+        for _ in 0..proto.upvals.len() {
+            let uv = crate::func::UpVal {
+                v: Cell::new(std::ptr::null_mut()),
+                closed: Cell::new(Value::Nil),
+                index: Cell::new(0),
+            };
+            let g = self.heap.alloc(uv, 0, GcObj::UpVal)?;
+            g.v.set(g.closed.as_ptr());
+            upvals.push(g);
+        }
+        let upvals = upvals.into_boxed_slice();
         // New chunks see the running thread's global table (`setfenv(0, t)` changes it).
         let env = self.cur_thread.env.unwrap_or(self.globals);
         let cl = LuaClosure { proto, upvals, env: Cell::new(env) };
@@ -123,8 +135,7 @@ impl Lua {
                 Err(LuaError::Uncatchable(v))
             }
             Err(e) => {
-                let ev = self.error_value(&e);
-                let hv = self.call_handler(handler, ev);
+                let hv = self.call_handler(handler, &e);
                 self.restore(sp, func);
                 self.top = hslot;
                 self.api_roots = vec![hv];
@@ -133,23 +144,42 @@ impl Lua {
         }
     }
 
-    /// Runs an error handler above the erroring frames (so it can see them).
-    pub(crate) fn call_handler(&mut self, handler: Value, ev: Value) -> Value {
-        let at = self.scratch_top();
-        if self.ensure_stack(at + 2 + crate::vm::MIN_STACK).is_err() {
+    /// Runs an error handler above the erroring frames (so it can see them) and returns
+    /// its result. As in 5.1, an error inside the handler runs the handler again, at the
+    /// point of that error, until it succeeds or the nesting reaches the C-call (or
+    /// call-depth) limit, which gives `error in error handling`. Memory errors are not
+    /// handled.
+    pub(crate) fn call_handler(&mut self, handler: Value, e: &LuaError) -> Value {
+        if let LuaError::Memory = e {
             return Value::Str(self.mem_err_msg);
         }
-        self.top = at;
+        let mut ev = self.error_value(e);
         let sp = self.save_point();
-        let r = self.call1(handler, &[ev]);
-        match r {
-            Ok(v) => v,
-            Err(e) => {
-                let v = self.error_value(&e);
-                self.restore(sp, at);
-                v
+        let level = self.scratch_top();
+        let v = loop {
+            let at = self.scratch_top();
+            if self.ensure_stack(at + 2 + crate::vm::MIN_STACK).is_err() {
+                break Value::Str(self.mem_err_msg);
             }
-        }
+            self.top = at;
+            match self.call1(handler, &[ev]) {
+                Ok(v) => break v,
+                Err(LuaError::Memory) => break Value::Str(self.mem_err_msg),
+                Err(e) => {
+                    if self.n_ccalls >= crate::vm::MAX_CCALLS + (crate::vm::MAX_CCALLS >> 3)
+                        || self.frames.len() >= crate::vm::MAX_CALLS + crate::vm::OVERFLOW_EXTRA_CALLS
+                    {
+                        break match self.new_str(b"error in error handling") {
+                            Ok(s) => Value::Str(s),
+                            Err(_) => Value::Str(self.mem_err_msg),
+                        };
+                    }
+                    ev = self.error_value(&e);
+                }
+            }
+        };
+        self.restore(sp, level);
+        v
     }
 
     // ---- globals and tables ------------------------------------------------------------------

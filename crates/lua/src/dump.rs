@@ -190,11 +190,8 @@ impl Reader<'_, '_> {
         }
         // Upvalue descriptors must fit the enclosing function.
         match parent {
-            None => {
-                if !upvals.is_empty() {
-                    return Err("main function with upvalues".into());
-                }
-            }
+            // A dumped function with upvalues loads with fresh (nil) ones, as in 5.1.
+            None => {}
             Some((pstack, _)) => {
                 for u in &upvals {
                     if u.in_stack && u.index as usize >= pstack {

@@ -102,6 +102,7 @@ impl<T> std::ops::Deref for Gc<T> {
 }
 
 /// One entry of the all-objects list, so the sweeper knows each object's type.
+#[derive(Clone, Copy)]
 pub(crate) enum GcObj {
     Str(Gc<crate::string::LuaStr>),
     Table(Gc<crate::table::Table>),
@@ -155,6 +156,9 @@ impl GcObj {
 pub const DEFAULT_PAUSE: u32 = 200;
 /// Default `setstepmul` (percent), Lua 5.1's LUAI_GCMUL; kept for `collectgarbage`.
 pub const DEFAULT_STEPMUL: u32 = 200;
+/// Work units of one incremental step per 1% of `setstepmul` (5.1's GCSTEPSIZE/100,
+/// with GCSTEPSIZE = 1024).
+pub const STEP_UNIT: usize = 1024 / 100;
 /// Smallest collection threshold, so tiny heaps are not collected over and over.
 const MIN_THRESHOLD: usize = 64 * 1024;
 
@@ -193,6 +197,9 @@ pub struct Heap {
     pub stepmul: u32,
     /// `collectgarbage("stop")` sets this.
     pub stopped: bool,
+    /// Work credited by `collectgarbage("step")` since the last collection; a step
+    /// completes a cycle once this covers the heap (see `step`).
+    pub step_credit: usize,
 }
 
 impl Heap {
@@ -203,6 +210,7 @@ impl Heap {
             pause: DEFAULT_PAUSE,
             stepmul: DEFAULT_STEPMUL,
             stopped: false,
+            step_credit: 0,
         }
     }
 
@@ -227,6 +235,18 @@ impl Heap {
         self.mem.bytes >= self.mem.threshold && !self.stopped
     }
 
+    /// Credits the work of `collectgarbage("step", kb)` and tells whether a whole cycle
+    /// is now paid for. Our collector is stop-the-world, so incremental steps are
+    /// emulated: 5.1 runs `kb + 1` steps of `STEP_UNIT * stepmul` units of work each,
+    /// and a cycle costs about one unit per byte in use; the caller collects when this
+    /// returns true.
+    pub fn step(&mut self, kb: usize) -> bool {
+        let per_step = (STEP_UNIT * self.stepmul as usize).max(STEP_UNIT);
+        let work = per_step.saturating_mul(kb.saturating_add(1));
+        self.step_credit = self.step_credit.saturating_add(work);
+        self.step_credit >= self.mem.bytes
+    }
+
     /// Sets the threshold after a collection from the live size and `pause`.
     pub(crate) fn set_threshold(&mut self) {
         let live = self.mem.bytes;
@@ -239,20 +259,24 @@ impl Heap {
     pub(crate) fn sweep(&mut self, sizeof: impl Fn(&GcObj) -> usize) -> usize {
         let mut freed = 0usize;
         let mut released = 0usize;
-        let mut i = 0;
-        while i < self.objects.len() {
-            if self.objects[i].marked() {
-                self.objects[i].unmark();
-                i += 1;
+        // Survivors are compacted in place, keeping allocation order (finalizers run
+        // newest first, as in 5.1, which relies on that order).
+        let mut kept = 0;
+        for i in 0..self.objects.len() {
+            let obj = self.objects[i];
+            if obj.marked() {
+                obj.unmark();
+                self.objects[kept] = obj;
+                kept += 1;
             } else {
-                let obj = self.objects.swap_remove(i);
                 released += sizeof(&obj);
-                // SAFETY: unmarked after a full mark phase means unreachable; the entry was
-                // removed from the list, so it is freed exactly once.
+                // SAFETY: unmarked after a full mark phase means unreachable; the entry is
+                // dropped from the list below, so it is freed exactly once.
                 unsafe { obj.free() };
                 freed += 1;
             }
         }
+        self.objects.truncate(kept);
         self.mem.release(released);
         freed
     }

@@ -553,10 +553,10 @@ impl Table {
     }
 
     /// Clears entries whose key or value fails `keep` (weak tables after marking).
-    pub(crate) fn clear_entries(&mut self, weak_keys: bool, weak_vals: bool, alive: impl Fn(&Value) -> bool) {
+    pub(crate) fn clear_entries(&mut self, weak_keys: bool, weak_vals: bool, alive: impl Fn(&Value, bool) -> bool) {
         if weak_vals {
             for v in self.array.iter_mut() {
-                if !alive(v) {
+                if !alive(v, false) {
                     *v = Value::Nil;
                 }
             }
@@ -565,7 +565,7 @@ impl Table {
             if n.val.is_nil() {
                 continue;
             }
-            if (weak_keys && !alive(&n.key)) || (weak_vals && !alive(&n.val)) {
+            if (weak_keys && !alive(&n.key, true)) || (weak_vals && !alive(&n.val, false)) {
                 n.val = Value::Nil;
             }
         }

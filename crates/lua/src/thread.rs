@@ -27,6 +27,8 @@ pub struct ThreadState {
     pub(crate) frames: Vec<Frame>,
     pub(crate) top: usize,
     pub(crate) open_upvals: Vec<UpValRef>,
+    /// The line hook's last instruction per frame (`HookState::last_pc`).
+    pub(crate) hook_last_pc: Vec<usize>,
 }
 
 pub struct Thread {

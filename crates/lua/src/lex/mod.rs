@@ -310,6 +310,11 @@ impl<'a> Lexer<'a> {
         self.src
     }
 
+    /// Bytes of the source scanned so far (the end of the last token read).
+    pub fn pos(&self) -> usize {
+        self.raw.span().end
+    }
+
     /// The current line: the line after the last token read (5.1's `linenumber`).
     pub fn line(&self) -> Line {
         self.line

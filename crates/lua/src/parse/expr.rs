@@ -121,6 +121,7 @@ impl<'a> Parser<'a> {
             Token::Name(n) => {
                 let line = self.line();
                 self.advance()?;
+                self.resolve_name(n)?;
                 Ok((Expr::Name { name: n.to_vec(), line }, 1))
             }
             Token::LParen => {
@@ -270,12 +271,14 @@ impl<'a> Parser<'a> {
     /// gets `self` as its first parameter.
     pub(super) fn body(&mut self, needself: bool, line: Line) -> PResult<(FuncBody, u32)> {
         let outer = std::mem::replace(&mut self.fs, FuncState::new(false, line));
+        self.open_function(line);
         let mut params = Vec::new();
         if needself {
             self.new_local(0)?;
-            self.activate_locals(1);
             params.push(b"self".to_vec());
+            self.activate_locals(&params);
         }
+        let first_param = params.len();
         self.check_next(&Token::LParen)?;
         // Parameters declared by this list (5.1 also counts its implicit `arg`).
         let mut declared = 0;
@@ -301,11 +304,17 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.activate_locals(declared);
+        let mut names = params[first_param..].to_vec();
+        if self.fs.is_vararg {
+            names.push(b"arg".to_vec());
+        }
+        debug_assert_eq!(names.len() as u32, declared);
+        self.activate_locals(&names);
         self.check_next(&Token::RParen)?;
         let (body, h) = self.chunk()?;
         let end_line = self.line();
         self.check_match(&Token::End, &Token::Function, line)?;
+        self.close_function();
         let fs = std::mem::replace(&mut self.fs, outer);
         let func = FuncBody {
             params,

@@ -7,9 +7,12 @@
 //! PUC-Rio Lua 5.1.5 does, with the same messages (`[string "x = "]:1: unexpected
 //! symbol near '<eof>'`), checked against `lua5.1` in `tests/parse_errors.rs`.
 //!
-//! What it does not do: resolve names (local/upvalue/global is the compiler's job, and
-//! so are the limits on upvalues, registers and constants), fold constants, or skip a
-//! leading `#` line (the loader does that).
+//! What it does not do: resolve names for the tree (local/upvalue/global is the
+//! compiler's job, and so are the limits on registers and constants), fold constants,
+//! or skip a leading `#` line (the loader does that). It does keep the names of locals
+//! in scope, only to count each function's upvalues as 5.1 does while it parses, so that
+//! `has more than 60 upvalues` is reported where 5.1 reports it (before any later
+//! syntax error).
 //!
 //! # Line conventions
 //!
@@ -79,6 +82,21 @@ pub const LUAI_MAXCCALLS: u32 = 200;
 /// Maximum number of active local variables per function (`LUAI_MAXVARS` in 5.1).
 pub const LUAI_MAXVARS: u32 = 200;
 
+/// Maximum number of upvalues per function (`LUAI_MAXUPVALUES` in 5.1).
+pub const LUAI_MAXUPVALUES: usize = 60;
+
+/// Name given to the hidden locals of `for` loops: never a valid identifier.
+const HIDDEN_LOCAL: &[u8] = b"(for)";
+
+/// Per-function scope used to count upvalues.
+#[derive(Debug)]
+struct FnScope {
+    /// Index in `Parser::scope` of the function's first local.
+    base: usize,
+    line_defined: Line,
+    /// Upvalues so far, identified by the `scope` index of the captured local.
+    upvals: Vec<usize>,
+}
 /// Maximum height of the tree (nodes on the longest path from the root: blocks,
 /// statements, expressions, function bodies). Not a 5.1 limit: 5.1 compiles
 /// left-associative chains (`a+b+c...`, `a.b.c...`, `f()()...`) in a loop without
@@ -94,12 +112,16 @@ pub struct SyntaxError {
     /// The error is at the end of the input (the message ends in `'<eof>'`): a REPL
     /// should read another line and try again, as `lua.c` does.
     pub incomplete: bool,
+    /// Bytes of the source the lexer had scanned when the error was found. 5.1 reads
+    /// its input lazily, one character past the current token, so a reader-driven
+    /// `load` stops calling the reader once that much input is there.
+    pub read_upto: usize,
 }
 
 impl SyntaxError {
     fn new(message: Vec<u8>) -> Self {
         let incomplete = message.ends_with(b"'<eof>'");
-        SyntaxError { message, incomplete }
+        SyntaxError { message, incomplete, read_upto: 0 }
     }
 }
 
@@ -124,8 +146,17 @@ pub fn parse(source: &[u8], chunkname: &[u8]) -> Result<Block, SyntaxError> {
 /// `lua file.lua` parses at 1, `loadstring` called from a main chunk at 2, from inside
 /// `pcall` at 3. Passing the interpreter's native call depth reproduces that.
 pub fn parse_at_level(source: &[u8], chunkname: &[u8], c_calls: u32) -> Result<Block, SyntaxError> {
+    let mut lex = Lexer::new(source);
+    if let Err(e) = lex.next_lexeme() {
+        let mut err = lex_error(chunkname, e);
+        err.read_upto = lex.pos();
+        return Err(err);
+    }
     let mut p = Parser::new(source, chunkname, c_calls)?;
-    p.main_chunk()
+    p.main_chunk().map_err(|mut e| {
+        e.read_upto = p.lex.pos();
+        e
+    })
 }
 
 /// Per-function state the grammar needs.
@@ -163,6 +194,10 @@ pub(crate) struct Parser<'a> {
     /// Nesting levels, counted as 5.1 counts `nCcalls` while parsing.
     levels: u32,
     fs: FuncState,
+    /// Names of the active locals of all enclosing functions, outermost first.
+    scope: Vec<Vec<u8>>,
+    /// The functions being parsed, outermost (the main chunk) first.
+    fn_scopes: Vec<FnScope>,
 }
 
 impl<'a> Parser<'a> {
@@ -177,6 +212,8 @@ impl<'a> Parser<'a> {
             chunkname,
             levels: c_calls,
             fs: FuncState::new(true, 0),
+            scope: Vec::new(),
+            fn_scopes: vec![FnScope { base: 0, line_defined: 0, upvals: Vec::new() }],
         })
     }
 
@@ -330,9 +367,61 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Brings `n` declared locals into scope.
-    fn activate_locals(&mut self, n: u32) {
+    /// Brings declared locals into scope.
+    fn activate_locals(&mut self, names: &[Vec<u8>]) {
+        self.fs.active_locals += names.len() as u32;
+        self.scope.extend(names.iter().cloned());
+    }
+
+    /// Brings `n` hidden locals (of a `for` loop) into scope.
+    fn activate_hidden(&mut self, n: u32) {
         self.fs.active_locals += n;
+        for _ in 0..n {
+            self.scope.push(HIDDEN_LOCAL.to_vec());
+        }
+    }
+
+    /// Ends the scope of the locals declared after `active` were.
+    fn restore_locals(&mut self, active: u32) {
+        self.fs.active_locals = active;
+        let base = self.fn_scopes.last().map_or(0, |f| f.base);
+        self.scope.truncate(base + active as usize);
+    }
+
+    /// Starts the scope of a function body.
+    fn open_function(&mut self, line_defined: Line) {
+        self.fn_scopes.push(FnScope { base: self.scope.len(), line_defined, upvals: Vec::new() });
+    }
+
+    /// Ends the scope of a function body.
+    fn close_function(&mut self) {
+        if let Some(f) = self.fn_scopes.pop() {
+            self.scope.truncate(f.base);
+        }
+    }
+
+    /// Resolves a variable reference as 5.1 does while parsing: a local of an enclosing
+    /// function becomes an upvalue of every function between, each limited to
+    /// `LUAI_MAXUPVALUES` (checked from the outermost in, like 5.1's recursion).
+    fn resolve_name(&mut self, name: &[u8]) -> PResult<()> {
+        let Some(j) = self.scope.iter().rposition(|n| n.as_slice() == name) else {
+            return Ok(());
+        };
+        let owner = self.fn_scopes.iter().rposition(|f| f.base <= j).unwrap_or(0);
+        for level in owner + 1..self.fn_scopes.len() {
+            let f = &mut self.fn_scopes[level];
+            if !f.upvals.contains(&j) {
+                if f.upvals.len() + 1 > LUAI_MAXUPVALUES {
+                    let msg = format!(
+                        "function at line {} has more than {LUAI_MAXUPVALUES} upvalues",
+                        f.line_defined
+                    );
+                    return Err(SyntaxError::new(self.error_prefix(msg.as_bytes())));
+                }
+                f.upvals.push(j);
+            }
+        }
+        Ok(())
     }
 
     // ----- chunk -----

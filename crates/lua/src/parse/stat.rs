@@ -48,7 +48,7 @@ impl<'a> Parser<'a> {
     pub(super) fn block(&mut self) -> PResult<(Block, u32)> {
         let locals = self.fs.active_locals;
         let b = self.chunk()?;
-        self.fs.active_locals = locals;
+        self.restore_locals(locals);
         Ok(b)
     }
 
@@ -138,7 +138,7 @@ impl<'a> Parser<'a> {
         self.fs.loops -= 1;
         self.check_match(&Token::Until, &Token::Repeat, line)?;
         let (cond, hc) = self.expr()?;
-        self.fs.active_locals = locals;
+        self.restore_locals(locals);
         Ok((Stat::Repeat { body, cond, line }, hb.max(hc)))
     }
 
@@ -174,12 +174,12 @@ impl<'a> Parser<'a> {
             None
         };
         let locals = self.fs.active_locals;
-        self.activate_locals(3);
+        self.activate_hidden(3);
         self.check_next(&Token::Do)?;
         let line = self.last_line;
-        self.activate_locals(1);
+        self.activate_locals(std::slice::from_ref(&var));
         let (body, hb) = self.loop_block()?;
-        self.fs.active_locals = locals;
+        self.restore_locals(locals);
         Ok((Stat::NumFor { var, start, limit, step, body, line }, height.max(hb)))
     }
 
@@ -198,11 +198,11 @@ impl<'a> Parser<'a> {
         let line = self.line();
         let (exprs, he) = self.expr_list()?;
         let locals = self.fs.active_locals;
-        self.activate_locals(3);
+        self.activate_hidden(3);
         self.check_next(&Token::Do)?;
-        self.activate_locals(vars.len() as u32);
+        self.activate_locals(&vars);
         let (body, hb) = self.loop_block()?;
-        self.fs.active_locals = locals;
+        self.restore_locals(locals);
         Ok((Stat::GenFor { vars, exprs, body, line }, he.max(hb)))
     }
 
@@ -211,6 +211,7 @@ impl<'a> Parser<'a> {
     fn func_stat(&mut self, line: Line) -> PResult<(Stat, u32)> {
         self.advance()?;
         let mut path = vec![self.check_name()?];
+        self.resolve_name(&path[0])?;
         while self.check(&Token::Dot) {
             self.advance()?;
             path.push(self.check_name()?);
@@ -229,7 +230,7 @@ impl<'a> Parser<'a> {
     fn local_func(&mut self, line: Line) -> PResult<(Stat, u32)> {
         let name = self.check_name()?;
         self.new_local(0)?;
-        self.activate_locals(1);
+        self.activate_locals(std::slice::from_ref(&name));
         // 5.1 takes the function's first line after the name (usually its `(`).
         let defined = self.line();
         let (func, h) = self.body(false, defined)?;
@@ -248,7 +249,7 @@ impl<'a> Parser<'a> {
         }
         let (exprs, h) =
             if self.test_next(&Token::Assign)? { self.expr_list()? } else { (Vec::new(), 0) };
-        self.activate_locals(names.len() as u32);
+        self.activate_locals(&names);
         Ok((Stat::Local { names, exprs, line: self.last_line }, h))
     }
 

@@ -111,7 +111,7 @@ fn collectgarbage(l: &mut Lua) -> LuaResult<usize> {
             l.push(Value::Num(0.0))?;
         }
         "collect" => {
-            l.collect_garbage();
+            l.collect_garbage_checked()?;
             l.push(Value::Num(0.0))?;
         }
         "count" => {
@@ -119,9 +119,15 @@ fn collectgarbage(l: &mut Lua) -> LuaResult<usize> {
             l.push(Value::Num(kb))?;
         }
         "step" => {
-            // One step of our stop-the-world collector is a whole cycle.
-            l.collect_garbage();
-            l.push(Value::Bool(true))?;
+            // Work is credited per step; a cycle runs (and `true` is returned) once
+            // the credit covers it, which takes about as many calls as in 5.1.
+            let done = l.heap.step(ex.max(0) as usize);
+            // A step resets 5.1's threshold too, so it also ends a "stop".
+            l.heap.stopped = false;
+            if done {
+                l.collect_garbage_checked()?;
+            }
+            l.push(Value::Bool(done))?;
         }
         "setpause" => {
             let old = l.heap.pause;
@@ -217,7 +223,7 @@ fn error(l: &mut Lua) -> LuaResult<usize> {
 }
 
 /// The function at `level` (1 = caller of the native), for getfenv/setfenv.
-fn level_function(l: &mut Lua, i: usize, fname: &str) -> LuaResult<Option<Value>> {
+fn level_function(l: &mut Lua, i: usize, _fname: &str) -> LuaResult<Option<Value>> {
     let v = l.arg(i);
     if matches!(v, Value::LuaFn(_) | Value::Native(_)) {
         return Ok(Some(v));
@@ -229,12 +235,15 @@ fn level_function(l: &mut Lua, i: usize, fname: &str) -> LuaResult<Option<Value>
     if level == 0 {
         return Ok(None);
     }
-    let fi = l.frames.len() as i64 - 1 - level;
-    if fi < 1 {
-        return Err(l.arg_error(i, "invalid level"));
+    use crate::vm::debuginfo::Level;
+    let found = l.stack_view().level(level as usize);
+    match found {
+        Some(Level::Frame(fi)) if fi > 0 => Ok(l.frame_closure(fi)),
+        Some(Level::Tail) => {
+            Err(l.error(format!("no function environment for tail call at level {}", level)))
+        }
+        _ => Err(l.arg_error(i, "invalid level")),
     }
-    let _ = fname;
-    Ok(l.frame_closure(fi as usize))
 }
 
 fn getfenv(l: &mut Lua) -> LuaResult<usize> {
@@ -338,6 +347,9 @@ fn loadfile(l: &mut Lua) -> LuaResult<usize> {
     load_result(l, r)
 }
 
+/// Source size up to which a reader-driven `load` re-parses after every piece.
+const EAGER_PARSE_LIMIT: usize = 2048;
+
 fn load(l: &mut Lua) -> LuaResult<usize> {
     let f = l.check_type(1, Type::Function)?;
     let name = match l.opt_str(2)? {
@@ -345,6 +357,7 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
         None => b"=(load)".to_vec(),
     };
     let mut src = Vec::new();
+    let mut next_check = 0;
     loop {
         // Errors raised by the reader are returned, as 5.1's protected load does.
         let piece = match l.pcall(f, &[]) {
@@ -369,6 +382,18 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
                 l.push(Value::Nil)?;
                 l.push_str(b"reader function must return a string")?;
                 return Ok(2);
+            }
+        }
+        // 5.1 parses while it reads and stops calling the reader at a syntax error.
+        // Parsing what has arrived tells whether that error is already there (and the
+        // lexer has looked one character past it); tried after every piece while the
+        // source is small, then each time it doubles, to bound the cost.
+        if src.first() != Some(&0x1b) && (src.len() <= EAGER_PARSE_LIMIT || src.len() >= next_check) {
+            next_check = src.len().saturating_mul(2);
+            if let Err(e) = crate::parse::parse(&src, &name) {
+                if !e.incomplete && e.read_upto < src.len() {
+                    break;
+                }
             }
         }
     }
@@ -463,8 +488,7 @@ fn xpcall(l: &mut Lua) -> LuaResult<usize> {
         Ok(()) => prepend_true(l, func),
         Err(LuaError::Uncatchable(v)) => Err(LuaError::Uncatchable(v)),
         Err(e) => {
-            let ev = l.error_value(&e);
-            let hv = l.call_handler(handler, ev);
+            let hv = l.call_handler(handler, &e);
             l.restore(sp, func);
             l.top = func;
             l.push(Value::Bool(false))?;

@@ -1,7 +1,7 @@
 //! Calls and returns: entering Lua and native functions, the `__call` metamethod,
 //! varargs, protected calls and coroutine resume/yield.
 
-use super::{Frame, FrameKind, Lua, MAX_CALLS, MAX_CCALLS, MIN_STACK, MULTRET};
+use super::{Frame, FrameKind, Lua, MAX_CALLS, MAX_CCALLS, MIN_STACK, MULTRET, OVERFLOW_EXTRA_CALLS};
 use crate::error::{LuaError, LuaResult};
 use crate::func::{NativeKind, VARARG_ISVARARG, VARARG_NEEDSARG};
 use crate::gc::Gc;
@@ -22,6 +22,8 @@ pub struct SavePoint {
     frames: usize,
     n_ccalls: u32,
     top: usize,
+    /// Whether a hook was running (a pcall inside a hook must not re-enable hooks).
+    in_hook: bool,
 }
 
 impl Lua {
@@ -31,7 +33,7 @@ impl Lua {
             match self.stack[func] {
                 Value::LuaFn(cl) => {
                     if self.frames.len() >= MAX_CALLS {
-                        return Err(self.stack_overflow());
+                        self.check_call_limit()?;
                     }
                     let p = &*cl.proto;
                     let np = p.num_params as usize;
@@ -87,7 +89,7 @@ impl Lua {
                 }
                 Value::Native(nc) => {
                     if self.frames.len() >= MAX_CALLS {
-                        return Err(self.stack_overflow());
+                        self.check_call_limit()?;
                     }
                     self.ensure_stack(self.top + MIN_STACK)?;
                     self.frames.push(Frame {
@@ -145,9 +147,20 @@ impl Lua {
         }
     }
 
+    /// Runs when a call would pass `MAX_CALLS` frames. The first time this raises
+    /// `stack overflow`; while that error is being handled (until the frames are unwound
+    /// below the limit) handlers get `OVERFLOW_EXTRA_CALLS` more frames, past which the
+    /// error becomes `error in error handling`, as 5.1 does with its call-info array.
     #[cold]
-    fn stack_overflow(&mut self) -> LuaError {
-        self.rt_error("stack overflow")
+    fn check_call_limit(&mut self) -> LuaResult<()> {
+        if !self.in_overflow {
+            self.in_overflow = true;
+            return Err(self.rt_error("stack overflow"));
+        }
+        if self.frames.len() >= MAX_CALLS + OVERFLOW_EXTRA_CALLS {
+            return Err(LuaError::Runtime(Value::Str(self.new_str(b"error in error handling")?)));
+        }
+        Ok(())
     }
 
     /// 5.1's compat `arg` table for vararg functions that do not use `...`.
@@ -236,7 +249,7 @@ impl Lua {
     }
 
     pub fn save_point(&self) -> SavePoint {
-        SavePoint { frames: self.frames.len(), n_ccalls: self.n_ccalls, top: self.top }
+        SavePoint { frames: self.frames.len(), n_ccalls: self.n_ccalls, top: self.top, in_hook: self.hook.in_hook }
     }
 
     /// Unwinds to a save point after an error (invariant 5); `level` is the lowest stack
@@ -244,9 +257,12 @@ impl Lua {
     pub fn restore(&mut self, sp: SavePoint, level: usize) {
         self.close_upvals(level);
         self.frames.truncate(sp.frames);
+        if self.frames.len() < MAX_CALLS {
+            self.in_overflow = false;
+        }
         self.n_ccalls = sp.n_ccalls;
         self.top = sp.top.min(level).max(level);
-        self.hook.in_hook = false;
+        self.hook.in_hook = sp.in_hook;
     }
 
     /// Protected call of `stack[func]` with arguments up to `top`. On success results are
@@ -280,6 +296,7 @@ impl Lua {
         let prev = self.cur_thread;
         let saved_base = self.base_ccalls;
         let saved_ccalls = self.n_ccalls;
+        let saved_in_hook = self.hook.in_hook;
         prev.get_mut().status = CoStatus::Normal;
         self.swap_in(co);
         co.get_mut().status = CoStatus::Running;
@@ -302,9 +319,10 @@ impl Lua {
             }
             Err(e) => {
                 co.get_mut().status = CoStatus::Dead;
-                let sp_frames = 1;
+                // The frames stay, as in 5.1, so `debug.traceback(co)` shows where the
+                // error happened; the coroutine can never run again.
                 self.close_upvals(0);
-                self.frames.truncate(sp_frames);
+                self.in_overflow = false;
                 Err(e)
             }
         };
@@ -312,6 +330,7 @@ impl Lua {
         prev.get_mut().status = CoStatus::Running;
         self.base_ccalls = saved_base;
         self.n_ccalls = saved_ccalls;
+        self.hook.in_hook = saved_in_hook;
         out
     }
 
@@ -330,7 +349,11 @@ impl Lua {
         } else {
             match co.get_mut().yield_dest.take() {
                 Some((dest, wanted)) => {
-                    // The pending yield call returns the resume arguments.
+                    // The pending yield call returns the resume arguments (a return
+                    // event for hooks, as 5.1 reports when `yield` returns).
+                    if self.hook.returns {
+                        self.call_hook(super::HookEvent::Return)?;
+                    }
                     self.ensure_stack(dest + args.len() + MIN_STACK)?;
                     let n = args.len();
                     if wanted == MULTRET {

@@ -8,6 +8,7 @@
 use super::Lua;
 use crate::func::Proto;
 use crate::gc::GcObj;
+use crate::error::LuaResult;
 use crate::value::Value;
 use crate::vm::meta::{TM_GC, TM_MODE};
 
@@ -84,18 +85,22 @@ impl Marker {
     }
 }
 
-/// Highest stack slot in use by any frame.
+/// End of the live part of a thread's stack, as 5.1 marks it: a running Lua frame on
+/// top keeps all its registers; when a native runs (or a call is in progress) only the
+/// slots below `top` are live, so registers of dead locals above a call are not roots.
 fn live_top(frames: &[super::Frame], top: usize) -> usize {
-    let mut t = top;
-    for f in frames {
-        t = t.max(f.top);
+    match frames.last() {
+        Some(f) if matches!(f.kind, super::FrameKind::Lua(_)) => top.max(f.top),
+        _ => top,
     }
-    t
 }
 
 impl Lua {
     /// Runs a full collection cycle, then any pending finalizers.
     pub fn collect_garbage(&mut self) {
+        self.heap.step_credit = 0;
+        // A full cycle recomputes the threshold, which in 5.1 also ends a "stop".
+        self.heap.stopped = false;
         let mut m = Marker { gray: Vec::new(), weak: Vec::new() };
         // Roots.
         m.table(self.globals);
@@ -133,15 +138,21 @@ impl Lua {
                 }
             }
         }
+        // Newest first, as 5.1 runs them.
+        to_finalize.reverse();
         for v in &to_finalize {
             m.value(v);
+            if let Value::UserData(u) = v {
+                u.finalized.set(true);
+            }
         }
         self.propagate(&mut m);
 
         // Weak tables: drop entries whose weak part died. Strings count as values, not
-        // objects, so they are kept (and marked).
+        // objects, so they are kept (and marked). As in 5.1, a finalized userdata is
+        // dropped at once as a value but kept as a key until it really dies.
         for (t, wk, wv) in std::mem::take(&mut m.weak) {
-            t.get_mut().clear_entries(wk, wv, |v| match v {
+            t.get_mut().clear_entries(wk, wv, |v, is_key| match v {
                 Value::Str(s) => {
                     s.header().marked.set(true);
                     true
@@ -149,7 +160,7 @@ impl Lua {
                 Value::Table(x) => x.header().marked.get(),
                 Value::LuaFn(x) => x.header().marked.get(),
                 Value::Native(x) => x.header().marked.get(),
-                Value::UserData(x) => x.header().marked.get() && !to_finalize.iter().any(|f| f.raw_eq(v)),
+                Value::UserData(x) => x.header().marked.get() && (is_key || !x.finalized.get()),
                 Value::Thread(x) => x.header().marked.get(),
                 _ => true,
             });
@@ -174,13 +185,17 @@ impl Lua {
         self.heap.sweep(object_size);
         self.heap.set_threshold();
 
-        for v in &to_finalize {
-            if let Value::UserData(u) = v {
-                u.finalized.set(true);
-            }
-        }
         self.pending_finalizers.extend(to_finalize);
-        self.run_finalizers();
+        let _ = self.run_finalizers_checked();
+    }
+
+    /// A full collection whose finalizer errors propagate, as `collectgarbage()` does
+    /// in 5.1 (finalizers not run yet stay pending).
+    pub(crate) fn collect_garbage_checked(&mut self) -> LuaResult<()> {
+        self.defer_finalizers = true;
+        self.collect_garbage();
+        self.defer_finalizers = false;
+        self.run_finalizers_checked()
     }
 
     fn propagate(&mut self, m: &mut Marker) {
@@ -253,12 +268,15 @@ impl Lua {
     }
 
     /// Calls `__gc` of queued userdata, ignoring their errors (as 5.1 does at close).
-    pub(crate) fn run_finalizers(&mut self) {
-        if self.pending_finalizers.is_empty() || self.hook.in_hook {
-            return;
+    /// Runs pending `__gc` metamethods, newest object first; the first error stops
+    /// the run (the rest stay pending) and is returned.
+    pub(crate) fn run_finalizers_checked(&mut self) -> LuaResult<()> {
+        if self.pending_finalizers.is_empty() || self.hook.in_hook || self.defer_finalizers {
+            return Ok(());
         }
-        let list = std::mem::take(&mut self.pending_finalizers);
-        for v in list {
+        let mut list = std::mem::take(&mut self.pending_finalizers);
+        list.reverse();
+        while let Some(v) = list.pop() {
             let tm = self.get_tm_of(&v, TM_GC);
             if tm.is_nil() {
                 continue;
@@ -271,9 +289,16 @@ impl Lua {
             self.stack[func + 1] = v;
             let saved = self.top;
             self.top = func + 2;
-            let _ = self.pcall_at(func, 0);
+            let r = self.pcall_at(func, 0);
             self.top = saved;
+            if let Err(e) = r {
+                list.reverse();
+                list.extend(std::mem::take(&mut self.pending_finalizers));
+                self.pending_finalizers = list;
+                return Err(e);
+            }
         }
+        Ok(())
     }
 
     /// Runs the collector if the allocation debt says so (a safe point).

@@ -5,8 +5,11 @@
 //! variable is active there; otherwise the instruction that last loaded the register
 //! (found by a forward scan that skips over jumped-over code) tells whether it came from
 //! a global, a field, an upvalue or a method lookup.
+//!
+//! Stack levels (for the debug library and tracebacks) are resolved on a `StackView`
+//! of any thread, counting calls lost to tail calls as levels, as 5.1 does.
 
-use super::{FrameKind, Lua};
+use super::{Frame, FrameKind, Lua};
 use crate::func::Proto;
 use crate::opcode::{is_k, Op, BITRK};
 use crate::value::Value;
@@ -43,40 +46,40 @@ fn const_str(p: &Proto, rk: usize) -> Option<Vec<u8>> {
     None
 }
 
-/// Index of the last instruction before `lastpc` that wrote register `reg`.
+/// Index of the last instruction before `lastpc` that wrote register `reg`, following
+/// 5.1's symbolic execution: an instruction "writes" its A register by its opcode mode
+/// (so `TEST`, which 5.1 marks as setting A, hides the name of an `a or b` operand),
+/// plus the ranges written by `LOADNIL`, calls, `TFORLOOP` and `SELF`; forward jumps
+/// (`JMP`, `FORPREP`) that land at or before `lastpc` skip the code they jump over.
 fn find_setter(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
     let mut last = None;
     let mut pc = 0;
     while pc < lastpc {
         let i = p.code[pc];
         let a = i.a();
-        let writes = match i.op() {
-            Op::LoadNil => a <= reg && reg <= i.b(),
-            Op::Call | Op::TailCall => reg >= a,
-            Op::TForLoop => reg >= a + 2,
-            Op::VarArg => {
-                if i.b() == 0 {
-                    reg >= a
-                } else {
-                    a <= reg && reg < a + i.b() - 1
-                }
-            }
-            Op::SelfOp => reg == a || reg == a + 1,
-            Op::ForLoop => reg == a || reg == a + 3,
-            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Eq | Op::Lt | Op::Le | Op::Test
-            | Op::Jmp | Op::Return | Op::SetList | Op::Close => false,
-            _ => reg == a,
-        };
-        if writes {
+        let op = i.op();
+        let sets_a = !matches!(
+            op,
+            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Jmp | Op::Eq | Op::Lt | Op::Le
+                | Op::Return | Op::TForLoop | Op::SetList | Op::Close
+        );
+        if sets_a && a == reg {
             last = Some(pc);
         }
-        if i.op() == Op::Jmp {
-            let dest = (pc as i64 + 1 + i.sbx() as i64) as usize;
-            // A forward jump that lands before `lastpc` skips code that may not run.
-            if pc < dest && dest <= lastpc {
-                pc = dest;
-                continue;
+        match op {
+            Op::LoadNil if a <= reg && reg <= i.b() => last = Some(pc),
+            Op::Call | Op::TailCall if reg >= a => last = Some(pc),
+            Op::TForLoop if reg >= a + 2 => last = Some(pc),
+            Op::SelfOp if reg == a + 1 => last = Some(pc),
+            Op::SetList if i.c() == 0 => pc += 1,
+            Op::Jmp | Op::ForPrep => {
+                let dest = pc as i64 + 1 + i.sbx() as i64;
+                if (pc as i64) < dest && dest <= lastpc as i64 {
+                    pc = dest as usize;
+                    continue;
+                }
             }
+            _ => {}
         }
         pc += 1;
     }
@@ -104,10 +107,176 @@ pub fn obj_name(p: &Proto, pc: usize, reg: usize) -> Option<(&'static str, Vec<u
                 None
             }
         }
-        Op::GetTable => const_str(p, i.c()).map(|k| ("field", k)),
+        // A key that is not a constant string is named `?`, as 5.1 does.
+        Op::GetTable => Some(("field", const_str(p, i.c()).unwrap_or_else(|| b"?".to_vec()))),
         Op::GetUpval => p.upval_names.get(i.b()).map(|n| ("upvalue", n.as_bytes().to_vec())),
         Op::SelfOp => const_str(p, i.c()).map(|k| ("method", k)),
         _ => None,
+    }
+}
+
+/// What a stack level (as `debug.getinfo` counts them) refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// A call frame, by index.
+    Frame(usize),
+    /// A call lost to a tail call (5.1 reports these as levels of their own).
+    Tail,
+    /// The `yield` a suspended coroutine is stopped in (its frame is gone here).
+    Yield,
+}
+
+/// The call stack of one thread as the debug functions see it.
+#[derive(Clone, Copy)]
+pub(crate) struct StackView<'a> {
+    pub(crate) frames: &'a [Frame],
+    pub(crate) stack: &'a [Value],
+    /// First free slot of the thread (for temporaries of its top frame).
+    pub(crate) top: usize,
+    /// The thread is suspended in a `yield` called from Lua.
+    pub(crate) yielded: bool,
+    /// Frames below this index are not shown (a coroutine's bottom entry frame).
+    pub(crate) lowest: usize,
+}
+
+impl<'a> StackView<'a> {
+    /// Number of levels (frames, lost tail calls, a pending yield).
+    pub(crate) fn depth(&self) -> usize {
+        let mut n = self.yielded as usize;
+        for f in &self.frames[self.lowest.min(self.frames.len())..] {
+            n += 1 + f.tailcalls as usize;
+        }
+        n
+    }
+
+    /// Resolves `level` (0 = the top), as 5.1's lua_getstack.
+    pub(crate) fn level(&self, mut level: usize) -> Option<Level> {
+        if self.yielded {
+            if level == 0 {
+                return Some(Level::Yield);
+            }
+            level -= 1;
+        }
+        let mut fi = self.frames.len();
+        while fi > self.lowest {
+            fi -= 1;
+            if level == 0 {
+                return Some(Level::Frame(fi));
+            }
+            level -= 1;
+            let tc = self.frames[fi].tailcalls as usize;
+            if level < tc {
+                return Some(Level::Tail);
+            }
+            level -= tc;
+        }
+        None
+    }
+
+    /// The function running at frame `fi`.
+    pub(crate) fn closure(&self, fi: usize) -> Value {
+        let f = &self.frames[fi];
+        match f.kind {
+            FrameKind::Lua(cl) => Value::LuaFn(cl),
+            FrameKind::Native => self.stack[f.func],
+        }
+    }
+
+    /// The name by which the function at `lv` was called (for `bad argument ... to
+    /// 'name'` and tracebacks): ("global"|"local"|"method"|"field"|"upvalue"|
+    /// "for iterator", name).
+    pub(crate) fn func_name(&self, lv: Level) -> Option<(&'static str, Vec<u8>)> {
+        let caller = match lv {
+            Level::Tail => return None,
+            Level::Yield => self.frames.last()?,
+            Level::Frame(fi) => {
+                if fi == 0 || self.frames[fi].tailcalls > 0 {
+                    return None;
+                }
+                &self.frames[fi - 1]
+            }
+        };
+        let FrameKind::Lua(cl) = caller.kind else { return None };
+        let p = &cl.proto;
+        let pc = caller.pc.saturating_sub(1);
+        let i = *p.code.get(pc)?;
+        match i.op() {
+            Op::Call | Op::TailCall => obj_name(p, pc, i.a()),
+            Op::TForLoop => Some(("for iterator", b"for iterator".to_vec())),
+            _ => None,
+        }
+    }
+
+    /// Stack traceback text as lua5.1's `debug.traceback` prints it, from `level`.
+    pub(crate) fn traceback(&self, msg: Option<&[u8]>, level: usize) -> Vec<u8> {
+        const LEVELS1: usize = 12;
+        const LEVELS2: usize = 10;
+        let mut out = Vec::new();
+        if let Some(m) = msg {
+            out.extend_from_slice(m);
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"stack traceback:");
+        // As 5.1: levels below LEVELS1 are shown; if more than LEVELS2 levels remain
+        // after that, `...` replaces all but the last LEVELS2.
+        let depth = self.depth();
+        let mut lv = level;
+        let mut first_part = true;
+        while lv < depth {
+            if lv >= LEVELS1 && first_part {
+                first_part = false;
+                if lv + 1 + LEVELS2 < depth {
+                    out.extend_from_slice(b"\n\t...");
+                    lv = depth - LEVELS2;
+                    continue;
+                }
+            }
+            let Some(l) = self.level(lv) else { break };
+            lv += 1;
+            out.extend_from_slice(b"\n\t");
+            match l {
+                Level::Tail => out.extend_from_slice(b"(tail call): ?"),
+                Level::Yield | Level::Frame(_) => {
+                    let lua = match l {
+                        Level::Frame(fi) => match self.frames[fi].kind {
+                            FrameKind::Lua(cl) => Some((cl, self.frames[fi].pc)),
+                            FrameKind::Native => None,
+                        },
+                        _ => None,
+                    };
+                    match lua {
+                        Some((cl, pc)) => {
+                            let p = &cl.proto;
+                            let src = crate::chunkid::chunkid(p.source.as_bytes());
+                            out.extend_from_slice(&src);
+                            out.extend_from_slice(format!(":{}:", current_line(p, pc)).as_bytes());
+                            if let Some((_, name)) = self.func_name(l) {
+                                out.extend_from_slice(b" in function '");
+                                out.extend_from_slice(&name);
+                                out.push(b'\'');
+                            } else if p.line_defined == 0 {
+                                out.extend_from_slice(b" in main chunk");
+                            } else {
+                                out.extend_from_slice(b" in function <");
+                                out.extend_from_slice(&src);
+                                out.extend_from_slice(format!(":{}>", p.line_defined).as_bytes());
+                            }
+                        }
+                        None => {
+                            out.extend_from_slice(b"[C]:");
+                            if let Some((_, name)) = self.func_name(l) {
+                                out.extend_from_slice(b" in function '");
+                                out.extend_from_slice(&name);
+                                out.push(b'\'');
+                            } else {
+                                out.extend_from_slice(b" ?");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -125,82 +294,25 @@ impl Lua {
         None
     }
 
-    /// The name by which frame `fi` was called (for `bad argument ... to 'name'`):
-    /// ("global"|"local"|"method"|"field"|"upvalue"|"for iterator", name).
-    pub(crate) fn func_name(&self, fi: usize) -> Option<(&'static str, Vec<u8>)> {
-        if fi == 0 || self.frames[fi].tailcalls > 0 {
-            return None;
-        }
-        let caller = &self.frames[fi - 1];
-        let FrameKind::Lua(cl) = caller.kind else { return None };
-        let p = &cl.proto;
-        let pc = caller.pc.saturating_sub(1);
-        let i = *p.code.get(pc)?;
-        match i.op() {
-            Op::Call | Op::TailCall => obj_name(p, pc, i.a()),
-            Op::TForLoop => Some(("for iterator", b"for iterator".to_vec())),
-            _ => None,
+    /// The running thread's stack as the debug functions see it.
+    pub(crate) fn stack_view(&self) -> StackView<'_> {
+        StackView {
+            frames: &self.frames,
+            stack: &self.stack,
+            top: self.top,
+            yielded: false,
+            lowest: if self.cur_thread == self.main_thread { 0 } else { 1 },
         }
     }
 
-    /// Stack traceback text as lua5.1's `debug.traceback` prints it, starting at frame
-    /// index `level_fi` (counting down).
+    /// The name by which frame `fi` of the running thread was called.
+    pub(crate) fn func_name(&self, fi: usize) -> Option<(&'static str, Vec<u8>)> {
+        self.stack_view().func_name(Level::Frame(fi))
+    }
+
+    /// Stack traceback text of the running thread as lua5.1's `debug.traceback`
+    /// prints it, starting at `level` (0 = the top frame).
     pub fn traceback(&self, msg: Option<&[u8]>, level: usize) -> Vec<u8> {
-        const LEVELS1: usize = 12;
-        const LEVELS2: usize = 10;
-        let mut out = Vec::new();
-        if let Some(m) = msg {
-            out.extend_from_slice(m);
-            out.push(b'\n');
-        }
-        out.extend_from_slice(b"stack traceback:");
-        // Frames from the top, skipping `level` of them; frame 0 is the base C frame.
-        let n = self.frames.len();
-        let fis: Vec<usize> = (0..n).rev().skip(level).collect();
-        let total = fis.len();
-        let mut shown = 0;
-        for (k, &fi) in fis.iter().enumerate() {
-            if total > LEVELS1 + LEVELS2 && k == LEVELS1 {
-                out.extend_from_slice(b"\n\t...");
-                continue;
-            }
-            if total > LEVELS1 + LEVELS2 && k > LEVELS1 && k < total - LEVELS2 {
-                continue;
-            }
-            shown += 1;
-            out.extend_from_slice(b"\n\t");
-            let f = &self.frames[fi];
-            match f.kind {
-                FrameKind::Lua(cl) => {
-                    let p = &cl.proto;
-                    out.extend_from_slice(&crate::chunkid::chunkid(p.source.as_bytes()));
-                    out.extend_from_slice(format!(":{}:", current_line(p, f.pc)).as_bytes());
-                    if p.line_defined == 0 {
-                        out.extend_from_slice(b" in main chunk");
-                    } else if let Some((kind, name)) = self.func_name(fi) {
-                        out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&name)).as_bytes());
-                        let _ = kind;
-                    } else {
-                        out.extend_from_slice(
-                            format!(" in function <{}:{}>", String::from_utf8_lossy(&crate::chunkid::chunkid(p.source.as_bytes())), p.line_defined)
-                                .as_bytes(),
-                        );
-                    }
-                }
-                FrameKind::Native => {
-                    out.extend_from_slice(b"[C]:");
-                    if let Some((_, name)) = self.func_name(fi) {
-                        out.extend_from_slice(format!(" in function '{}'", String::from_utf8_lossy(&name)).as_bytes());
-                    } else {
-                        out.extend_from_slice(b" ?");
-                    }
-                }
-            }
-            if f.tailcalls > 0 {
-                out.extend_from_slice(b"\n\t(tail call): ?");
-            }
-        }
-        let _ = shown;
-        out
+        self.stack_view().traceback(msg, level)
     }
 }

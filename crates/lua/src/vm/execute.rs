@@ -548,6 +548,10 @@ impl Lua {
         }
         if self.hook.returns {
             self.call_hook(HookEvent::Return)?;
+            // 5.1 also reports each call lost to a tail call as a "tail return".
+            for _ in 0..self.frames.last().unwrap().tailcalls {
+                self.call_hook(HookEvent::TailCall)?;
+            }
         }
         let entry = self.frames.last().unwrap().entry;
         self.poscall(first, n);
@@ -619,7 +623,11 @@ impl Lua {
         self.top = self.scratch_top();
         let r = f(self, ev);
         self.top = saved_top;
-        self.hook.in_hook = false;
+        // After an error hooks stay off (as 5.1's allowhook) until whoever catches
+        // it restores the state, so error handlers run without hooks.
+        if r.is_ok() {
+            self.hook.in_hook = false;
+        }
         r
     }
 

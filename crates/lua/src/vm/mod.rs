@@ -36,6 +36,10 @@ use std::rc::Rc;
 
 /// Maximum nested calls (Lua 5.1's LUAI_MAXCALLS): past it, `stack overflow`.
 pub const MAX_CALLS: usize = 20_000;
+/// Frames an error handler may use after a `stack overflow` before the error becomes
+/// `error in error handling`: 5.1 doubles its call-info array (to 32768 entries) when
+/// it overflows LUAI_MAXCALLS and only fails for good when that is full too.
+pub const OVERFLOW_EXTRA_CALLS: usize = 32_768 - MAX_CALLS;
 /// Maximum nesting of native/metamethod calls into Lua (LUAI_MAXCCALLS): `C stack overflow`.
 pub const MAX_CCALLS: u32 = 200;
 /// Maximum stack slots of one thread, so a runaway program gets `stack overflow` and not
@@ -136,6 +140,8 @@ pub struct Lua {
     pub(crate) main_thread: Gc<Thread>,
     /// Nesting of native/metamethod calls into Lua.
     pub(crate) n_ccalls: u32,
+    /// A `stack overflow` is being handled: calls may use `OVERFLOW_EXTRA_CALLS` more frames.
+    pub(crate) in_overflow: bool,
     /// `n_ccalls` when the running coroutine was resumed (yield is allowed only there).
     pub(crate) base_ccalls: u32,
 
@@ -152,6 +158,8 @@ pub struct Lua {
     pub(crate) hook: HookState,
     /// Userdata whose `__gc` must run (found by the collector).
     pub(crate) pending_finalizers: Vec<Value>,
+    /// Set while a collection must only queue finalizers (its caller runs them).
+    pub(crate) defer_finalizers: bool,
     /// Results (or the error value) of the last embedder-level protected call, kept
     /// reachable so the embedder can use them while calling Lua again.
     pub(crate) api_roots: Vec<Value>,
@@ -188,6 +196,7 @@ impl Lua {
             cur_thread: main_thread,
             main_thread,
             n_ccalls: 0,
+            in_overflow: false,
             base_ccalls: 0,
             heap,
             strings,
@@ -207,6 +216,7 @@ impl Lua {
                 last_pc: Vec::new(),
             },
             pending_finalizers: Vec::new(),
+            defer_finalizers: false,
             api_roots: Vec::new(),
             yield_count: 0,
             stdout_sink: None,
@@ -464,6 +474,7 @@ impl Lua {
             frames: std::mem::take(&mut self.frames),
             top: self.top,
             open_upvals: std::mem::take(&mut self.open_upvals),
+            hook_last_pc: std::mem::take(&mut self.hook.last_pc),
         };
         let cur = self.cur_thread;
         cur.get_mut().state = saved;
@@ -472,6 +483,7 @@ impl Lua {
         self.frames = st.frames;
         self.top = st.top;
         self.open_upvals = st.open_upvals;
+        self.hook.last_pc = st.hook_last_pc;
         self.cur_thread = co;
     }
 
