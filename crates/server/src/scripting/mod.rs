@@ -21,14 +21,15 @@
 //! (see [`run::RunShared`]).
 //!
 //! Busy scripts: the run installs an instruction-count hook ([`run::HOOK_PERIOD`]) that
-//! marks the run as timed out past `busy-reply-threshold` and raises an uncatchable
-//! error once `SCRIPT KILL` set the kill flag. Serving other clients from that hook
-//! (`-BUSY`) is left to the event loop (see `RunShared::busy` for the flags it reads).
+//! marks the run as timed out past `busy-reply-threshold`, then serves the other
+//! connections from inside the hook (they get `-BUSY`, `SCRIPT KILL` works) and raises an
+//! uncatchable error once the kill flag is set. See [`busy`] for who owns what meanwhile.
 //!
 //! Tests: `redis-tests/scripting*.txt` (replies recorded from redis-server 7.0.15) and
 //! unit tests beside the code.
 
 pub mod api;
+pub mod busy;
 pub mod cache;
 pub mod commands;
 pub mod convert;
@@ -56,6 +57,12 @@ pub struct Scripting {
     /// (wrapped in MULTI/EXEC when more than one), for the AOF and replicas.
     pub record_effects: bool,
     pub effects: Vec<Vec<Vec<u8>>>,
+    /// The context of the script running now (EVAL or a function), for `SCRIPT KILL`,
+    /// `FUNCTION KILL` and `FUNCTION STATS`; `None` between runs.
+    pub running: Option<std::rc::Rc<run::RunShared>>,
+    /// Set while the running script is past `busy-reply-threshold`: other clients get
+    /// `-BUSY` (dispatch reads this).
+    pub busy: Option<busy::RunKind>,
 }
 
 impl Default for Scripting {
@@ -76,6 +83,8 @@ impl Scripting {
             random_state: None,
             record_effects: false,
             effects: Vec::new(),
+            running: None,
+            busy: None,
         }
     }
 

@@ -8,6 +8,7 @@
 
 use super::cache::{self, Script};
 use super::engine::Engine;
+use super::busy::RunKind;
 use super::errors;
 use crate::client::Client;
 use crate::server::{Core, Ctx};
@@ -54,6 +55,11 @@ pub struct RunState {
     pub effects: Vec<(usize, Vec<Vec<u8>>)>,
     /// A warning to log when the hook sees the run is slow (logged by the run's end).
     pub slow_logged: bool,
+    /// EVAL script or function (names the kill command in replies and logs).
+    pub kind: RunKind,
+    /// The caller's command line (`FUNCTION STATS` shows it for a running function;
+    /// left empty for EVAL, where nothing reads it).
+    pub caller_argv: Vec<Vec<u8>>,
 }
 
 /// What the `redis.*` natives share with the server.
@@ -65,6 +71,11 @@ pub struct RunShared {
     pub state: RefCell<RunState>,
     /// Argument buffer reused by `redis.call`: bytes and (start, end) ranges.
     pub argbuf: RefCell<(Vec<u8>, Vec<(usize, usize)>)>,
+    /// The engine's error handler, run by the hook on the kill error so the caller's
+    /// reply names the script line the kill interrupted (`Nil` until set).
+    pub handler: Cell<Value>,
+    /// Set while the hook builds the kill error (no hook work meanwhile).
+    raising: Cell<bool>,
 }
 
 impl Default for RunShared {
@@ -97,8 +108,12 @@ impl RunShared {
                 killed: false,
                 effects: Vec::new(),
                 slow_logged: false,
+                kind: RunKind::Eval,
+                caller_argv: Vec::new(),
             }),
             argbuf: RefCell::new((Vec::new(), Vec::new())),
+            handler: Cell::new(Value::Nil),
+            raising: Cell::new(false),
         }
     }
 
@@ -117,39 +132,82 @@ impl RunShared {
     }
 }
 
-/// Installs the instruction-count hook of the EVAL state: it notes when the run passes
-/// `busy-reply-threshold` (logging it once, as Redis does) and stops a run that
-/// `SCRIPT KILL` marked as killed with an uncatchable error.
+/// Installs the instruction-count hook of a script engine's state (EVAL here; the
+/// Functions engine installs the same one on its state). Every [`HOOK_PERIOD`]
+/// instructions (natives that run long charge the same budget) it:
+/// * does nothing unless a run is in progress with a non-zero `busy-reply-threshold`;
+/// * past the threshold, logs the slow-script warning once and marks the run timed out
+///   (`Scripting::busy`, which makes dispatch answer `-BUSY`);
+/// * while timed out, serves one round of network events for the other clients
+///   (`event_loop::serve_while_busy`);
+/// * once `SCRIPT KILL` / `FUNCTION KILL` set the kill flag, stops the run with an
+///   uncatchable error (pcall cannot catch it) carrying the interrupted line.
 pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
     let sh = shared.clone();
     let hook = move |l: &mut Lua, _ev: HookEvent| -> LuaResult<()> {
+        if sh.raising.get() {
+            return Ok(());
+        }
         let Ok(mut st) = sh.state.try_borrow_mut() else { return Ok(()) };
         if !st.running || st.busy_threshold_ms == 0 {
             return Ok(());
         }
         if st.killed {
             drop(st);
-            if let Some(core) = sh.core() {
-                core.log.warning("Lua script killed by user with SCRIPT KILL.");
-            }
-            let t = errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false)?;
-            return Err(LuaError::Uncatchable(t));
+            return Err(kill_error(l, &sh));
         }
-        if !st.timed_out && st.start.elapsed().as_millis() as u64 >= st.busy_threshold_ms {
+        if !st.timed_out {
+            let ms = st.start.elapsed().as_millis() as u64;
+            if ms < st.busy_threshold_ms {
+                return Ok(());
+            }
             st.timed_out = true;
             let msg = format!(
-                "Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
-                st.start.elapsed().as_millis(),
+                "Slow script detected: still in execution after {ms} milliseconds. You can try killing the script using the {} command. Script name is: {}.",
+                super::busy::kill_command(st.kind),
                 st.name
             );
+            let kind = st.kind;
             drop(st);
             if let Some(core) = sh.core() {
                 core.log.warning(&msg);
+                core.scripting.busy = Some(kind);
             }
+        } else {
+            drop(st);
+        }
+        crate::event_loop::serve_while_busy();
+        if sh.state.try_borrow().is_ok_and(|st| st.killed) {
+            return Err(kill_error(l, &sh));
         }
         Ok(())
     };
     l.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
+}
+
+/// The error that stops a killed run: `{err = "ERR Script killed by user with SCRIPT
+/// KILL..."}` passed through the engine's error handler, so it carries the source and
+/// line of the Lua code that was running (the native's caller when inside a native).
+fn kill_error(l: &mut Lua, sh: &RunShared) -> LuaError {
+    if let Some(core) = sh.core() {
+        core.log.warning("Lua script killed by user with SCRIPT KILL.");
+    }
+    let t = match errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let handler = sh.handler.get();
+    let mut v = t;
+    if !matches!(handler, Value::Nil) {
+        sh.raising.set(true);
+        if let Ok(r) = l.call(handler, &[t]) {
+            if let Some(x) = r.first() {
+                v = *x;
+            }
+        }
+        sh.raising.set(false);
+    }
+    LuaError::Uncatchable(v)
 }
 
 /// How EVAL was invoked.
@@ -205,15 +263,21 @@ pub fn run_script(
         st.busy_threshold_ms = ctx.core.config.busy_reply_threshold_ms;
         st.timed_out = false;
         st.killed = false;
+        st.kind = RunKind::Eval;
         st.effects.clear();
         let mut c = eng.shared.client.borrow_mut();
         c.db = ctx.client.db;
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
+    let heap = ctx.core.config.lua_heap_limit;
+    l.set_memory_limit(if heap == 0 { usize::MAX } else { heap });
+    ctx.core.scripting.running = Some(eng.shared.clone());
     eng.shared.core.set(ctx.core as *mut Core);
     let result = l.pcall_with_handler(func, &[], eng.handler);
     eng.shared.core.set(std::ptr::null_mut());
+    ctx.core.scripting.running = None;
+    ctx.core.scripting.busy = None;
     let (resp3, effects) = {
         let mut st = eng.shared.state.borrow_mut();
         st.running = false;

@@ -1,0 +1,119 @@
+//! Busy scripts: what the server answers while a script has run past
+//! `busy-reply-threshold`, and `SCRIPT KILL` / `FUNCTION KILL`.
+//!
+//! Ownership while a script is busy (the Redis design: the hook itself serves the
+//! network):
+//! * the running script holds the keyspace (`Core`, reached by its natives through
+//!   `RunShared::core`) and its caller's `Client`, which the event loop took out of its
+//!   connection slot for the duration of the command;
+//! * the instruction-count hook (`run::install_hook`) notices the threshold, sets
+//!   [`Scripting::busy`](super::Scripting) and from then on calls
+//!   `event_loop::serve_while_busy` on every invocation. That serves one round of
+//!   network events for the *other* connections: accept, read, dispatch, write;
+//! * dispatch (`server::call`) refuses every command without the `allow_busy` flag with
+//!   [`busy_text`] (EXEC gets `-EXECABORT`), so nothing but the allowed commands touches
+//!   the dataset while the script is suspended in its hook; `SCRIPT KILL` /
+//!   `FUNCTION KILL` ([`kill`]) only flip the running context's `killed` flag, and the
+//!   hook raises the uncatchable kill error when it returns to the script.
+//!
+//! Engines that run scripts (EVAL here, Functions) register their running context in
+//! `Scripting::running` and install the same hook, so both kill commands and the BUSY
+//! texts follow the kind of the running script ([`RunKind`]).
+//!
+//! Tests: `tests/busy.rs` (several clients on loopback, replies recorded from
+//! redis-server 7.0.15).
+
+use super::run::RunShared;
+use crate::error::{CmdError, CmdResult};
+use crate::server::Ctx;
+use resp::Args;
+
+/// What kind of script is running: decides the kill command named in replies and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// EVAL / EVALSHA and their `_RO` variants.
+    Eval,
+    /// FCALL / FCALL_RO.
+    Function,
+}
+
+pub const BUSY_EVAL: &str =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+pub const BUSY_FUNCTION: &str =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+pub const UNKILLABLE_WRITE: &str = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+pub use super::errors::NOTBUSY;
+
+/// The `-BUSY` text for other clients while a script of `kind` is busy.
+pub fn busy_text(kind: RunKind) -> &'static str {
+    match kind {
+        RunKind::Eval => BUSY_EVAL,
+        RunKind::Function => BUSY_FUNCTION,
+    }
+}
+
+/// The kill command named in the slow-script log line.
+pub fn kill_command(kind: RunKind) -> &'static str {
+    match kind {
+        RunKind::Eval => "SCRIPT KILL",
+        RunKind::Function => "FUNCTION KILL",
+    }
+}
+
+/// `SCRIPT KILL` (`want` = Eval) or `FUNCTION KILL` (`want` = Function), checks in
+/// Redis's order: nothing busy, already wrote, wrong kind; then mark the run killed.
+pub fn kill(running: Option<&RunShared>, busy: bool, want: RunKind) -> Result<(), CmdError> {
+    let Some(sh) = running.filter(|_| busy) else {
+        return Err(CmdError::msg(NOTBUSY));
+    };
+    let Ok(mut st) = sh.state.try_borrow_mut() else {
+        return Err(CmdError::msg(NOTBUSY));
+    };
+    if !st.running {
+        return Err(CmdError::msg(NOTBUSY));
+    }
+    if st.write_dirty {
+        return Err(CmdError::msg(UNKILLABLE_WRITE));
+    }
+    if st.kind != want {
+        return Err(CmdError::msg(busy_text(st.kind)));
+    }
+    st.killed = true;
+    Ok(())
+}
+
+/// `SCRIPT KILL`.
+pub fn script_kill(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    let s = &ctx.core.scripting;
+    kill(s.running.as_deref(), s.busy.is_some(), RunKind::Eval)?;
+    ctx.out().ok();
+    Ok(())
+}
+
+/// `FUNCTION KILL`: for the Functions command table entry (the Functions engine registers
+/// its running context in `Scripting::running` with kind [`RunKind::Function`]).
+pub fn function_kill(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    let s = &ctx.core.scripting;
+    kill(s.running.as_deref(), s.busy.is_some(), RunKind::Function)?;
+    ctx.out().ok();
+    Ok(())
+}
+
+/// The `running_script` part of `FUNCTION STATS` while a function is busy: its name, the
+/// caller's command line and the milliseconds it has run. `Err` with the BUSY text while
+/// an EVAL script is busy (Redis answers FUNCTION STATS that way); `Ok(None)` when
+/// nothing is running.
+pub fn running_function(s: &super::Scripting) -> Result<Option<(String, Vec<Vec<u8>>, u64)>, CmdError> {
+    let Some(sh) = s.running.as_deref() else { return Ok(None) };
+    let Ok(st) = sh.state.try_borrow() else { return Ok(None) };
+    if !st.running {
+        return Ok(None);
+    }
+    if st.kind == RunKind::Eval {
+        return match s.busy {
+            Some(_) => Err(CmdError::msg(BUSY_EVAL)),
+            None => Ok(None),
+        };
+    }
+    Ok(Some((st.name.clone(), st.caller_argv.clone(), st.start.elapsed().as_millis() as u64)))
+}
