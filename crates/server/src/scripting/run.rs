@@ -71,11 +71,11 @@ pub struct RunShared {
     pub state: RefCell<RunState>,
     /// Argument buffer reused by `redis.call`: bytes and (start, end) ranges.
     pub argbuf: RefCell<(Vec<u8>, Vec<(usize, usize)>)>,
-    /// The engine's error handler, run by the hook on the kill error so the caller's
-    /// reply names the script line the kill interrupted (`Nil` until set).
+    /// The hook fires on line events too (switched on by a kill, off at the next run).
+    line_mode: Cell<bool>,
+    /// The engine's error handler, which the hook lets run after a kill (`Nil` until the
+    /// engine sets it).
     pub handler: Cell<Value>,
-    /// Set while the hook builds the kill error (no hook work meanwhile).
-    raising: Cell<bool>,
 }
 
 impl Default for RunShared {
@@ -112,8 +112,8 @@ impl RunShared {
                 caller_argv: Vec::new(),
             }),
             argbuf: RefCell::new((Vec::new(), Vec::new())),
+            line_mode: Cell::new(false),
             handler: Cell::new(Value::Nil),
-            raising: Cell::new(false),
         }
     }
 
@@ -140,20 +140,35 @@ impl RunShared {
 ///   (`Scripting::busy`, which makes dispatch answer `-BUSY`);
 /// * while timed out, serves one round of network events for the other clients
 ///   (`event_loop::serve_while_busy`);
-/// * once `SCRIPT KILL` / `FUNCTION KILL` set the kill flag, stops the run with an
-///   uncatchable error (pcall cannot catch it) carrying the interrupted line.
+/// * once `SCRIPT KILL` / `FUNCTION KILL` set the kill flag, raises
+///   `{err = "ERR Script killed by user with SCRIPT KILL..."}` and, as Redis does, from
+///   then on fires on every new line too, so a script that catches the error with `pcall`
+///   is stopped again on its next line (the caller's reply names that line).
 pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
+    set_hook_mode(l, shared, false);
+}
+
+/// Puts the hook back in its normal mode (count events only) if a kill switched it to
+/// line events; called at the start of each run.
+pub fn reset_hook(l: &mut Lua, shared: &Rc<RunShared>) {
+    if shared.line_mode.get() {
+        set_hook_mode(l, shared, false);
+    }
+}
+
+fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, lines: bool) {
+    shared.line_mode.set(lines);
     let sh = shared.clone();
     let hook = move |l: &mut Lua, _ev: HookEvent| -> LuaResult<()> {
-        if sh.raising.get() {
-            return Ok(());
-        }
         let Ok(mut st) = sh.state.try_borrow_mut() else { return Ok(()) };
         if !st.running || st.busy_threshold_ms == 0 {
             return Ok(());
         }
         if st.killed {
             drop(st);
+            if in_handler(l, &sh) {
+                return Ok(());
+            }
             return Err(kill_error(l, &sh));
         }
         if !st.timed_out {
@@ -182,32 +197,28 @@ pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
         }
         Ok(())
     };
-    l.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
+    l.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, lines, false, false);
 }
 
-/// The error that stops a killed run: `{err = "ERR Script killed by user with SCRIPT
-/// KILL..."}` passed through the engine's error handler, so it carries the source and
-/// line of the Lua code that was running (the native's caller when inside a native).
-fn kill_error(l: &mut Lua, sh: &RunShared) -> LuaError {
+/// The error handler is running (on the kill error itself): let it attach the line.
+fn in_handler(l: &Lua, sh: &RunShared) -> bool {
+    let h = sh.handler.get();
+    (0..2).any(|lv| l.frame_function(lv).is_some_and(|f| f.addr() == h.addr()))
+}
+
+/// The error that stops a killed run (logged each time it is raised, as Redis does);
+/// switches the hook to line events first.
+fn kill_error(l: &mut Lua, sh: &Rc<RunShared>) -> LuaError {
     if let Some(core) = sh.core() {
         core.log.warning("Lua script killed by user with SCRIPT KILL.");
     }
-    let t = match errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    let handler = sh.handler.get();
-    let mut v = t;
-    if !matches!(handler, Value::Nil) {
-        sh.raising.set(true);
-        if let Ok(r) = l.call(handler, &[t]) {
-            if let Some(x) = r.first() {
-                v = *x;
-            }
-        }
-        sh.raising.set(false);
+    if !sh.line_mode.get() {
+        set_hook_mode(l, sh, true);
     }
-    LuaError::Uncatchable(v)
+    match errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false) {
+        Ok(t) => LuaError::Runtime(t),
+        Err(e) => e,
+    }
 }
 
 /// How EVAL was invoked.
@@ -270,6 +281,7 @@ pub fn run_script(
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
+    reset_hook(l, &eng.shared);
     let heap = ctx.core.config.lua_heap_limit;
     l.set_memory_limit(if heap == 0 { usize::MAX } else { heap });
     ctx.core.scripting.running = Some(eng.shared.clone());
