@@ -44,9 +44,10 @@ thread_local! {
     static RUNNING: Cell<*mut Server> = const { Cell::new(std::ptr::null_mut()) };
 }
 
-/// One round of network service while a script is busy, called from the script's hook.
-/// Does nothing outside a running server loop (e.g. unit tests of the scripting bridge).
-pub fn serve_while_busy() {
+/// One round of network service while a script is busy, called from the script's hook;
+/// `first` on the round where the script just passed the threshold. Does nothing outside
+/// a running server loop (e.g. unit tests of the scripting bridge).
+pub fn serve_while_busy(first: bool) {
     let p = RUNNING.with(Cell::get);
     if p.is_null() {
         return;
@@ -63,6 +64,9 @@ pub fn serve_while_busy() {
     // not `allow_busy`, and none of those runs Lua. This is Redis's own design (the hook
     // processes events); the borrows up the stack are dormant, not concurrent.
     let server = unsafe { &mut *p };
+    if first {
+        server.busy_sweep();
+    }
     server.busy_round();
 }
 
@@ -172,6 +176,18 @@ impl Server {
         if self.core.shutdown.is_some_and(|r| r.nosave) {
             self.finish_shutdown(true);
             std::process::exit(0);
+        }
+    }
+
+    /// At the start of a busy period: readiness reported in the batch the script's
+    /// command came from is not reported again (edge-triggered), so try every listener
+    /// and connection once.
+    fn busy_sweep(&mut self) {
+        for i in 0..self.net.listeners.len() {
+            self.accept(i);
+        }
+        for slot in 0..self.net.clients.len() {
+            self.handle_read(slot);
         }
     }
 

@@ -171,7 +171,8 @@ fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, lines: bool) {
             }
             return Err(kill_error(l, &sh));
         }
-        if !st.timed_out {
+        let first = !st.timed_out;
+        if first {
             let ms = st.start.elapsed().as_millis() as u64;
             if ms < st.busy_threshold_ms {
                 return Ok(());
@@ -191,7 +192,7 @@ fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, lines: bool) {
         } else {
             drop(st);
         }
-        crate::event_loop::serve_while_busy();
+        crate::event_loop::serve_while_busy(first);
         if sh.state.try_borrow().is_ok_and(|st| st.killed) {
             return Err(kill_error(l, &sh));
         }
