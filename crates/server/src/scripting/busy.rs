@@ -16,9 +16,22 @@
 //!   `FUNCTION KILL` ([`kill`]) only flip the running context's `killed` flag, and the
 //!   hook raises the uncatchable kill error when it returns to the script.
 //!
-//! Engines that run scripts (EVAL here, Functions) register their running context in
-//! `Scripting::running` and install the same hook, so both kill commands and the BUSY
-//! texts follow the kind of the running script ([`RunKind`]).
+//! Engines that run scripts (EVAL here, Functions) share this machinery. What an engine
+//! does for a run (see `run::run_script` for EVAL): install the hook once with
+//! `run::install_hook` and set `RunShared::handler` to its error handler; per run, call
+//! `run::reset_hook`, fill `RunState` (`running`, `name`, `kind`, `start`,
+//! `busy_threshold_ms`, `timed_out`/`killed`/`write_dirty` cleared, and for functions
+//! `caller_argv`), set `Scripting::running` to its context, and clear `running` and
+//! `busy` when the run ends. The command table registers [`script_kill`] and
+//! [`function_kill`] (flags `noscript`, `allow_busy`); `FUNCTION STATS` (also
+//! `allow_busy`) reads [`running_function`].
+//!
+//! While busy, also: `CLIENT KILL` (not `allow_busy`) gets `-BUSY`, so the caller cannot
+//! be killed; a caller that disconnects keeps its `Client` until the script ends (its
+//! reply is then dropped when the read finds the connection closed). The cron does not
+//! run: active expiry, client timeouts and the end of `CLIENT PAUSE` wait for the
+//! script, as do clients blocked on keys (Redis pauses the same work); the script's
+//! clock for expiry stays frozen at its start.
 //!
 //! Tests: `tests/busy.rs` (several clients on loopback, replies recorded from
 //! redis-server 7.0.15).
@@ -116,4 +129,35 @@ pub fn running_function(s: &super::Scripting) -> Result<Option<(String, Vec<Vec<
         };
     }
     Ok(Some((st.name.clone(), st.caller_argv.clone(), st.start.elapsed().as_millis() as u64)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(r: Result<(), CmdError>) -> String {
+        match r {
+            Ok(()) => "OK".into(),
+            Err(e) => crate::error::error_reply(&e),
+        }
+    }
+
+    #[test]
+    fn kill_checks_in_redis_order() {
+        let sh = RunShared::new();
+        assert_eq!(text(kill(None, false, RunKind::Eval)), NOTBUSY);
+        // Running but not past the threshold: nobody could have sent the kill.
+        sh.state.borrow_mut().running = true;
+        assert_eq!(text(kill(Some(&sh), false, RunKind::Eval)), NOTBUSY);
+        sh.state.borrow_mut().write_dirty = true;
+        sh.state.borrow_mut().kind = RunKind::Function;
+        assert_eq!(text(kill(Some(&sh), true, RunKind::Eval)), UNKILLABLE_WRITE);
+        sh.state.borrow_mut().write_dirty = false;
+        assert_eq!(text(kill(Some(&sh), true, RunKind::Eval)), BUSY_FUNCTION);
+        assert!(!sh.state.borrow().killed);
+        assert_eq!(text(kill(Some(&sh), true, RunKind::Function)), "OK");
+        assert!(sh.state.borrow().killed);
+        sh.state.borrow_mut().kind = RunKind::Eval;
+        assert_eq!(text(kill(Some(&sh), true, RunKind::Function)), BUSY_EVAL);
+    }
 }
