@@ -18,11 +18,10 @@
 //!
 //! Engines that run scripts (EVAL here, Functions) share this machinery. What an engine
 //! does for a run (see `run::run_script` for EVAL): install the hook once with
-//! `run::install_hook` and set `RunShared::handler` to its error handler; per run, call
-//! `run::reset_hook`, fill `RunState` (`running`, `name`, `kind`, `start`,
-//! `busy_threshold_ms`, `timed_out`/`killed`/`write_dirty` cleared, and for functions
-//! `caller_argv`), set `Scripting::running` to its context, and clear `running` and
-//! `busy` when the run ends. The command table registers [`script_kill`] and
+//! `run::install_hook` and set `RunShared::handler` to its error handler; per run, fill
+//! `RunState` (`running`, `name`, `start`, `busy_threshold_ms`, `timed_out`/`killed`/
+//! `write_dirty` cleared, and for functions `caller_argv`), then call `run::busy_begin`
+//! with its [`RunKind`] before calling into Lua and `run::busy_end` after. The command table registers [`script_kill`] and
 //! [`function_kill`] (flags `noscript`, `allow_busy`); `FUNCTION STATS` (also
 //! `allow_busy`) reads [`running_function`].
 //!

@@ -239,6 +239,24 @@ fn kill_error(l: &mut Lua, sh: &Rc<RunShared>) -> LuaError {
     }
 }
 
+/// Busy-script and limit bookkeeping at the start of a run, for any engine (EVAL here,
+/// FCALL with [`RunKind::Function`]), after the run state is filled: the hook back in
+/// its normal mode, the `lua-heap-limit` applied, the run's kind set and its context
+/// registered in `Scripting::running` for `SCRIPT KILL` / `FUNCTION KILL`.
+pub fn busy_begin(core: &mut Core, l: &mut Lua, shared: &Rc<RunShared>, kind: RunKind) {
+    reset_hook(l, shared);
+    let heap = core.config.lua_heap_limit;
+    l.set_memory_limit(if heap == 0 { usize::MAX } else { heap });
+    shared.state.borrow_mut().kind = kind;
+    core.scripting.running = Some(shared.clone());
+}
+
+/// The end of a run (see [`busy_begin`]): nothing runs, nothing is busy.
+pub fn busy_end(core: &mut Core) {
+    core.scripting.running = None;
+    core.scripting.busy = None;
+}
+
 /// How EVAL was invoked.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Invocation {
@@ -292,22 +310,17 @@ pub fn run_script(
         st.busy_threshold_ms = ctx.core.config.busy_reply_threshold_ms;
         st.timed_out = false;
         st.killed = false;
-        st.kind = RunKind::Eval;
         st.effects.clear();
         let mut c = eng.shared.client.borrow_mut();
         c.db = ctx.client.db;
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
-    reset_hook(l, &eng.shared);
-    let heap = ctx.core.config.lua_heap_limit;
-    l.set_memory_limit(if heap == 0 { usize::MAX } else { heap });
-    ctx.core.scripting.running = Some(eng.shared.clone());
+    busy_begin(ctx.core, l, &eng.shared, RunKind::Eval);
     eng.shared.core.set(ctx.core as *mut Core);
     let result = l.pcall_with_handler(func, &[], eng.handler);
     eng.shared.core.set(std::ptr::null_mut());
-    ctx.core.scripting.running = None;
-    ctx.core.scripting.busy = None;
+    busy_end(ctx.core);
     let (resp3, effects) = {
         let mut st = eng.shared.state.borrow_mut();
         st.running = false;
