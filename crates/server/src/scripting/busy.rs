@@ -14,16 +14,17 @@
 //!   [`busy_text`] (EXEC gets `-EXECABORT`), so nothing but the allowed commands touches
 //!   the dataset while the script is suspended in its hook; `SCRIPT KILL` /
 //!   `FUNCTION KILL` ([`kill`]) only flip the running context's `killed` flag, and the
-//!   hook raises the uncatchable kill error when it returns to the script.
+//!   hook raises the kill error when it returns to the script, then again on every new
+//!   line, so `pcall` cannot keep the script alive.
 //!
 //! Engines that run scripts (EVAL here, Functions) share this machinery. What an engine
 //! does for a run (see `run::run_script` for EVAL): install the hook once with
 //! `run::install_hook` and set `RunShared::handler` to its error handler; per run, fill
 //! `RunState` (`running`, `name`, `start`, `busy_threshold_ms`, `timed_out`/`killed`/
-//! `write_dirty` cleared, and for functions `caller_argv`), then call `run::busy_begin`
-//! with its [`RunKind`] before calling into Lua and `run::busy_end` after. The command table registers [`script_kill`] and
-//! [`function_kill`] (flags `noscript`, `allow_busy`); `FUNCTION STATS` (also
-//! `allow_busy`) reads [`running_function`].
+//! `write_dirty` cleared), then call `run::busy_begin` with its [`RunKind`] before
+//! calling into Lua and `run::busy_end` after. The command table registers [`script_kill`] and
+//! [`function_kill`] (flags `noscript`, `allow_busy`); `FUNCTION STATS` is `allow_busy`
+//! too (it answers the EVAL BUSY text while an EVAL script is busy).
 //!
 //! While busy, also: `CLIENT KILL` (not `allow_busy`) gets `-BUSY`, so the caller cannot
 //! be killed; a caller that disconnects keeps its `Client` until the script ends (its
@@ -109,25 +110,6 @@ pub fn function_kill(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     kill(s.running.as_deref(), s.busy.is_some(), RunKind::Function)?;
     ctx.out().ok();
     Ok(())
-}
-
-/// The `running_script` part of `FUNCTION STATS` while a function is busy: its name, the
-/// caller's command line and the milliseconds it has run. `Err` with the BUSY text while
-/// an EVAL script is busy (Redis answers FUNCTION STATS that way); `Ok(None)` when
-/// nothing is running.
-pub fn running_function(s: &super::Scripting) -> Result<Option<(String, Vec<Vec<u8>>, u64)>, CmdError> {
-    let Some(sh) = s.running.as_deref() else { return Ok(None) };
-    let Ok(st) = sh.state.try_borrow() else { return Ok(None) };
-    if !st.running {
-        return Ok(None);
-    }
-    if st.kind == RunKind::Eval {
-        return match s.busy {
-            Some(_) => Err(CmdError::msg(BUSY_EVAL)),
-            None => Ok(None),
-        };
-    }
-    Ok(Some((st.name.clone(), st.caller_argv.clone(), st.start.elapsed().as_millis() as u64)))
 }
 
 #[cfg(test)]

@@ -72,9 +72,6 @@ pub struct RunState {
     pub slow_logged: bool,
     /// EVAL script or function (names the kill command in replies and logs).
     pub kind: RunKind,
-    /// The caller's command line (`FUNCTION STATS` shows it for a running function;
-    /// left empty for EVAL, where nothing reads it).
-    pub caller_argv: Vec<Vec<u8>>,
 }
 
 /// What the `redis.*` natives share with the server.
@@ -124,7 +121,6 @@ impl RunShared {
                 effects: Vec::new(),
                 slow_logged: false,
                 kind: RunKind::Eval,
-                caller_argv: Vec::new(),
             }),
             argbuf: RefCell::new((Vec::new(), Vec::new())),
             hook_mode: Cell::new(HookMode::Normal),
