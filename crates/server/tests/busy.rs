@@ -167,11 +167,13 @@ fn unkillable_after_a_write_then_shutdown_nosave() {
 fn scripts_stuck_in_natives_are_killable() {
     // Beyond Redis: natives charge the instruction budget, so the hook runs inside them.
     // The reply names the line of the Lua code that called the native (for a sort, the
-    // comparator's line that was running).
+    // comparator's line that was running). Recorded from this server.
     let server = start();
     let mut a = server.connect();
     let mut b = server.connect();
     let cases = [
+        // ~0.5 s inside one string.rep call without the kill.
+        ("return #string.rep('x', 3e8)", 1),
         ("local s = string.rep('a', 100000)\nreturn string.find(s, '.-.-.-b')", 2),
         ("local s = string.rep('a', 100000)\nreturn (string.gsub(s, '.-.-.-b', 'x'))", 2),
         (
@@ -199,4 +201,52 @@ fn heap_limit_fails_the_script_and_keeps_the_state() {
     assert_eq!(raw(&mut a, &["EVAL", "return #string.rep('x', 1024 * 1024)", "0"]), b":1048576\r\n");
     assert_eq!(raw(&mut a, &["CONFIG", "SET", "lua-heap-limit", "0"]), b"+OK\r\n");
     assert_eq!(raw(&mut a, &["EVAL", body, "0"]), b":16777216\r\n");
+}
+
+#[test]
+fn script_inside_exec_is_killed_and_the_rest_of_the_transaction_runs() {
+    let server = start();
+    let mut a = server.connect();
+    let mut b = server.connect();
+    let body = "while true do end";
+    let mut req = Vec::new();
+    for args in [&["MULTI"][..], &["SET", "k", "1"], &["EVAL", body, "0"], &["GET", "k"], &["EXEC"]] {
+        let parts: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
+        req.extend_from_slice(&encode(&parts));
+    }
+    a.write_all(&req).expect("write");
+    wait_busy(&mut b);
+    assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
+    let mut buf = Vec::new();
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        got.extend(reply(&mut a, &mut buf));
+    }
+    let mut want = b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n".to_vec();
+    want.extend(killed(body, 1));
+    want.extend_from_slice(b"$1\r\n1\r\n");
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+}
+
+#[test]
+fn a_caller_that_disconnects_while_busy_is_released_after_the_script() {
+    // Redis 7.0.15 runs the caller's pipelined command too, then frees the client.
+    let server = start();
+    let mut a = server.connect();
+    let mut b = server.connect();
+    let mut req = encode(&[b"EVAL", b"local i = 0 while i < 6e7 do i = i + 1 end return i", b"0"]);
+    req.extend_from_slice(&encode(&[b"SET", b"after", b"1"]));
+    a.write_all(&req).expect("write");
+    wait_busy(&mut b);
+    drop(a);
+    let deadline = Instant::now() + WAIT;
+    while raw(&mut b, &["GET", "after"]) != b"$1\r\n1\r\n" {
+        assert!(Instant::now() < deadline, "pipelined SET never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let deadline = Instant::now() + WAIT;
+    while raw(&mut b, &["CLIENT", "LIST"]).windows(3).filter(|w| w == b"id=").count() != 1 {
+        assert!(Instant::now() < deadline, "caller never released");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
