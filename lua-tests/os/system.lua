@@ -29,7 +29,10 @@ show(os.rename(name, other))
 show(io.open(name) == nil, io.type(io.open(other)))
 show(os.remove(other))
 show(io.open(other) == nil)
-show(os.tmpname() ~= os.tmpname())
+local n1, n2 = os.tmpname(), os.tmpname()
+show(n1 ~= n2)
+os.remove(n1)
+os.remove(n2)
 
 -- failures: nil, "<name>: <strerror>", errno
 show(os.remove("no_such_dir/x"))

@@ -75,14 +75,7 @@ impl Lua {
     pub fn pcall(&mut self, f: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
         let func = self.top;
         let sp = self.save_point();
-        let r = (|| {
-            self.push(f)?;
-            for a in args {
-                self.push(*a)?;
-            }
-            self.call_at(func, crate::vm::MULTRET)?;
-            Ok(self.stack[func..self.top].to_vec())
-        })();
+        let r = self.push_and_call(func, f, args);
         match r {
             Ok(v) => {
                 self.top = func;
@@ -98,6 +91,16 @@ impl Lua {
         }
     }
 
+    /// Pushes `f` and `args` at `func` and calls it, returning all results (unprotected).
+    fn push_and_call(&mut self, func: usize, f: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
+        self.push(f)?;
+        for a in args {
+            self.push(*a)?;
+        }
+        self.call_at(func, crate::vm::MULTRET)?;
+        Ok(self.stack[func..self.top].to_vec())
+    }
+
     /// Protected call with a message handler run at the error point (like `xpcall`);
     /// the handler's result replaces the error value.
     pub fn pcall_with_handler(&mut self, f: Value, args: &[Value], handler: Value) -> LuaResult<Vec<Value>> {
@@ -106,14 +109,7 @@ impl Lua {
         self.push(handler)?;
         let func = self.top;
         let sp = self.save_point();
-        let r = (|| {
-            self.push(f)?;
-            for a in args {
-                self.push(*a)?;
-            }
-            self.call_at(func, crate::vm::MULTRET)?;
-            Ok(self.stack[func..self.top].to_vec())
-        })();
+        let r = self.push_and_call(func, f, args);
         match r {
             Ok(v) => {
                 self.top = hslot;
@@ -408,10 +404,10 @@ impl Lua {
                 b
             }
             Value::Str(s) => return Ok(s),
-            Value::Table(_) => format!("table: 0x{:x}", v.addr()).into_bytes(),
-            Value::LuaFn(_) | Value::Native(_) => format!("function: 0x{:x}", v.addr()).into_bytes(),
-            Value::UserData(_) | Value::LightUserData(_) => format!("userdata: 0x{:x}", v.addr()).into_bytes(),
-            Value::Thread(_) => format!("thread: 0x{:x}", v.addr()).into_bytes(),
+            Value::Table(_) => format!("table: {}", c_pointer(v.addr())).into_bytes(),
+            Value::LuaFn(_) | Value::Native(_) => format!("function: {}", c_pointer(v.addr())).into_bytes(),
+            Value::UserData(_) | Value::LightUserData(_) => format!("userdata: {}", c_pointer(v.addr())).into_bytes(),
+            Value::Thread(_) => format!("thread: {}", c_pointer(v.addr())).into_bytes(),
         };
         self.new_str(&s)
     }
@@ -435,6 +431,15 @@ impl Lua {
     pub fn frame_function(&self, level: usize) -> Option<Value> {
         let fi = self.frames.len().checked_sub(level + 1)?;
         self.frame_closure(fi)
+    }
+}
+
+/// An address as glibc's `%p` prints it (`(nil)` for NULL).
+fn c_pointer(addr: usize) -> String {
+    if addr == 0 {
+        "(nil)".to_string()
+    } else {
+        format!("0x{:x}", addr)
     }
 }
 

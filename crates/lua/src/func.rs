@@ -74,9 +74,6 @@ impl UpVal {
         // SAFETY: as in `get`.
         unsafe { *self.v.get() = val }
     }
-    pub(crate) fn is_open(&self) -> bool {
-        !std::ptr::eq(self.v.get(), self.closed.as_ptr())
-    }
 }
 
 pub type UpValRef = Gc<UpVal>;

@@ -38,7 +38,6 @@ pub struct Thread {
     pub(crate) yield_dest: Option<(usize, i32)>,
     /// Global environment of the thread (`getfenv(0)`).
     pub(crate) env: Option<TableRef>,
-    pub(crate) is_main: bool,
 }
 
 impl Thread {
@@ -49,7 +48,6 @@ impl Thread {
             started: false,
             yield_dest: None,
             env,
-            is_main,
         }
     }
 

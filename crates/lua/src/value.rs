@@ -6,7 +6,7 @@
 use crate::func::{LuaClosure, NativeClosure};
 use crate::gc::Gc;
 use crate::string::{LuaStr, StrRef};
-use crate::table::{Table, TableRef};
+use crate::table::TableRef;
 use crate::thread::Thread;
 use std::any::Any;
 

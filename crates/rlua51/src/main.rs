@@ -43,10 +43,21 @@ const COMMAND_LINE_CHUNK: &[u8] = b"=(command line)";
 const LUA_INIT_CHUNK: &[u8] = b"=LUA_INIT";
 
 fn main() {
+    restore_sigpipe();
     let argv: Vec<Vec<u8>> = std::env::args_os().map(OsStringExt::into_vec).collect();
     let code = run(&argv);
     // The interpreter is dropped by now, so open files are flushed and closed.
     std::process::exit(code);
+}
+
+/// Rust starts programs with SIGPIPE ignored; a C program such as lua5.1 is ended by
+/// it, so `rlua51 script | head -1` stops once `head` has had its line.
+fn restore_sigpipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; setting a
+    // signal's disposition to the default is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// A file name from the command line as a path.

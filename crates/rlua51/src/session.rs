@@ -70,8 +70,13 @@ impl Session {
         self.interrupt.arm();
         let r = self.l.pcall_with_handler(f, args, handler);
         self.interrupt.disarm(self.in_repl);
-        if r.is_err() {
-            self.l.collect_garbage();
+        if let Err(e) = &r {
+            // The error value lives only in `e`: keep it on the stack while collecting.
+            let v = self.l.error_value(e);
+            if self.l.push(v).is_ok() {
+                self.l.collect_garbage();
+                self.l.pop();
+            }
         }
         r
     }

@@ -220,3 +220,28 @@ fn debug_view_of_missing_file() {
     let (out, err, code) = run(rlua51(&["--list", "nothere.lua"]), "");
     assert_eq!((out.as_str(), err.as_str(), code), ("", "rlua51: cannot open nothere.lua: No such file or directory\n", 1));
 }
+
+#[test]
+fn closed_output_pipe_ends_the_process() {
+    use std::os::unix::process::ExitStatusExt;
+    // As lua5.1 (a C program): writing to a pipe nobody reads raises SIGPIPE.
+    let mut c = rlua51(&["-e", "while true do print('y') end"]);
+    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = c.spawn().expect("spawn rlua51");
+    let mut first = [0u8; 2];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"y\n");
+    // The read end is closed now.
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            panic!("rlua51 kept running with its output closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?}");
+}

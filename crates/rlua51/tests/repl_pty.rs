@@ -177,11 +177,11 @@ fn repl_session_at_a_terminal() {
     screen += " error(\"boom\")\nstdin:1: boom\nstack traceback:\n        [C]: in function 'error'\n        stdin:1: in main chunk\n        [C]: ?\n>";
     t.expect_screen(&screen);
 
-    // Ctrl-C while a chunk runs interrupts it.
-    t.keys("while true do end\r");
-    screen += " while true do end";
+    // Ctrl-C while a chunk runs interrupts it. The chunk prints first, so the test
+    // knows it is running when it presses Ctrl-C.
+    t.keys("print('spinning') while true do end\r");
+    screen += " print('spinning') while true do end\nspinning";
     t.expect_screen(&screen);
-    std::thread::sleep(Duration::from_millis(300));
     t.keys("\x03");
     screen += "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
     t.expect_screen(&screen);
@@ -212,9 +212,8 @@ fn repl_session_at_a_terminal() {
     t.keys("\x1b[A");
     t.expect_screen(&format!("{screen} =x"));
     t.keys("\x1b[A\r");
-    screen += " while true do end";
+    screen += " print('spinning') while true do end\nspinning";
     t.expect_screen(&screen);
-    std::thread::sleep(Duration::from_millis(300));
     t.keys("\x03");
     screen += "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
     t.expect_screen(&screen);

@@ -3,7 +3,7 @@
 
 use super::{CResult, Compiler, NO_JUMP, NO_REG};
 use crate::ast::{BinOp, Expr, TableItem, UnOp};
-use crate::opcode::{int2fb, is_k, Op, BITRK, FIELDS_PER_FLUSH, MAXARG_C, MAXINDEXRK};
+use crate::opcode::{int2fb, Op, BITRK, FIELDS_PER_FLUSH, MAXARG_C, MAXINDEXRK};
 
 /// Where an expression's value is (or will be).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -770,9 +770,5 @@ impl<'l> Compiler<'l> {
         }
         self.fs_mut().freereg = base + 1;
         Ok(())
-    }
-
-    pub(crate) fn is_k_operand(x: usize) -> bool {
-        is_k(x)
     }
 }

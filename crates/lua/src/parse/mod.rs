@@ -35,6 +35,22 @@
 //!   instructions emitted when a block ends (loop back-jumps, the main chunk's final
 //!   `return`).
 //!
+//! 5.1 also loads some operands lazily, at the line of whatever token comes next: the
+//! left operand of a binary operator is loaded at the operator's line, an item of an
+//! expression list at the line of the `,` after it. Those lines are not in the tree;
+//! they differ from the ones above only when an expression spans lines.
+//!
+//! # For the compiler
+//!
+//! - `Expr::Paren` is kept around every parenthesised expression; it matters only for
+//!   multiple results (`(f())`) and is otherwise transparent (5.1 folds `(2)+3`).
+//! - A method body's `params` start with `self`. `params` never holds 5.1's implicit
+//!   `arg` local: a vararg function (`is_vararg`) gets that local after its parameters,
+//!   holding the `{...; n=}` table when `uses_dots` is false and nil otherwise.
+//! - The 200-local limit (`LUAI_MAXVARS`), counting the hidden locals of `for` loops
+//!   and `arg`, and the assignment-target limit are checked here, with 5.1's messages.
+//!   Upvalue, register and constant limits are left to the compiler.
+//!
 //! # Depth
 //!
 //! Nesting is bounded like 5.1's `LUAI_MAXCCALLS`, counted the same way (one level per

@@ -423,21 +423,21 @@ fn ipairs(l: &mut Lua) -> LuaResult<usize> {
     Ok(3)
 }
 
+/// A successful protected call: its results are at `func..top`; return them after `true`.
+fn prepend_true(l: &mut Lua, func: usize) -> LuaResult<usize> {
+    let n = l.top - func;
+    l.ensure_stack(l.top + 1)?;
+    l.stack.copy_within(func..func + n, func + 1);
+    l.stack[func] = Value::Bool(true);
+    l.top = func + n + 1;
+    Ok(n + 1)
+}
+
 fn pcall(l: &mut Lua) -> LuaResult<usize> {
     l.check_any(1)?;
     let func = l.arg_base();
     match l.pcall_at(func, MULTRET) {
-        Ok(()) => {
-            // Results are at func..top; prepend `true`.
-            let n = l.top - func;
-            l.ensure_stack(l.top + 1)?;
-            for i in (0..n).rev() {
-                l.stack[func + 1 + i] = l.stack[func + i];
-            }
-            l.stack[func] = Value::Bool(true);
-            l.top = func + n + 1;
-            Ok(n + 1)
-        }
+        Ok(()) => prepend_true(l, func),
         Err(LuaError::Uncatchable(v)) => Err(LuaError::Uncatchable(v)),
         Err(LuaError::Yield) => Err(LuaError::Yield),
         Err(e) => {
@@ -460,16 +460,7 @@ fn xpcall(l: &mut Lua) -> LuaResult<usize> {
     let func = base + 2;
     l.push(f)?;
     match l.call_at(func, MULTRET) {
-        Ok(()) => {
-            let n = l.top - func;
-            l.ensure_stack(l.top + 1)?;
-            for i in (0..n).rev() {
-                l.stack[func + 1 + i] = l.stack[func + i];
-            }
-            l.stack[func] = Value::Bool(true);
-            l.top = func + n + 1;
-            Ok(n + 1)
-        }
+        Ok(()) => prepend_true(l, func),
         Err(LuaError::Uncatchable(v)) => Err(LuaError::Uncatchable(v)),
         Err(e) => {
             let ev = l.error_value(&e);

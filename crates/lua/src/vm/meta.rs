@@ -2,22 +2,28 @@
 //! concatenation, length, indexing with `__index`/`__newindex` chains, and the type
 //! errors they raise.
 
-use super::{Lua, MULTRET};
+use super::Lua;
 use crate::error::{LuaError, LuaResult};
 use crate::number;
 use crate::table::TableRef;
 use crate::value::Value;
 
+// Event numbers in 5.1's order; the arithmetic ones are reached as `TM_ADD + op`.
 pub const TM_INDEX: usize = 0;
 pub const TM_NEWINDEX: usize = 1;
 pub const TM_GC: usize = 2;
 pub const TM_MODE: usize = 3;
 pub const TM_EQ: usize = 4;
 pub const TM_ADD: usize = 5;
+#[allow(dead_code)]
 pub const TM_SUB: usize = 6;
+#[allow(dead_code)]
 pub const TM_MUL: usize = 7;
+#[allow(dead_code)]
 pub const TM_DIV: usize = 8;
+#[allow(dead_code)]
 pub const TM_MOD: usize = 9;
+#[allow(dead_code)]
 pub const TM_POW: usize = 10;
 pub const TM_UNM: usize = 11;
 pub const TM_LEN: usize = 12;
@@ -43,6 +49,8 @@ pub enum Arith {
     Div,
     Mod,
     Pow,
+    /// Unary minus (the VM takes its own path; kept so the enum mirrors the events).
+    #[allow(dead_code)]
     Unm,
 }
 
@@ -268,20 +276,24 @@ impl Lua {
     }
 
     /// `a < b`.
+    #[inline]
     pub fn less_than(&mut self, a: &Value, b: &Value) -> LuaResult<bool> {
         match (a, b) {
             (Value::Num(x), Value::Num(y)) => Ok(x < y),
             (Value::Str(x), Value::Str(y)) => Ok(x.as_bytes() < y.as_bytes()),
-            _ => {
-                if a.type_of() == b.type_of() {
-                    let tm = self.comp_tm(a, b, TM_LT);
-                    if !tm.is_nil() {
-                        return Ok(self.call_tm(tm, *a, *b)?.truthy());
-                    }
-                }
-                Err(self.order_error(a, b))
+            _ => self.less_than_slow(a, b),
+        }
+    }
+
+    #[cold]
+    fn less_than_slow(&mut self, a: &Value, b: &Value) -> LuaResult<bool> {
+        if a.type_of() == b.type_of() {
+            let tm = self.comp_tm(a, b, TM_LT);
+            if !tm.is_nil() {
+                return Ok(self.call_tm(tm, *a, *b)?.truthy());
             }
         }
+        Err(self.order_error(a, b))
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`).
@@ -460,11 +472,5 @@ impl Lua {
             }
             _ => Ok(None),
         }
-    }
-
-    /// Calls `f` with `args` from a metamethod-like context and returns all results.
-    pub(crate) fn call_multi_at(&mut self, func: usize) -> LuaResult<usize> {
-        self.call_at(func, MULTRET)?;
-        Ok(self.top - func)
     }
 }

@@ -29,7 +29,7 @@ use crate::func::{LuaClosure, NativeClosure, NativeFn, NativeKind, UpVal, UpValR
 use crate::gc::{Gc, GcObj, Heap};
 use crate::string::{Interner, StrRef};
 use crate::table::{Table, TableRef};
-use crate::thread::{CoStatus, Thread, ThreadState};
+use crate::thread::{Thread, ThreadState};
 use crate::value::{Type, Value};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -72,6 +72,23 @@ pub struct Frame {
     pub(crate) kind: FrameKind,
     /// Returning from this frame leaves the `execute` invocation that entered it.
     pub(crate) entry: bool,
+}
+
+impl Frame {
+    /// The bottom frame of every thread: a native "C" frame (like lua.c's entry point),
+    /// so natives called through the API always have a frame below them.
+    fn base() -> Frame {
+        Frame {
+            func: 0,
+            base: 1,
+            top: 1 + MIN_STACK,
+            pc: 0,
+            nresults: 0,
+            tailcalls: 0,
+            kind: FrameKind::Native,
+            entry: true,
+        }
+    }
 }
 
 /// Instruction-count hook state; see `set_hook`.
@@ -198,18 +215,8 @@ impl Lua {
         };
         // The bottom frame: a native "C" frame, like lua.c's main, so natives called
         // through the API have a frame below them.
-        l.stack[0] = Value::Nil;
         l.top = 1;
-        l.frames.push(Frame {
-            func: 0,
-            base: 1,
-            top: 1 + MIN_STACK,
-            pc: 0,
-            nresults: 0,
-            tailcalls: 0,
-            kind: FrameKind::Native,
-            entry: true,
-        });
+        l.frames.push(Frame::base());
         l
     }
 
@@ -475,16 +482,7 @@ impl Lua {
         st.stack = vec![Value::Nil; BASIC_STACK];
         st.stack[1] = f;
         st.top = 2;
-        st.frames.push(Frame {
-            func: 0,
-            base: 1,
-            top: 1 + MIN_STACK,
-            pc: 0,
-            nresults: 0,
-            tailcalls: 0,
-            kind: FrameKind::Native,
-            entry: true,
-        });
+        st.frames.push(Frame::base());
         Ok(th)
     }
 
@@ -494,10 +492,6 @@ impl Lua {
 
     pub fn is_main_thread(&self) -> bool {
         self.cur_thread == self.main_thread
-    }
-
-    pub(crate) fn thread_status(&self, th: Gc<Thread>) -> CoStatus {
-        th.status
     }
 }
 

@@ -81,11 +81,7 @@ pub fn run_case(body: &[u8]) -> String {
 /// Cases whose difference from Redis comes from the interpreter (crates/lua), not from
 /// these libraries: `(lib, case, reason)`. They must still differ, so the entry is
 /// removed once the interpreter is fixed.
-const KNOWN_DEVIATIONS: &[(&str, &str, &str)] = &[(
-    "cjson",
-    "null_tostring",
-    "lua51's tostring prints a NULL light userdata as `userdata: 0x0`; glibc's %p gives `(nil)`",
-)];
+const KNOWN_DEVIATIONS: &[(&str, &str, &str)] = &[];
 
 /// Compares every case of `lib` with `golden/LIB.txt`; reports all differences.
 pub fn check_lib(lib: &str) {
