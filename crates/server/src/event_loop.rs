@@ -160,6 +160,11 @@ impl Server {
         self.net.busy_events = Some(events);
         let pending = std::mem::take(&mut self.net.pending);
         for slot in pending {
+            if self.net.clients.get(slot).is_some_and(Option::is_none) {
+                // The script's caller (out of its slot): its output waits for the script.
+                self.net.pending.push(slot);
+                continue;
+            }
             self.flush(slot);
         }
         let doomed: Vec<usize> = self

@@ -250,3 +250,40 @@ fn a_caller_that_disconnects_while_busy_is_released_after_the_script() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn slow_script_and_kill_are_logged() {
+    let log = std::env::temp_dir().join(format!("rlua51-busy-{}.log", common::free_port()));
+    let _ = std::fs::remove_file(&log);
+    let server = TestServer::start(&["--busy-reply-threshold", THRESHOLD, "--logfile", &log.display().to_string()]);
+    let mut a = server.connect();
+    let mut b = server.connect();
+    send(&mut a, &["EVAL", LOOP, "0"]);
+    wait_busy(&mut b);
+    assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
+    let mut buf = Vec::new();
+    assert_eq!(reply(&mut a, &mut buf), killed(LOOP, 3));
+    let text = std::fs::read_to_string(&log).expect("log");
+    let _ = std::fs::remove_file(&log);
+    let slow = format!(
+        " milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.\n",
+        sha(LOOP)
+    );
+    assert!(text.contains("# Slow script detected: still in execution after "), "{text}");
+    assert!(text.contains(&slow), "{text}");
+    assert!(text.contains("# Lua script killed by user with SCRIPT KILL.\n"), "{text}");
+}
+
+#[test]
+fn threshold_zero_never_interrupts() {
+    let server = TestServer::start(&["--busy-reply-threshold", "0"]);
+    let mut a = server.connect();
+    let mut b = server.connect();
+    send(&mut a, &["EVAL", "local i = 0 while i < 2e7 do i = i + 1 end return i", "0"]);
+    std::thread::sleep(Duration::from_millis(20));
+    // Not answered until the script is over, and then not with BUSY.
+    assert_eq!(raw(&mut b, &["PING"]), b"+PONG\r\n");
+    let mut buf = Vec::new();
+    assert_eq!(reply(&mut a, &mut buf), b":20000000\r\n");
+    assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), NOTBUSY);
+}
