@@ -47,12 +47,14 @@ for P in 1 16; do
   done
 done
 
-# Scripting: EVAL of a trivial script, of one SET, EVALSHA of the same, and a 1,000-step
-# Lua loop, pipelined 16 deep.
+# Scripting: EVAL of a trivial script, of one SET, EVALSHA of the same, a 1,000-step
+# Lua loop, and FCALL of a function doing one SET, pipelined 16 deep.
 SCRIPT_SET="return redis.call('set',KEYS[1],ARGV[1])"
 SCRIPT_LOOP="local x = 0 for i = 1, 1000 do x = x + i end return x"
 for p in "$P_OURS" "$P_REDIS"; do redis-cli -p "$p" script load "$SCRIPT_SET" >/dev/null; done
 SHA_SET=$(redis-cli -p "$P_REDIS" script load "$SCRIPT_SET")
+LIB_SET=$'#!lua name=bench\nredis.register_function("setf", function(keys, args) return redis.call("set", keys[1], args[1]) end)'
+for p in "$P_OURS" "$P_REDIS"; do redis-cli -p "$p" function load replace "$LIB_SET" >/dev/null; done
 ebench() { # port name args... -> "name rps"
   local port=$1 name=$2; shift 2
   # Plain -q output: the script text may hold commas, which would break the CSV columns.
@@ -61,7 +63,7 @@ ebench() { # port name args... -> "name rps"
 }
 echo "== scripting, -n $N -P 16 (best of $REPS, alternating)"
 printf "%-36s %14s %14s %7s\n" test rlua51 redis ratio
-for T in eval_return_1 eval_set evalsha_set eval_loop_1000; do
+for T in eval_return_1 eval_set evalsha_set eval_loop_1000 fcall_set; do
   : >"$tmp/ours.csv"; : >"$tmp/redis.csv"
   for _ in $(seq 1 "$REPS"); do
     for side in ours redis; do
@@ -71,6 +73,7 @@ for T in eval_return_1 eval_set evalsha_set eval_loop_1000; do
         eval_set) ebench "$port" "$T" eval "$SCRIPT_SET" 1 key:__rand_int__ v ;;
         evalsha_set) ebench "$port" "$T" evalsha "$SHA_SET" 1 key:__rand_int__ v ;;
         eval_loop_1000) ebench "$port" "$T" eval "$SCRIPT_LOOP" 0 ;;
+        fcall_set) ebench "$port" "$T" fcall setf 1 key:__rand_int__ v ;;
       esac >>"$tmp/$side.csv"
     done
   done

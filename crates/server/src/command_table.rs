@@ -8,6 +8,7 @@
 
 use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
 use crate::scripting::commands as scr;
+use crate::scripting::function_commands as fnc;
 use crate::server::Ctx;
 use crate::error::CmdResult;
 use resp::Args;
@@ -230,6 +231,18 @@ static SCRIPT_SUBS: &[Command] = &[
     c("load", 3, NOSCRIPT | STALE, NK, SCRIPTING, "scripting", "2.6.0", "Load the specified Lua script into the script cache.", scr::script_load),
 ];
 
+static FUNCTION_SUBS: &[Command] = &[
+    c("delete", 3, NOSCRIPT | WRITE, NK, SCRIPTING, "scripting", "7.0.0", "Delete a function by name", fnc::function_delete),
+    c("dump", 2, NOSCRIPT, NK, SCRIPTING, "scripting", "7.0.0", "Dump all functions into a serialized binary payload", fnc::function_dump),
+    c("flush", -2, NOSCRIPT | WRITE, NK, SCRIPTING, "scripting", "7.0.0", "Deleting all functions", fnc::function_flush),
+    c("help", 2, LOADING | STALE, NK, SCRIPTING, "scripting", "7.0.0", "Show helpful text about the different subcommands", fnc::function_help),
+    c("kill", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "7.0.0", "Kill the function currently in execution.", fnc::function_kill),
+    c("list", -2, NOSCRIPT, NK, SCRIPTING, "scripting", "7.0.0", "List information about all the functions", fnc::function_list),
+    c("load", -3, NOSCRIPT | WRITE | DENYOOM, NK, SCRIPTING, "scripting", "7.0.0", "Create a function with the given arguments (name, code, description)", fnc::function_load),
+    c("restore", -3, NOSCRIPT | WRITE | DENYOOM, NK, SCRIPTING, "scripting", "7.0.0", "Restore all the functions on the given payload", fnc::function_restore),
+    c("stats", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "7.0.0", "Return information about the function currently running (name, description, duration)", fnc::function_stats),
+];
+
 /// EVAL-family flags (Redis: noscript, skip_monitor, may_replicate, no_mandatory_keys,
 /// stale; the `_RO` variants readonly instead of may_replicate).
 const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_KEYS;
@@ -409,6 +422,9 @@ pub static COMMANDS: &[Command] = &[
     c("eval_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::eval_ro),
     c("evalsha", -3, EVAL_RW, NK, SCRIPTING, "scripting", "2.6.0", "Execute a Lua script server side", scr::evalsha),
     c("evalsha_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Execute a read-only Lua script server side", scr::evalsha_ro),
+    c("fcall", -3, EVAL_RW, NK, SCRIPTING, "scripting", "7.0.0", "Invoke a function", fnc::fcall),
+    c("fcall_ro", -3, EVAL_RO, NK, SCRIPTING, "scripting", "7.0.0", "Invoke a read-only function", fnc::fcall_ro),
+    container("function", SCRIPTING, "scripting", "7.0.0", "A container for function commands", FUNCTION_SUBS),
     container("script", SCRIPTING, "scripting", "2.6.0", "A container for Lua scripts management commands", SCRIPT_SUBS),
     // server
     container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
@@ -447,6 +463,13 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
         }
         "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => numkeys_at(1, 2),
         "blmpop" | "bzmpop" => numkeys_at(2, 3),
+        // Redis reports no keys when numkeys is more than the arguments left.
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+            if argc < 3 || resp::request::parse_i64_strict(args.get(2)).is_some_and(|n| n > argc as i64 - 3) =>
+        {
+            Vec::new()
+        }
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
         "sort" | "sort_ro" => {
             let mut v = vec![1];
             let mut i = 2;

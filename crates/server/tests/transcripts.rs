@@ -91,6 +91,8 @@ fn transcripts() {
         .expect("redis-tests dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        // `TRANSCRIPTS=name` runs (or records) only the files whose name contains it.
+        .filter(|p| std::env::var("TRANSCRIPTS").map_or(true, |f| p.file_name().is_some_and(|n| n.to_string_lossy().contains(&f))))
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no transcripts found");

@@ -682,8 +682,21 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if !Registry::arity_ok(cmd, argc) {
         return Err(CmdError::msg("ERR Invalid number of arguments specified for command"));
     }
-    let pos = Registry::key_positions(cmd, argc);
-    if pos.is_empty() {
+    let mut pos = Registry::key_positions(cmd, argc);
+    let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
+    if movable {
+        // Keys that depend on the arguments (numkeys forms): the command line after
+        // `COMMAND GETKEYS`.
+        let mut buf = Vec::new();
+        let mut ranges = Vec::new();
+        for x in a.iter().skip(2) {
+            ranges.push((buf.len(), buf.len() + x.len()));
+            buf.extend_from_slice(x);
+        }
+        pos = crate::command_table::command_keys(cmd, &resp::Args::from_parts(&buf, &ranges));
+    }
+    // Commands whose keys depend on their arguments answer an empty list instead.
+    if pos.is_empty() && !movable {
         return Err(CmdError::msg("ERR The command has no key arguments"));
     }
     ctx.client.out.array(pos.len());

@@ -87,36 +87,74 @@ pub struct Engine {
 
 impl Engine {
     pub fn new() -> LuaResult<Engine> {
-        let mut l = Lua::new_empty();
-        lua51::stdlib::base::open(&mut l)?;
-        lua51::stdlib::table::open(&mut l)?;
-        lua51::stdlib::string::open(&mut l)?;
-        lua51::stdlib::math::open(&mut l)?;
-        lua51::stdlib::debug::open(&mut l)?;
-        // The libraries Redis bundles: cjson, cmsgpack, bit, struct.
-        redis_lua_libs::open_all(&mut l)?;
-        l.allow_binary_chunks = false;
-        l.set_memory_limit(LUA_HEAP_LIMIT);
-
-        let names = intern_names(&mut l)?;
         let shared = Rc::new(RunShared::new());
-        let pcall = l.new_native("pcall", pcall_wrapper)?;
-        l.set_global("pcall", pcall)?;
-        wrap_setmetatable(&mut l)?;
-        super::api::open_redis(&mut l, &shared, names)?;
-        l.exec(ERR_HANDLER_SRC, b"=__redis__err__handler")?;
-        let handler = l.get_global("__redis__err__handler")?;
-        shared.handler.set(handler);
-        for name in REMOVED_GLOBALS {
-            l.set_global(name, Value::Nil)?;
-        }
-        protect_globals(&mut l)?;
-        super::run::install_hook(&mut l, &shared);
-        Ok(Engine { lua: l, cache: HashMap::new(), cache_bytes: 0, shared, names, handler })
+        let (lua, names, handler) = build_sandbox(&shared, Vm::Eval)?;
+        Ok(Engine { lua, cache: HashMap::new(), cache_bytes: 0, shared, names, handler })
     }
 }
 
-fn intern_names(l: &mut Lua) -> LuaResult<Names> {
+/// Which of the two Lua states a sandbox is built for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Vm {
+    /// The EVAL state: `__redis__err__handler` is a global, `redis` has the debugger
+    /// and `replicate_commands` entries.
+    Eval,
+    /// The Functions state: the error handler lives in the registry only, and `redis`
+    /// lacks `replicate_commands`, `breakpoint` and `debug`.
+    Functions,
+}
+
+/// `redis` fields the Functions state does not have.
+const EVAL_ONLY_REDIS_FIELDS: &[&str] = &["replicate_commands", "breakpoint", "debug"];
+
+/// Builds a sandboxed state shared by EVAL and Functions: the libraries, the wrapped
+/// `pcall`/`setmetatable`, the `redis` table bound to `shared`, the error handler, the
+/// protected read-only globals and the busy-script hook. Returns the state, its
+/// interned names and the error handler.
+pub(crate) fn build_sandbox(shared: &Rc<RunShared>, vm: Vm) -> LuaResult<(Lua, Names, Value)> {
+    let mut l = Lua::new_empty();
+    lua51::stdlib::base::open(&mut l)?;
+    lua51::stdlib::table::open(&mut l)?;
+    lua51::stdlib::string::open(&mut l)?;
+    lua51::stdlib::math::open(&mut l)?;
+    lua51::stdlib::debug::open(&mut l)?;
+    // The libraries Redis bundles: cjson, cmsgpack, bit, struct.
+    redis_lua_libs::open_all(&mut l)?;
+    l.allow_binary_chunks = false;
+    l.set_memory_limit(LUA_HEAP_LIMIT);
+
+    let names = intern_names(&mut l)?;
+    let pcall = l.new_native("pcall", pcall_wrapper)?;
+    l.set_global("pcall", pcall)?;
+    wrap_setmetatable(&mut l)?;
+    super::api::open_redis(&mut l, shared, names)?;
+    l.exec(ERR_HANDLER_SRC, b"=__redis__err__handler")?;
+    let handler = l.get_global("__redis__err__handler")?;
+    shared.handler.set(handler);
+    for name in REMOVED_GLOBALS {
+        l.set_global(name, Value::Nil)?;
+    }
+    if vm == Vm::Functions {
+        let reg = l.registry();
+        let k = l.str_value(HANDLER_KEY)?;
+        l.raw_set(reg, k, handler)?;
+        l.set_global("__redis__err__handler", Value::Nil)?;
+        if let Value::Table(redis) = l.get_global("redis")? {
+            for f in EVAL_ONLY_REDIS_FIELDS {
+                let k = l.str_value(f.as_bytes())?;
+                l.raw_set(redis, k, Value::Nil)?;
+            }
+        }
+    }
+    protect_globals(&mut l)?;
+    super::run::install_hook(&mut l, shared);
+    Ok((l, names, handler))
+}
+
+/// Registry key of the Functions state's error handler.
+const HANDLER_KEY: &[u8] = b"__rlua51_err_handler";
+
+pub(crate) fn intern_names(l: &mut Lua) -> LuaResult<Names> {
     let root = l.new_table()?;
     let reg = l.registry();
     let k = l.str_value(NAMES_KEY)?;
@@ -145,7 +183,7 @@ fn intern_names(l: &mut Lua) -> LuaResult<Names> {
 }
 
 /// `__index` of the global table's metatable.
-fn nonexistent_global(l: &mut Lua) -> LuaResult<usize> {
+pub(crate) fn nonexistent_global(l: &mut Lua) -> LuaResult<usize> {
     let name = match l.arg(2) {
         Value::Str(s) => s.to_str_lossy().into_owned(),
         v @ Value::Num(_) => LuaError::Runtime(v).to_string(),

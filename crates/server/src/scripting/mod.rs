@@ -13,6 +13,10 @@
 //! * [`convert`]: RESP reply → Lua value and Lua value → RESP reply, RESP2 and RESP3.
 //! * [`errors`]: error-table texts and the reply formats of raised errors.
 //! * [`commands`]: the command handlers registered in the command table.
+//! * Functions (`FUNCTION *`, `FCALL*`): [`functions`] holds the second Lua state shared
+//!   by all libraries and loads libraries into it, [`function_lib`] the library records
+//!   and metadata line, [`function_dump`] the DUMP/RESTORE payload format, and
+//!   [`function_commands`] the handlers.
 //!
 //! Ownership while a script runs: [`Scripting`] lives in `Core`, but its Lua state is
 //! taken out of it for the duration of a run (the `engine` slot is `None` meanwhile), so
@@ -36,6 +40,10 @@ pub mod convert;
 pub mod engine;
 pub mod errors;
 pub mod exec;
+pub mod function_commands;
+pub mod function_dump;
+pub mod function_lib;
+pub mod functions;
 pub mod run;
 
 use engine::Engine;
@@ -63,6 +71,17 @@ pub struct Scripting {
     /// Set while the running script is past `busy-reply-threshold`: other clients get
     /// `-BUSY` (dispatch reads this).
     pub busy: Option<busy::RunKind>,
+    /// The Functions state and its libraries; `None` only while a function runs (or
+    /// before the first use).
+    functions: Option<Box<functions::Engine>>,
+    /// Libraries and functions loaded, kept for INFO and FUNCTION STATS while the
+    /// Functions state is out.
+    libraries_count: usize,
+    functions_count: usize,
+    functions_code_bytes: usize,
+    used_memory_vm_functions: usize,
+    /// The function being run, for `FUNCTION STATS`.
+    pub running_function: Option<function_commands::RunningFunction>,
 }
 
 impl Default for Scripting {
@@ -85,7 +104,40 @@ impl Scripting {
             effects: Vec::new(),
             running: None,
             busy: None,
+            functions: None,
+            libraries_count: 0,
+            functions_count: 0,
+            functions_code_bytes: 0,
+            used_memory_vm_functions: engine::FUNCTIONS_VM_BYTES,
+            running_function: None,
         }
+    }
+
+    /// Takes the Functions state out for a command, creating it on first use.
+    pub(crate) fn take_functions(&mut self) -> Result<Box<functions::Engine>, crate::error::CmdError> {
+        match self.functions.take() {
+            Some(e) => Ok(e),
+            None => functions::Engine::new().map(Box::new).map_err(|e| crate::error::CmdError::owned(format!("ERR {e}"))),
+        }
+    }
+
+    /// Puts the Functions state back and refreshes the figures kept about it.
+    pub(crate) fn put_functions(&mut self, e: Box<functions::Engine>) {
+        self.libraries_count = e.libs.len();
+        self.functions_count = e.libs.functions_count();
+        self.functions_code_bytes = e.libs.code_bytes();
+        self.used_memory_vm_functions = e.lua.memory_used();
+        self.functions = Some(e);
+    }
+
+    /// Libraries and functions loaded.
+    pub fn functions_counts(&self) -> (usize, usize) {
+        (self.libraries_count, self.functions_count)
+    }
+
+    /// An EVAL script is running (its state is out of `Scripting`).
+    pub fn eval_running(&self) -> bool {
+        self.engine.is_none() && self.running_function.is_none()
     }
 
     /// Takes the engine out for a run, creating it on first use.
@@ -131,16 +183,21 @@ impl Scripting {
     pub fn info_memory(&self) -> String {
         let lua = self.used_memory_lua;
         let scripts = self.cached_bytes;
+        // Before the Functions state exists, the figures Redis reports when idle.
+        let vm_fn = self.used_memory_vm_functions;
+        let fn_bytes = engine::FUNCTIONS_BOOKKEEPING_BYTES + self.functions_code_bytes;
         format!(
-            "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:{}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
+            "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:{}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
             human(lua),
             self.cached_scripts,
-            engine::FUNCTIONS_VM_BYTES,
-            lua + engine::FUNCTIONS_VM_BYTES,
-            human(lua + engine::FUNCTIONS_VM_BYTES),
-            engine::FUNCTIONS_BOOKKEEPING_BYTES,
-            scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES,
-            human(scripts + engine::FUNCTIONS_BOOKKEEPING_BYTES),
+            self.functions_count,
+            self.libraries_count,
+            vm_fn,
+            lua + vm_fn,
+            human(lua + vm_fn),
+            fn_bytes,
+            scripts + fn_bytes,
+            human(scripts + fn_bytes),
         )
     }
 }

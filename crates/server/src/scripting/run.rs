@@ -274,7 +274,21 @@ pub fn run_script(
     let script: &Script = eng.cache.get(sha).expect("script cached before run");
     let func = script.func;
     let flags = script.flags;
-    // The run-time gate (§4.4 of the scripting notes), for what this server has.
+    let oom = gate(ctx, flags, how)?;
+    let l = &mut eng.lua;
+    let mem_err = |e: LuaError| crate::error::CmdError::owned(format!("ERR {e}"));
+    set_args(l, eng.names.keys, keys).map_err(mem_err)?;
+    set_args(l, eng.names.argv, argv).map_err(mem_err)?;
+    let name = std::str::from_utf8(sha).unwrap_or("");
+    let target = Target { lua: &mut eng.lua, shared: &eng.shared, names: &eng.names, handler: eng.handler };
+    execute(ctx, target, func, &[], Prepared { flags, how, oom, name, kind: RunKind::Eval });
+    Ok(())
+}
+
+/// The run-time gate (§4.4 of the scripting notes) for what this server has: declared
+/// flags against `*_RO` and `maxmemory`. Returns whether the server is over
+/// `maxmemory` at the start of the run.
+pub fn gate(ctx: &Ctx, flags: Option<u32>, how: Invocation) -> Result<bool, crate::error::CmdError> {
     let maxmem = ctx.core.config.maxmemory;
     let oom = maxmem > 0 && crate::alloc::used_memory() as u64 > maxmem;
     if let Some(f) = flags {
@@ -287,15 +301,39 @@ pub fn run_script(
             return Err(crate::error::CmdError::Oom);
         }
     }
-    let l = &mut eng.lua;
-    let mem_err = |e: LuaError| crate::error::CmdError::owned(format!("ERR {e}"));
-    set_args(l, eng.names.keys, keys).map_err(mem_err)?;
-    set_args(l, eng.names.argv, argv).map_err(mem_err)?;
+    Ok(oom)
+}
+
+/// The Lua state a run happens in, with what its natives share.
+pub struct Target<'a> {
+    pub lua: &'a mut Lua,
+    pub shared: &'a Rc<RunShared>,
+    pub names: &'a super::engine::Names,
+    pub handler: Value,
+}
+
+/// What the gate decided about a run.
+pub struct Prepared<'a> {
+    /// Declared flags (`None`: an EVAL script in compat mode).
+    pub flags: Option<u32>,
+    pub how: Invocation,
+    /// Over `maxmemory` at the start (from [`gate`]).
+    pub oom: bool,
+    /// The name in error replies and logs: the SHA1 or the function name.
+    pub name: &'a str,
+    /// EVAL script or function (which kill command applies).
+    pub kind: RunKind,
+}
+
+/// Calls `func(args...)` as the script of `ctx`'s client, under the error handler, and
+/// writes the caller's reply (its first result, or the error).
+pub fn execute(ctx: &mut Ctx, t: Target, func: Value, args: &[Value], p: Prepared) {
+    let Prepared { flags, how, oom, name, kind } = p;
     {
-        let mut st = eng.shared.state.borrow_mut();
+        let mut st = t.shared.state.borrow_mut();
         st.running = true;
         st.name.clear();
-        st.name.push_str(std::str::from_utf8(sha).unwrap_or(""));
+        st.name.push_str(name);
         st.readonly = how == Invocation::ReadOnly || flags.is_some_and(|f| f & cache::NO_WRITES != 0);
         st.allow_oom = flags.is_some_and(|f| f & cache::ALLOW_OOM != 0);
         st.oom_at_start = oom;
@@ -307,18 +345,18 @@ pub fn run_script(
         st.timed_out = false;
         st.killed = false;
         st.effects.clear();
-        let mut c = eng.shared.client.borrow_mut();
+        let mut c = t.shared.client.borrow_mut();
         c.db = ctx.client.db;
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
-    busy_begin(ctx.core, l, &eng.shared, RunKind::Eval);
-    eng.shared.core.set(ctx.core as *mut Core);
-    let result = l.pcall_with_handler(func, &[], eng.handler);
-    eng.shared.core.set(std::ptr::null_mut());
+    busy_begin(ctx.core, t.lua, t.shared, kind);
+    t.shared.core.set(ctx.core as *mut Core);
+    let result = t.lua.pcall_with_handler(func, args, t.handler);
+    t.shared.core.set(std::ptr::null_mut());
     busy_end(ctx.core);
     let (resp3, effects) = {
-        let mut st = eng.shared.state.borrow_mut();
+        let mut st = t.shared.state.borrow_mut();
         st.running = false;
         (st.resp3, std::mem::take(&mut st.effects))
     };
@@ -330,7 +368,7 @@ pub fn run_script(
         Ok(vals) => {
             let v = vals.first().copied().unwrap_or(Value::Nil);
             let mut errs = Vec::new();
-            super::convert::write_reply(&eng.names, v, &mut ctx.client.out, resp3, &mut errs);
+            super::convert::write_reply(t.names, v, &mut ctx.client.out, resp3, &mut errs);
             if !errs.is_empty() {
                 ctx.core.registry.stats[ctx.cmd].failed_calls += 1;
                 for (text, counted) in errs {
@@ -341,17 +379,14 @@ pub fn run_script(
             }
         }
         Err(LuaError::Runtime(v)) | Err(LuaError::Uncatchable(v)) => {
-            let name = String::from_utf8_lossy(sha).into_owned();
-            let r = errors::raised_reply(v, &name);
+            let r = errors::raised_reply(v, name);
             error_reply(ctx, &r.text, r.counted);
         }
         Err(e) => {
-            let name = String::from_utf8_lossy(sha).into_owned();
             let msg = format!("ERR Error running script {name}, {e}");
             error_reply(ctx, msg.as_bytes(), false);
         }
     }
-    Ok(())
 }
 
 /// Writes an error reply for the caller; `counted` errors were already counted in
