@@ -1,6 +1,7 @@
 //! Busy scripts with several clients on loopback: `-BUSY` replies, what stays allowed,
 //! MULTI/EXEC while busy, `SCRIPT KILL` (also inside `pcall` and inside long natives),
-//! `-UNKILLABLE` after a write, `SHUTDOWN NOSAVE`, and the `lua-heap-limit` config.
+//! `-UNKILLABLE` after a write, `SHUTDOWN NOSAVE`, the same for functions (`FCALL`,
+//! `FUNCTION KILL`, `FUNCTION STATS`), and the `lua-heap-limit` config.
 //!
 //! Expected replies were recorded from redis-server 7.0.15 started with
 //! `--busy-reply-threshold 100`, driving the same command sequences over raw sockets
@@ -286,4 +287,50 @@ fn threshold_zero_never_interrupts() {
     let mut buf = Vec::new();
     assert_eq!(reply(&mut a, &mut buf), b":20000000\r\n");
     assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), NOTBUSY);
+}
+
+const BUSY_FN: &[u8] = b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n";
+const LIB: &str = "#!lua name=busylib\nredis.register_function('spin', function(keys, args)\n  local i = 0\n  while true do\n    i = i + 1\n  end\nend)\nredis.register_function('spinw', function(keys, args)\n  redis.call('set', 'x', '1')\n  while true do end\nend)";
+
+#[test]
+fn busy_functions_and_function_kill() {
+    let mut server = start();
+    let mut a = server.connect();
+    let mut b = server.connect();
+    assert_eq!(raw(&mut a, &["FUNCTION", "LOAD", LIB]), b"$7\r\nbusylib\r\n");
+    assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), NOTBUSY);
+    send(&mut a, &["FCALL", "spin", "0", "a1"]);
+    let deadline = Instant::now() + WAIT;
+    while raw(&mut b, &["PING"]) != BUSY_FN {
+        assert!(Instant::now() < deadline, "function never became busy");
+    }
+    assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), BUSY_FN);
+    // FUNCTION STATS names the running function and its caller's command.
+    let stats = raw(&mut b, &["FUNCTION", "STATS"]);
+    let head: &[u8] = b"*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*4\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n$2\r\na1\r\n$11\r\nduration_ms\r\n:";
+    let tail: &[u8] = b"\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:2\r\n";
+    assert!(stats.starts_with(head) && stats.ends_with(tail), "{}", String::from_utf8_lossy(&stats));
+    assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), b"+OK\r\n");
+    let mut buf = Vec::new();
+    assert_eq!(
+        reply(&mut a, &mut buf),
+        b"-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:5.\r\n"
+    );
+    // The other kind's kill command while an EVAL script is busy.
+    send(&mut a, &["EVAL", "while true do end", "0"]);
+    wait_busy(&mut b);
+    assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), BUSY);
+    assert_eq!(raw(&mut b, &["FUNCTION", "STATS"]), BUSY);
+    assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), b"+OK\r\n");
+    assert_eq!(reply(&mut a, &mut buf), killed("while true do end", 1));
+    // A function that wrote cannot be killed; SHUTDOWN NOSAVE ends the server.
+    send(&mut a, &["FCALL", "spinw", "0"]);
+    let deadline = Instant::now() + WAIT;
+    while raw(&mut b, &["PING"]) != BUSY_FN {
+        assert!(Instant::now() < deadline, "function never became busy");
+    }
+    assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), UNKILLABLE);
+    send(&mut b, &["SHUTDOWN", "NOSAVE"]);
+    assert_eq!(common::read_until_close(&mut a, WAIT), (Vec::new(), true));
+    assert_eq!(server.wait_exit(WAIT), Some(0));
 }
