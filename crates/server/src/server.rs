@@ -366,6 +366,10 @@ fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_befor
         return;
     }
     let cmd = core.registry.entries[id].cmd;
+    if cmd.group == "scripting" {
+        // Scripts touch the keys their own commands change (`scripting::exec`).
+        return;
+    }
     for pos in command_table::command_keys(cmd, args) {
         let key = args.get(pos);
         let exists = core.ks.dbs[db].dict.contains_key(key);

@@ -110,3 +110,14 @@ fn load_timeout_cannot_be_caught() {
     assert_eq!(r, Frame::Error(b"ERR Error registering functions: ERR FUNCTION LOAD timeout".to_vec()));
     assert_eq!(cmd(&mut c, &[b"PING"]), Frame::Simple(b"PONG".to_vec()));
 }
+
+#[test]
+fn payload_api_for_persistence() {
+    let mut s = server::scripting::Scripting::new();
+    let payload = golden("function-dump-two-libs.bin");
+    s.restore_functions(&payload).expect("restore");
+    assert_eq!(s.functions_counts(), (2, 3));
+    assert_eq!(s.functions_payload().expect("dump"), payload);
+    assert!(s.restore_functions(b"bad_payload").is_err());
+    assert_eq!(s.functions_counts(), (2, 3));
+}

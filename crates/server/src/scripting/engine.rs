@@ -26,8 +26,9 @@ use std::rc::Rc;
 pub const LUA_HEAP_LIMIT: usize = 1 << 30;
 
 /// Reported as `used_memory_vm_functions` and `used_memory_functions`: what Redis 7.0.15
-/// reports for its idle Functions VM and its empty library bookkeeping (this server has
-/// no Functions engine yet).
+/// reports for its idle Functions VM and its empty library bookkeeping (used until the
+/// Functions state is first created; the bookkeeping figure is the base to which the
+/// libraries' code is added).
 pub const FUNCTIONS_VM_BYTES: usize = 33792;
 pub const FUNCTIONS_BOOKKEEPING_BYTES: usize = 200;
 
@@ -154,7 +155,7 @@ pub(crate) fn build_sandbox(shared: &Rc<RunShared>, vm: Vm) -> LuaResult<(Lua, N
 /// Registry key of the Functions state's error handler.
 const HANDLER_KEY: &[u8] = b"__rlua51_err_handler";
 
-pub(crate) fn intern_names(l: &mut Lua) -> LuaResult<Names> {
+fn intern_names(l: &mut Lua) -> LuaResult<Names> {
     let root = l.new_table()?;
     let reg = l.registry();
     let k = l.str_value(NAMES_KEY)?;

@@ -73,6 +73,14 @@ pub fn run_command(core: &mut Core, client: &mut Client, st: &mut RunState, args
         client.out.error(msg.as_bytes());
     }
     core.stats.total_commands_processed += 1;
+    if core.dirty != dirty && !core.watches.is_empty() {
+        // WATCHed keys this command changed (the EVAL/FCALL itself touches none).
+        for pos in command_table::command_keys(cmd, args) {
+            let key = args.get(pos);
+            let exists = core.ks.dbs[db].dict.contains_key(key);
+            core.watches.touch(db, key, exists);
+        }
+    }
     if core.dirty != dirty && st.repl != 0 && core.scripting.record_effects {
         st.effects.push((db, args.iter().map(<[u8]>::to_vec).collect()));
     }

@@ -307,6 +307,11 @@ pub fn function_restore(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+/// Replaces every library with the libraries of `codes` (as `RESTORE ... FLUSH`).
+pub fn restore_all(eng: &mut Engine, codes: Vec<Vec<u8>>) -> Result<(), CmdError> {
+    restore(eng, codes, Policy::Flush)
+}
+
 /// Builds every library of a payload, then applies them under `policy`, or changes
 /// nothing.
 fn restore(eng: &mut Engine, codes: Vec<Vec<u8>>, policy: Policy) -> Result<(), CmdError> {

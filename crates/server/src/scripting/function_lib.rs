@@ -226,4 +226,27 @@ mod tests {
         let m = parse_metadata(b"#!LUA NAME=\"foo\"\nreturn").unwrap();
         assert_eq!((m.name.as_str(), m.code_start), ("foo", 16));
     }
+
+    fn lib(name: &str, root: u64, fns: &[&str]) -> Library {
+        let functions = fns.iter().map(|f| Function { name: f.to_string(), func: Value::Nil, flags: 0, description: None }).collect();
+        Library { name: name.into(), code: format!("#!lua name={name}\n").into_bytes(), functions, root }
+    }
+
+    #[test]
+    fn function_names_ignore_case_across_libraries() {
+        let mut libs = Libraries::default();
+        assert!(libs.insert(lib("a", 0, &["f1", "g"])).is_none());
+        assert_eq!(libs.function(b"F1").map(|f| f.name.as_str()), Some("f1"));
+        assert_eq!(libs.owner("G"), Some("a"));
+        assert_eq!(libs.clash(&lib("b", 1, &["x", "F1"]), Some("b")).as_deref(), Some("F1"));
+        // Replacing a library: its own names do not clash.
+        assert_eq!(libs.clash(&lib("a", 2, &["f1"]), Some("a")), None);
+        let old = libs.insert(lib("a", 2, &["h"])).expect("replaced");
+        assert_eq!(old.root, 0);
+        assert!(libs.function(b"f1").is_none());
+        assert_eq!((libs.len(), libs.functions_count()), (1, 1));
+        assert_eq!(libs.code_bytes(), "#!lua name=a\n".len());
+        assert_eq!(libs.take_all().len(), 1);
+        assert!(libs.is_empty() && libs.function(b"h").is_none());
+    }
 }

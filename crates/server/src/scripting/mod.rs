@@ -1,5 +1,6 @@
-//! The EVAL scripting bridge: `EVAL`/`EVALSHA`/`EVAL_RO`/`EVALSHA_RO`, `SCRIPT *`, the
-//! sandboxed Lua state they share and the `redis.*` API scripts use to call commands.
+//! The scripting bridge: `EVAL`/`EVALSHA`/`EVAL_RO`/`EVALSHA_RO` and `SCRIPT *` with
+//! their sandboxed Lua state, Functions (`FUNCTION *`, `FCALL`, `FCALL_RO`) with a second
+//! Lua state shared by all libraries, and the `redis.*` API both use to call commands.
 //!
 //! Map of the module:
 //! * [`engine`]: the EVAL Lua state: which libraries are open, global protection, the
@@ -29,8 +30,12 @@
 //! connections from inside the hook (they get `-BUSY`, `SCRIPT KILL` works) and raises an
 //! uncatchable error once the kill flag is set. See [`busy`] for who owns what meanwhile.
 //!
-//! Tests: `redis-tests/scripting*.txt` (replies recorded from redis-server 7.0.15) and
-//! unit tests beside the code.
+//! A run in either state goes through [`run::gate`] (declared flags against `*_RO` and
+//! `maxmemory`) and [`run::execute`] (run context, error handler, reply).
+//!
+//! Tests: `redis-tests/scripting*.txt` and `redis-tests/functions*.txt` (replies recorded
+//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions}.rs`, and unit
+//! tests beside the code.
 
 pub mod api;
 pub mod busy;
@@ -128,6 +133,24 @@ impl Scripting {
         self.functions_code_bytes = e.libs.code_bytes();
         self.used_memory_vm_functions = e.lua.memory_used();
         self.functions = Some(e);
+    }
+
+    /// The libraries as a `FUNCTION DUMP` payload: the form persistence saves them in.
+    pub fn functions_payload(&mut self) -> Result<Vec<u8>, crate::error::CmdError> {
+        let eng = self.take_functions()?;
+        let payload = function_dump::dump(eng.libs.iter().map(|l| l.code.as_slice()));
+        self.put_functions(eng);
+        Ok(payload)
+    }
+
+    /// Replaces the libraries with those of a payload (loading a saved dataset: no load
+    /// time limit). On error nothing changes.
+    pub fn restore_functions(&mut self, payload: &[u8]) -> Result<(), crate::error::CmdError> {
+        let codes = function_dump::parse(payload).map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
+        let mut eng = self.take_functions()?;
+        let r = function_commands::restore_all(&mut eng, codes);
+        self.put_functions(eng);
+        r
     }
 
     /// Libraries and functions loaded.
