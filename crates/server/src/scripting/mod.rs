@@ -27,14 +27,15 @@
 //!
 //! Busy scripts: the run installs an instruction-count hook ([`run::HOOK_PERIOD`]) that
 //! marks the run as timed out past `busy-reply-threshold`, then serves the other
-//! connections from inside the hook (they get `-BUSY`, `SCRIPT KILL` works) and raises an
-//! uncatchable error once the kill flag is set. See [`busy`] for who owns what meanwhile.
+//! connections from inside the hook (they get `-BUSY`, `SCRIPT KILL`/`FUNCTION KILL`
+//! work) and raises the kill error once the kill flag is set, again on every line after
+//! that. [`busy`] holds the kill commands, the BUSY texts and who owns what meanwhile.
 //!
 //! A run in either state goes through [`run::gate`] (declared flags against `*_RO` and
 //! `maxmemory`) and [`run::execute`] (run context, error handler, reply).
 //!
 //! Tests: `redis-tests/scripting*.txt` and `redis-tests/functions*.txt` (replies recorded
-//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions}.rs`, and unit
+//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions,busy}.rs`, and unit
 //! tests beside the code.
 
 pub mod api;
