@@ -31,7 +31,8 @@
 //! reply is then dropped when the read finds the connection closed). The cron does not
 //! run: active expiry, client timeouts and the end of `CLIENT PAUSE` wait for the
 //! script, as do clients blocked on keys (Redis pauses the same work); the script's
-//! clock for expiry stays frozen at its start.
+//! clock for expiry stays frozen at its start. SIGTERM/SIGINT are noted and the shutdown
+//! happens after the script (Redis 7.0.15 does the same); `SHUTDOWN NOSAVE` exits at once.
 //!
 //! Tests: `tests/busy.rs` (several clients on loopback, replies recorded from
 //! redis-server 7.0.15).
