@@ -455,6 +455,13 @@ impl Lua {
     pub fn frame_count(&self) -> usize {
         self.frames.len()
     }
+
+    /// The function running `level` frames below the innermost one (0 = innermost), or
+    /// None past the bottom of the stack. Lets a hook tell which function it interrupted.
+    pub fn frame_function(&self, level: usize) -> Option<Value> {
+        let fi = self.frames.len().checked_sub(level + 1)?;
+        self.frame_closure(fi)
+    }
 }
 
 /// An address as glibc's `%p` prints it (`(nil)` for NULL).

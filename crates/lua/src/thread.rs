@@ -40,6 +40,8 @@ pub struct Thread {
     pub(crate) yield_dest: Option<(usize, i32)>,
     /// Global environment of the thread (`getfenv(0)`).
     pub(crate) env: Option<TableRef>,
+    /// The state's main thread (its bottom frame is not a coroutine body).
+    pub(crate) is_main: bool,
 }
 
 impl Thread {
@@ -50,6 +52,7 @@ impl Thread {
             started: false,
             yield_dest: None,
             env,
+            is_main,
         }
     }
 

@@ -78,6 +78,8 @@ static PARAMS: &[Param] = &[
     p("client-query-buffer-limit", Kind::Memory, "1073741824", true),
     p("client-output-buffer-limit", Kind::List, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", true),
     pa("busy-reply-threshold", "lua-time-limit", Kind::Int(0, I64MAX), "5000", true),
+    // Not in Redis: the heap cap of each Lua state, bytes, 0 = unlimited.
+    p("lua-heap-limit", Kind::Memory, "1073741824", true),
     p("enable-debug-command", Kind::Enum(DEBUG_ENABLE), "no", false),
     p("enable-module-command", Kind::Enum(DEBUG_ENABLE), "no", false),
     p("enable-protected-configs", Kind::Enum(DEBUG_ENABLE), "no", false),
@@ -157,6 +159,8 @@ pub struct Config {
     pub proto_max_bulk_len: usize,
     pub client_query_buffer_limit: usize,
     pub busy_reply_threshold_ms: u64,
+    /// `lua-heap-limit` in bytes (0 = unlimited); applied at the start of each run.
+    pub lua_heap_limit: usize,
     pub enable_debug: usize,
     pub slowlog_log_slower_than: i64,
     pub slowlog_max_len: usize,
@@ -290,6 +294,7 @@ impl Default for Config {
             proto_max_bulk_len: resp::request::DEFAULT_MAX_BULK_LEN,
             client_query_buffer_limit: 1 << 30,
             busy_reply_threshold_ms: 5000,
+            lua_heap_limit: 1 << 30,
             enable_debug: 0,
             slowlog_log_slower_than: 10000,
             slowlog_max_len: 128,
@@ -332,6 +337,7 @@ impl Config {
         self.proto_max_bulk_len = int(self, "proto-max-bulk-len") as usize;
         self.client_query_buffer_limit = int(self, "client-query-buffer-limit") as usize;
         self.busy_reply_threshold_ms = int(self, "busy-reply-threshold") as u64;
+        self.lua_heap_limit = int(self, "lua-heap-limit") as usize;
         self.enable_debug =
             DEBUG_ENABLE.iter().position(|l| *l == self.get_idx("enable-debug-command")).unwrap_or(0);
         self.slowlog_log_slower_than = int(self, "slowlog-log-slower-than");

@@ -8,6 +8,10 @@
 //! only a client whose socket fills up gets WRITABLE interest. A timer runs
 //! [`Server::cron`] `hz` times per second (active expiry, statistics, timeouts).
 //!
+//! While a script is busy (past `busy-reply-threshold`), its instruction hook calls
+//! [`serve_while_busy`], which runs one round of this loop for the other connections
+//! from inside the script's command: see `scripting::busy` for the ownership rules.
+//!
 //! Readiness is edge-triggered: a read that returns fewer bytes than asked for means the
 //! socket is drained, so no extra `read` returning `EAGAIN` is needed per event.
 
@@ -16,6 +20,7 @@ use crate::server::{call, monitor_line, CallOutcome, Core, ClientSlots};
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
 use resp::{Limits, ParseStatus};
+use std::cell::Cell;
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -30,6 +35,41 @@ const ACTIVE_EXPIRE_CYCLE_PERC: u32 = 25;
 /// least one client, so this only guards against a bug looping forever.
 const MAX_SERVE_ROUNDS: usize = 100_000;
 
+/// Events taken from the poller per round while a script is busy.
+const BUSY_EVENTS_CAPACITY: usize = 256;
+
+thread_local! {
+    /// The server whose loop is running on this thread (null outside [`Server::run`]),
+    /// for [`serve_while_busy`].
+    static RUNNING: Cell<*mut Server> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// One round of network service while a script is busy, called from the script's hook;
+/// `first` on the round where the script just passed the threshold. Does nothing outside
+/// a running server loop (e.g. unit tests of the scripting bridge).
+pub fn serve_while_busy(first: bool) {
+    let p = RUNNING.with(Cell::get);
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: `p` was set by `Server::run` from its `&mut self` and is cleared before it
+    // returns, and the server does not move meanwhile. We get here only from a script's
+    // hook, i.e. from inside `call` for the script's caller, on the same thread. Up the
+    // stack, the code between `run` and the Lua VM is suspended: it holds the caller's
+    // `Client` (taken out of its slot, so this round never sees it), `&mut Core` (which
+    // it does not use until the script returns; the script's natives are not running
+    // while their hook runs) and `&mut` to the connection table (not used by the script
+    // commands). This round touches only other connections, the poller and the parts of
+    // `Core` dispatch reads, and runs no script: dispatch refuses every command that is
+    // not `allow_busy`, and none of those runs Lua. This is Redis's own design (the hook
+    // processes events); the borrows up the stack are dormant, not concurrent.
+    let server = unsafe { &mut *p };
+    if first {
+        server.busy_sweep();
+    }
+    server.busy_round();
+}
+
 /// The network side: poller, listeners, connections.
 pub struct Net {
     poll: Poll,
@@ -43,6 +83,10 @@ pub struct Net {
     connected: usize,
     /// Set while blocked clients are being served (no re-entry from their pipelines).
     serving_blocked: bool,
+    /// Rounds served from a busy script's hook (a read loop that ran a busy script
+    /// keeps reading, since the edge that announced later input was consumed there).
+    busy_rounds: u64,
+    busy_events: Option<Events>,
 }
 
 /// The whole server.
@@ -87,12 +131,88 @@ impl Server {
                 signals,
                 connected: 0,
                 serving_blocked: false,
+                busy_rounds: 0,
+                busy_events: None,
             },
         })
     }
 
     /// Runs until a shutdown is requested.
     pub fn run(&mut self) -> std::io::Result<()> {
+        RUNNING.with(|r| r.set(self as *mut Server));
+        let r = self.run_loop();
+        RUNNING.with(|r| r.set(std::ptr::null_mut()));
+        r
+    }
+
+    /// One round of network service while a script is busy: accept, read and dispatch
+    /// (dispatch refuses what is not `allow_busy`), write replies. Blocked clients, the
+    /// cron (active expiry, timeouts) and CLIENT PAUSE resumption wait for the script's
+    /// end, as in Redis. `SHUTDOWN NOSAVE` exits the process from here.
+    fn busy_round(&mut self) {
+        let mut events = self.net.busy_events.take().unwrap_or_else(|| Events::with_capacity(BUSY_EVENTS_CAPACITY));
+        self.net.busy_rounds += 1;
+        if self.net.poll.poll(&mut events, Some(Duration::ZERO)).is_ok() {
+            for ev in events.iter() {
+                self.dispatch_event(ev);
+            }
+        }
+        self.net.busy_events = Some(events);
+        let pending = std::mem::take(&mut self.net.pending);
+        for slot in pending {
+            if self.net.clients.get(slot).is_some_and(Option::is_none) {
+                // The script's caller (out of its slot): its output waits for the script.
+                self.net.pending.push(slot);
+                continue;
+            }
+            self.flush(slot);
+        }
+        let doomed: Vec<usize> = self
+            .net
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.as_ref().is_some_and(|c| c.close_asap))
+            .map(|(i, _)| i)
+            .collect();
+        for slot in doomed {
+            self.close(slot);
+        }
+        if self.core.shutdown.is_some_and(|r| r.nosave) {
+            self.finish_shutdown(true);
+            std::process::exit(0);
+        }
+    }
+
+    /// At the start of a busy period: readiness reported in the batch the script's
+    /// command came from is not reported again (edge-triggered), so try every listener
+    /// and connection once.
+    fn busy_sweep(&mut self) {
+        for i in 0..self.net.listeners.len() {
+            self.accept(i);
+        }
+        for slot in 0..self.net.clients.len() {
+            self.handle_read(slot);
+        }
+    }
+
+    fn dispatch_event(&mut self, ev: &mio::event::Event) {
+        let t = ev.token();
+        if t == SIGNAL_TOKEN {
+            self.handle_signals();
+        } else if t.0 > LISTENER_BASE - 64 && t.0 <= LISTENER_BASE {
+            self.accept(LISTENER_BASE - t.0);
+        } else {
+            if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                self.handle_read(t.0);
+            }
+            if ev.is_writable() {
+                self.flush(t.0);
+            }
+        }
+    }
+
+    fn run_loop(&mut self) -> std::io::Result<()> {
         let mut events = Events::with_capacity(EVENTS_CAPACITY);
         let period = Duration::from_millis(1000 / self.core.config.hz.max(1) as u64);
         let mut next_cron = Instant::now() + period;
@@ -105,19 +225,7 @@ impl Server {
                 }
             }
             for ev in events.iter() {
-                let t = ev.token();
-                if t == SIGNAL_TOKEN {
-                    self.handle_signals();
-                } else if t.0 > LISTENER_BASE - 64 && t.0 <= LISTENER_BASE {
-                    self.accept(LISTENER_BASE - t.0);
-                } else {
-                    if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
-                        self.handle_read(t.0);
-                    }
-                    if ev.is_writable() {
-                        self.flush(t.0);
-                    }
-                }
+                self.dispatch_event(ev);
             }
             if Instant::now() >= next_cron {
                 self.cron();
@@ -208,6 +316,7 @@ impl Server {
     fn handle_read(&mut self, slot: usize) {
         let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
         let mut dead = false;
+        let rounds = self.net.busy_rounds;
         loop {
             if c.close_after_reply || c.close_asap {
                 break;
@@ -249,7 +358,7 @@ impl Server {
                     if self.process_input(slot, &mut c) {
                         break;
                     }
-                    if n < space {
+                    if n < space && self.net.busy_rounds == rounds {
                         break;
                     }
                 }
@@ -296,8 +405,15 @@ impl Server {
                     c.need = 0;
                     let args = parser.args(buf);
                     let dirty = self.core.dirty;
+                    let rounds = self.net.busy_rounds;
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
                     self.deliver_pubsub(false);
+                    if self.net.busy_rounds != rounds {
+                        // The command ran a busy script: send its reply now, before a
+                        // pipelined script goes busy in turn (Redis writes it from the
+                        // next script's hook).
+                        self.write_now(c);
+                    }
                     if outcome == CallOutcome::Paused {
                         self.net.paused.push(slot);
                         stop = true;
@@ -465,6 +581,22 @@ impl Server {
                     o.pending_write = true;
                     self.net.pending.push(slot);
                 }
+            }
+        }
+    }
+
+    /// Writes what the socket takes of a client that is out of its slot (running a
+    /// command); the rest goes out through the usual path.
+    fn write_now(&mut self, c: &mut Client) {
+        let Some(sock) = c.sock.as_mut() else { return };
+        while c.sent < c.out.buf.len() {
+            match sock.write(&c.out.buf[c.sent..]) {
+                Ok(n) if n > 0 => {
+                    c.sent += n;
+                    self.core.stats.net_output_bytes += n as u64;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                _ => return,
             }
         }
     }

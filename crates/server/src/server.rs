@@ -218,6 +218,21 @@ fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) 
     client.out.error(msg.as_bytes());
 }
 
+/// Refuses a command while a script is busy: `-BUSY ...`, or for EXEC
+/// `-EXECABORT Transaction discarded because of: BUSY ...` with the transaction (and its
+/// watches) discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
+fn reject_busy(core: &mut Core, client: &mut Client, id: CmdId, cmd: &command_table::Command, kind: crate::scripting::busy::RunKind) {
+    let text = crate::scripting::busy::busy_text(kind);
+    if cmd.name != "exec" {
+        reject(core, client, Some(id), CmdError::msg(text));
+        return;
+    }
+    client.multi = None;
+    let watched = std::mem::take(&mut client.watched);
+    core.watches.unwatch_all(client.id, &watched);
+    reject(core, client, Some(id), CmdError::owned(format!("EXECABORT Transaction discarded because of: {text}")));
+}
+
 /// Executes one command line for `client`.
 pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlots>, args: &Args) -> CallOutcome {
     let name = args.get(0);
@@ -281,6 +296,12 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         let n = core.registry.entries[id].full_name.clone();
         reject(core, client, Some(id), CmdError::owned(crate::commands::pubsub::subscribed_context_error(&n)));
         return CallOutcome::Done;
+    }
+    if let Some(kind) = core.scripting.busy {
+        if cmd.flags & command_table::ALLOW_BUSY == 0 {
+            reject_busy(core, client, id, cmd, kind);
+            return CallOutcome::Done;
+        }
     }
     if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {
         if cmd.flags & command_table::NO_MULTI != 0 {

@@ -303,6 +303,13 @@ pub fn shutdown(ctx: &mut Ctx, a: &Args) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
+    // While a script is busy only SHUTDOWN NOSAVE is honoured (the event loop exits from
+    // the script's hook at once); anything that would save gets the BUSY error.
+    if let Some(kind) = ctx.core.scripting.busy {
+        if !nosave {
+            return Err(CmdError::msg(crate::scripting::busy::busy_text(kind)));
+        }
+    }
     ctx.core.shutdown = Some(crate::server::ShutdownRequest { nosave });
     Ok(())
 }

@@ -97,10 +97,7 @@ pub fn script_flush(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn script_kill(_ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    // Commands are only processed between scripts until busy-script serving exists.
-    Err(CmdError::msg(errors::NOTBUSY))
-}
+pub use super::busy::script_kill;
 
 const SCRIPT_HELP: &[&str] = &[
     "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -19,9 +19,10 @@ use lua51::{Lua, LuaError, LuaResult, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// Heap cap of the EVAL state. Redis sets none (only `maxmemory` for the dataset); a cap
-/// makes a runaway script (`string.rep` bombs, endless tables) fail with
-/// `not enough memory` instead of taking the process down.
+/// Heap cap of the EVAL state until the first run applies the `lua-heap-limit` config
+/// (same default). Redis sets none (only `maxmemory` for the dataset); a cap makes a
+/// runaway script (`string.rep` bombs, endless tables) fail with `not enough memory`
+/// instead of taking the process down.
 pub const LUA_HEAP_LIMIT: usize = 1 << 30;
 
 /// Reported as `used_memory_vm_functions` and `used_memory_functions`: what Redis 7.0.15
@@ -130,6 +131,7 @@ pub(crate) fn build_sandbox(shared: &Rc<RunShared>, vm: Vm) -> LuaResult<(Lua, N
     super::api::open_redis(&mut l, shared, names)?;
     l.exec(ERR_HANDLER_SRC, b"=__redis__err__handler")?;
     let handler = l.get_global("__redis__err__handler")?;
+    shared.handler.set(handler);
     for name in REMOVED_GLOBALS {
         l.set_global(name, Value::Nil)?;
     }

@@ -75,7 +75,7 @@ fn fcall_in(ctx: &mut Ctx, eng: &mut Engine, a: &Args, how: Invocation) -> CmdRe
         target,
         func,
         &[Value::Table(keys), Value::Table(argv)],
-        Prepared { flags: Some(flags), how, oom, name: &name },
+        Prepared { flags: Some(flags), how, oom, name: &name, kind: super::busy::RunKind::Function },
     );
     ctx.core.scripting.running_function = None;
     Ok(())
@@ -374,10 +374,7 @@ fn restore(eng: &mut Engine, codes: Vec<Vec<u8>>, policy: Policy) -> Result<(), 
     Ok(())
 }
 
-pub fn function_kill(_ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    // Commands are only processed between scripts until busy-script serving exists.
-    Err(CmdError::msg(errors::NOTBUSY))
-}
+pub use super::busy::function_kill;
 
 const FUNCTION_HELP: &[&str] = &[
     "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -26,18 +26,20 @@
 //! (see [`run::RunShared`]).
 //!
 //! Busy scripts: the run installs an instruction-count hook ([`run::HOOK_PERIOD`]) that
-//! marks the run as timed out past `busy-reply-threshold` and raises an uncatchable
-//! error once `SCRIPT KILL` set the kill flag. Serving other clients from that hook
-//! (`-BUSY`) is left to the event loop (see `RunShared::busy` for the flags it reads).
+//! marks the run as timed out past `busy-reply-threshold`, then serves the other
+//! connections from inside the hook (they get `-BUSY`, `SCRIPT KILL`/`FUNCTION KILL`
+//! work) and raises the kill error once the kill flag is set, again on every line after
+//! that. [`busy`] holds the kill commands, the BUSY texts and who owns what meanwhile.
 //!
 //! A run in either state goes through [`run::gate`] (declared flags against `*_RO` and
 //! `maxmemory`) and [`run::execute`] (run context, error handler, reply).
 //!
 //! Tests: `redis-tests/scripting*.txt` and `redis-tests/functions*.txt` (replies recorded
-//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions}.rs`, and unit
+//! from redis-server 7.0.15), `crates/server/tests/{scripting,functions,busy}.rs`, and unit
 //! tests beside the code.
 
 pub mod api;
+pub mod busy;
 pub mod cache;
 pub mod commands;
 pub mod convert;
@@ -69,6 +71,12 @@ pub struct Scripting {
     /// (wrapped in MULTI/EXEC when more than one), for the AOF and replicas.
     pub record_effects: bool,
     pub effects: Vec<Vec<Vec<u8>>>,
+    /// The context of the script running now (EVAL or a function), for `SCRIPT KILL`,
+    /// `FUNCTION KILL` and `FUNCTION STATS`; `None` between runs.
+    pub running: Option<std::rc::Rc<run::RunShared>>,
+    /// Set while the running script is past `busy-reply-threshold`: other clients get
+    /// `-BUSY` (dispatch reads this).
+    pub busy: Option<busy::RunKind>,
     /// The Functions state and its libraries; `None` only while a function runs (or
     /// before the first use).
     functions: Option<Box<functions::Engine>>,
@@ -100,6 +108,8 @@ impl Scripting {
             random_state: None,
             record_effects: false,
             effects: Vec::new(),
+            running: None,
+            busy: None,
             functions: None,
             libraries_count: 0,
             functions_count: 0,

@@ -8,6 +8,7 @@
 
 use super::cache::{self, Script};
 use super::engine::Engine;
+use super::busy::RunKind;
 use super::errors;
 use crate::client::Client;
 use crate::server::{Core, Ctx};
@@ -19,6 +20,21 @@ use std::time::Instant;
 
 /// Instructions between two calls of the busy-script hook (Redis: 100000).
 pub const HOOK_PERIOD: i64 = 100_000;
+/// The hook's period once the run is busy: each call serves the network, so a shorter
+/// period answers other clients and `SCRIPT KILL` sooner (one period is ~1 ms of Lua,
+/// more inside natives); costs nothing before the threshold. Our choice, not Redis's.
+pub const BUSY_HOOK_PERIOD: i64 = 10_000;
+
+/// What the hook is set up for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HookMode {
+    /// Count events every [`HOOK_PERIOD`].
+    Normal,
+    /// Past the threshold: count events every [`BUSY_HOOK_PERIOD`].
+    Busy,
+    /// Killed: line events too, so a script that catches the kill is hit again.
+    Killed,
+}
 
 /// Replication targets of `redis.set_repl`.
 pub const REPL_AOF: u8 = 1;
@@ -54,6 +70,8 @@ pub struct RunState {
     pub effects: Vec<(usize, Vec<Vec<u8>>)>,
     /// A warning to log when the hook sees the run is slow (logged by the run's end).
     pub slow_logged: bool,
+    /// EVAL script or function (names the kill command in replies and logs).
+    pub kind: RunKind,
 }
 
 /// What the `redis.*` natives share with the server.
@@ -65,6 +83,11 @@ pub struct RunShared {
     pub state: RefCell<RunState>,
     /// Argument buffer reused by `redis.call`: bytes and (start, end) ranges.
     pub argbuf: RefCell<(Vec<u8>, Vec<(usize, usize)>)>,
+    /// How the hook is set up (changed by the hook itself; reset at the next run).
+    hook_mode: Cell<HookMode>,
+    /// The engine's error handler, which the hook lets run after a kill (`Nil` until the
+    /// engine sets it).
+    pub handler: Cell<Value>,
 }
 
 impl Default for RunShared {
@@ -97,8 +120,11 @@ impl RunShared {
                 killed: false,
                 effects: Vec::new(),
                 slow_logged: false,
+                kind: RunKind::Eval,
             }),
             argbuf: RefCell::new((Vec::new(), Vec::new())),
+            hook_mode: Cell::new(HookMode::Normal),
+            handler: Cell::new(Value::Nil),
         }
     }
 
@@ -117,10 +143,32 @@ impl RunShared {
     }
 }
 
-/// Installs the instruction-count hook of the EVAL state: it notes when the run passes
-/// `busy-reply-threshold` (logging it once, as Redis does) and stops a run that
-/// `SCRIPT KILL` marked as killed with an uncatchable error.
+/// Installs the instruction-count hook of a script engine's state (EVAL here; the
+/// Functions engine installs the same one on its state). Every [`HOOK_PERIOD`]
+/// instructions (natives that run long charge the same budget) it:
+/// * does nothing unless a run is in progress with a non-zero `busy-reply-threshold`;
+/// * past the threshold, logs the slow-script warning once and marks the run timed out
+///   (`Scripting::busy`, which makes dispatch answer `-BUSY`);
+/// * while timed out, serves one round of network events for the other clients
+///   (`event_loop::serve_while_busy`);
+/// * once `SCRIPT KILL` / `FUNCTION KILL` set the kill flag, raises
+///   `{err = "ERR Script killed by user with SCRIPT KILL..."}` and, as Redis does, from
+///   then on fires on every new line too, so a script that catches the error with `pcall`
+///   is stopped again on its next line (the caller's reply names that line).
 pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
+    set_hook_mode(l, shared, HookMode::Normal);
+}
+
+/// Puts the hook back in its normal mode if the last run was busy or killed; called at
+/// the start of each run.
+pub fn reset_hook(l: &mut Lua, shared: &Rc<RunShared>) {
+    if shared.hook_mode.get() != HookMode::Normal {
+        set_hook_mode(l, shared, HookMode::Normal);
+    }
+}
+
+fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, mode: HookMode) {
+    shared.hook_mode.set(mode);
     let sh = shared.clone();
     let hook = move |l: &mut Lua, _ev: HookEvent| -> LuaResult<()> {
         let Ok(mut st) = sh.state.try_borrow_mut() else { return Ok(()) };
@@ -129,27 +177,80 @@ pub fn install_hook(l: &mut Lua, shared: &Rc<RunShared>) {
         }
         if st.killed {
             drop(st);
-            if let Some(core) = sh.core() {
-                core.log.warning("Lua script killed by user with SCRIPT KILL.");
+            if in_handler(l, &sh) {
+                return Ok(());
             }
-            let t = errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false)?;
-            return Err(LuaError::Uncatchable(t));
+            return Err(kill_error(l, &sh));
         }
-        if !st.timed_out && st.start.elapsed().as_millis() as u64 >= st.busy_threshold_ms {
+        let first = !st.timed_out;
+        if first {
+            let ms = st.start.elapsed().as_millis() as u64;
+            if ms < st.busy_threshold_ms {
+                return Ok(());
+            }
             st.timed_out = true;
             let msg = format!(
-                "Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
-                st.start.elapsed().as_millis(),
+                "Slow script detected: still in execution after {ms} milliseconds. You can try killing the script using the {} command. Script name is: {}.",
+                super::busy::kill_command(st.kind),
                 st.name
             );
+            let kind = st.kind;
             drop(st);
             if let Some(core) = sh.core() {
                 core.log.warning(&msg);
+                core.scripting.busy = Some(kind);
             }
+            set_hook_mode(l, &sh, HookMode::Busy);
+        } else {
+            drop(st);
+        }
+        crate::event_loop::serve_while_busy(first);
+        if sh.state.try_borrow().is_ok_and(|st| st.killed) {
+            return Err(kill_error(l, &sh));
         }
         Ok(())
     };
-    l.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
+    let period = if mode == HookMode::Normal { HOOK_PERIOD } else { BUSY_HOOK_PERIOD };
+    l.set_hook(Some(Rc::new(hook)), period, mode == HookMode::Killed, false, false);
+}
+
+/// The error handler is running (on the kill error itself): let it attach the line.
+fn in_handler(l: &Lua, sh: &RunShared) -> bool {
+    let h = sh.handler.get();
+    (0..2).any(|lv| l.frame_function(lv).is_some_and(|f| f.addr() == h.addr()))
+}
+
+/// The error that stops a killed run (logged each time it is raised, as Redis does);
+/// switches the hook to line events first.
+fn kill_error(l: &mut Lua, sh: &Rc<RunShared>) -> LuaError {
+    if let Some(core) = sh.core() {
+        core.log.warning("Lua script killed by user with SCRIPT KILL.");
+    }
+    if sh.hook_mode.get() != HookMode::Killed {
+        set_hook_mode(l, sh, HookMode::Killed);
+    }
+    match errors::error_table(l, &errors::normalize(errors::KILLED.as_bytes()), false) {
+        Ok(t) => LuaError::Runtime(t),
+        Err(e) => e,
+    }
+}
+
+/// Busy-script and limit bookkeeping at the start of a run, for any engine (EVAL here,
+/// FCALL with [`RunKind::Function`]), after the run state is filled: the hook back in
+/// its normal mode, the `lua-heap-limit` applied, the run's kind set and its context
+/// registered in `Scripting::running` for `SCRIPT KILL` / `FUNCTION KILL`.
+pub fn busy_begin(core: &mut Core, l: &mut Lua, shared: &Rc<RunShared>, kind: RunKind) {
+    reset_hook(l, shared);
+    let heap = core.config.lua_heap_limit;
+    l.set_memory_limit(if heap == 0 { usize::MAX } else { heap });
+    shared.state.borrow_mut().kind = kind;
+    core.scripting.running = Some(shared.clone());
+}
+
+/// The end of a run (see [`busy_begin`]): nothing runs, nothing is busy.
+pub fn busy_end(core: &mut Core) {
+    core.scripting.running = None;
+    core.scripting.busy = None;
 }
 
 /// How EVAL was invoked.
@@ -180,7 +281,7 @@ pub fn run_script(
     set_args(l, eng.names.argv, argv).map_err(mem_err)?;
     let name = std::str::from_utf8(sha).unwrap_or("");
     let target = Target { lua: &mut eng.lua, shared: &eng.shared, names: &eng.names, handler: eng.handler };
-    execute(ctx, target, func, &[], Prepared { flags, how, oom, name });
+    execute(ctx, target, func, &[], Prepared { flags, how, oom, name, kind: RunKind::Eval });
     Ok(())
 }
 
@@ -220,12 +321,14 @@ pub struct Prepared<'a> {
     pub oom: bool,
     /// The name in error replies and logs: the SHA1 or the function name.
     pub name: &'a str,
+    /// EVAL script or function (which kill command applies).
+    pub kind: RunKind,
 }
 
 /// Calls `func(args...)` as the script of `ctx`'s client, under the error handler, and
 /// writes the caller's reply (its first result, or the error).
 pub fn execute(ctx: &mut Ctx, t: Target, func: Value, args: &[Value], p: Prepared) {
-    let Prepared { flags, how, oom, name } = p;
+    let Prepared { flags, how, oom, name, kind } = p;
     {
         let mut st = t.shared.state.borrow_mut();
         st.running = true;
@@ -247,9 +350,11 @@ pub fn execute(ctx: &mut Ctx, t: Target, func: Value, args: &[Value], p: Prepare
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
+    busy_begin(ctx.core, t.lua, t.shared, kind);
     t.shared.core.set(ctx.core as *mut Core);
     let result = t.lua.pcall_with_handler(func, args, t.handler);
     t.shared.core.set(std::ptr::null_mut());
+    busy_end(ctx.core);
     let (resp3, effects) = {
         let mut st = t.shared.state.borrow_mut();
         st.running = false;
