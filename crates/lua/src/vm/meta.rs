@@ -37,6 +37,11 @@ pub const TM_NAMES: [&str; 17] = [
     "__mod", "__pow", "__unm", "__len", "__lt", "__le", "__concat", "__call",
 ];
 
+/// Longest string a concatenation may build: 5.1 on a 32-bit machine stops at its
+/// `size_t` (`string length overflow`); we keep that limit on every machine so a runaway
+/// concatenation fails cleanly instead of exhausting memory.
+pub const MAX_STRING_LEN: usize = u32::MAX as usize - 2;
+
 /// Lookups in a chain of `__index`/`__newindex` before giving up (MAXTAGLOOP).
 const MAX_TAG_LOOP: usize = 100;
 
@@ -446,7 +451,21 @@ impl Lua {
             while top - first > n && matches!(self.stack[top - n - 1], Value::Str(_) | Value::Num(_)) {
                 n += 1;
             }
+            // Check the size before building anything (numbers take at most 24 bytes).
+            let total: usize = (top - n..top)
+                .map(|i| match self.stack[i] {
+                    Value::Str(s) => s.len(),
+                    _ => 24,
+                })
+                .fold(0usize, |a, b| a.saturating_add(b));
+            if total > MAX_STRING_LEN {
+                return Err(self.rt_error("string length overflow"));
+            }
+            if total > self.heap.mem.limit.saturating_sub(self.heap.mem.bytes) {
+                return Err(LuaError::Memory);
+            }
             buf.clear();
+            buf.reserve(total);
             for i in top - n..top {
                 match self.stack[i] {
                     Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
