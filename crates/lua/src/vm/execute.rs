@@ -31,11 +31,16 @@ impl Lua {
             // Registers are reached through a raw pointer to R(0), re-read after anything
             // that may move the stack (`refresh!`).
             let mut base_ptr: *mut Value = self.stack[base..].as_mut_ptr();
+            // The instruction budget lives in a local while this frame runs; it is written
+            // back whenever control can leave the loop (`savepc!`) and re-read after
+            // (`refresh!`), since natives and hooks charge or reset it.
+            let mut budget: i64 = self.hook.budget.get();
 
             macro_rules! refresh {
-                () => {
-                    base_ptr = self.stack[base..].as_mut_ptr()
-                };
+                () => {{
+                    base_ptr = self.stack[base..].as_mut_ptr();
+                    budget = self.hook.budget.get();
+                }};
             }
             macro_rules! r {
                 ($x:expr) => {
@@ -69,9 +74,10 @@ impl Lua {
                 }};
             }
             macro_rules! savepc {
-                () => {
-                    self.frames[fi].pc = pc
-                };
+                () => {{
+                    self.frames[fi].pc = pc;
+                    self.hook.budget.set(budget);
+                }};
             }
             // Runs a slow path that may raise, call out or move the stack.
             macro_rules! protect {
@@ -125,8 +131,7 @@ impl Lua {
                 // (compiler invariant; binary chunks are checked on load).
                 let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
-                let budget = self.hook.budget.get() - 1;
-                self.hook.budget.set(budget);
+                budget -= 1;
                 if budget <= 0 {
                     protect!(self.hook_slow())?;
                 }
