@@ -22,11 +22,12 @@ impl Lua {
             if !self.allow_binary_chunks {
                 return Err(self.plain_error("attempt to load a binary chunk (mode is 't')"));
             }
-            let p = crate::dump::undump(self, source, chunkname)
-                .map_err(|m| match self.new_str(m.as_bytes()) {
+            let p = crate::dump::undump(self, source, chunkname).map_err(|m| {
+                match self.new_str(m.as_bytes()) {
                     Ok(s) => LuaError::Runtime(Value::Str(s)),
                     Err(e) => e,
-                })?;
+                }
+            })?;
             return self.closure_from_proto(p);
         }
         let block = match crate::parse::parse(source, chunkname) {
@@ -42,7 +43,11 @@ impl Lua {
 
     /// Like `load` but says whether a syntax error was at the end of input (the REPL
     /// keeps reading lines then).
-    pub fn load_incomplete(&mut self, source: &[u8], chunkname: &[u8]) -> Result<Value, (LuaError, bool)> {
+    pub fn load_incomplete(
+        &mut self,
+        source: &[u8],
+        chunkname: &[u8],
+    ) -> Result<Value, (LuaError, bool)> {
         if !source.starts_with(BINARY_SIGNATURE) {
             if let Err(e) = crate::parse::parse(source, chunkname) {
                 let inc = e.incomplete;
@@ -73,7 +78,11 @@ impl Lua {
         let upvals = upvals.into_boxed_slice();
         // New chunks see the running thread's global table (`setfenv(0, t)` changes it).
         let env = self.cur_thread.env.unwrap_or(self.globals);
-        let cl = LuaClosure { proto, upvals, env: Cell::new(env) };
+        let cl = LuaClosure {
+            proto,
+            upvals,
+            env: Cell::new(env),
+        };
         Ok(Value::LuaFn(self.heap.alloc(cl, 0, GcObj::LuaFn)?))
     }
 
@@ -115,7 +124,12 @@ impl Lua {
 
     /// Protected call with a message handler run at the error point (like `xpcall`);
     /// the handler's result replaces the error value.
-    pub fn pcall_with_handler(&mut self, f: Value, args: &[Value], handler: Value) -> LuaResult<Vec<Value>> {
+    pub fn pcall_with_handler(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        handler: Value,
+    ) -> LuaResult<Vec<Value>> {
         // The handler sits below the call on the stack so the collector sees it.
         let hslot = self.top;
         self.push(handler)?;
@@ -167,7 +181,8 @@ impl Lua {
                 Err(LuaError::Memory) => break Value::Str(self.mem_err_msg),
                 Err(e) => {
                     if self.n_ccalls >= crate::vm::MAX_CCALLS + (crate::vm::MAX_CCALLS >> 3)
-                        || self.frames.len() >= crate::vm::MAX_CALLS + crate::vm::OVERFLOW_EXTRA_CALLS
+                        || self.frames.len()
+                            >= crate::vm::MAX_CALLS + crate::vm::OVERFLOW_EXTRA_CALLS
                     {
                         break match self.new_str(b"error in error handling") {
                             Ok(s) => Value::Str(s),
@@ -200,7 +215,11 @@ impl Lua {
     }
 
     /// `t[name] = native` for each entry (a library table).
-    pub fn register_lib(&mut self, t: TableRef, funcs: &[(&'static str, NativeFn)]) -> LuaResult<()> {
+    pub fn register_lib(
+        &mut self,
+        t: TableRef,
+        funcs: &[(&'static str, NativeFn)],
+    ) -> LuaResult<()> {
         for (name, f) in funcs {
             let v = self.new_native(name, *f)?;
             let k = self.new_str(name.as_bytes())?;
@@ -256,7 +275,10 @@ impl Lua {
 
     /// Sets a flag that, when raised from any thread, makes running Lua code fail with
     /// `interrupted!` at its next instruction-budget check.
-    pub fn set_interrupt_flag(&mut self, flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+    pub fn set_interrupt_flag(
+        &mut self,
+        flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    ) {
         self.interrupt = flag;
         self.reset_budget();
     }
@@ -308,7 +330,11 @@ impl Lua {
                 if *kind == "method" {
                     narg -= 1;
                     if narg == 0 {
-                        let s = format!("calling '{}' on bad self ({})", String::from_utf8_lossy(n), msg);
+                        let s = format!(
+                            "calling '{}' on bad self ({})",
+                            String::from_utf8_lossy(n),
+                            msg
+                        );
                         return self.error(s);
                     }
                 }
@@ -322,7 +348,11 @@ impl Lua {
 
     /// `bad argument #i to 'f' (T expected, got U)`.
     pub fn type_error_arg(&mut self, i: usize, expected: &str) -> LuaError {
-        let got = if i > self.nargs() { "no value" } else { self.arg(i).type_name() };
+        let got = if i > self.nargs() {
+            "no value"
+        } else {
+            self.arg(i).type_name()
+        };
         let msg = format!("{} expected, got {}", expected, got);
         self.arg_error(i, &msg)
     }
@@ -427,7 +457,13 @@ impl Lua {
         }
         let s: Vec<u8> = match v {
             Value::Nil => b"nil".to_vec(),
-            Value::Bool(b) => if b { b"true".to_vec() } else { b"false".to_vec() },
+            Value::Bool(b) => {
+                if b {
+                    b"true".to_vec()
+                } else {
+                    b"false".to_vec()
+                }
+            }
             Value::Num(n) => {
                 let mut b = Vec::new();
                 crate::number::fmt_number(n, &mut b);
@@ -435,8 +471,12 @@ impl Lua {
             }
             Value::Str(s) => return Ok(s),
             Value::Table(_) => format!("table: {}", c_pointer(v.addr())).into_bytes(),
-            Value::LuaFn(_) | Value::Native(_) => format!("function: {}", c_pointer(v.addr())).into_bytes(),
-            Value::UserData(_) | Value::LightUserData(_) => format!("userdata: {}", c_pointer(v.addr())).into_bytes(),
+            Value::LuaFn(_) | Value::Native(_) => {
+                format!("function: {}", c_pointer(v.addr())).into_bytes()
+            }
+            Value::UserData(_) | Value::LightUserData(_) => {
+                format!("userdata: {}", c_pointer(v.addr())).into_bytes()
+            }
             Value::Thread(_) => format!("thread: {}", c_pointer(v.addr())).into_bytes(),
         };
         self.new_str(&s)

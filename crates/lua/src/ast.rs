@@ -29,7 +29,11 @@ pub enum LastStat {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stat {
     /// `varlist '=' explist`
-    Assign { targets: Vec<Expr>, exprs: Vec<Expr>, line: Line },
+    Assign {
+        targets: Vec<Expr>,
+        exprs: Vec<Expr>,
+        line: Line,
+    },
     /// A function call used as a statement (`Expr::Call` or `Expr::Method`).
     Call { call: Expr, line: Line },
     /// `do block end`
@@ -39,17 +43,46 @@ pub enum Stat {
     /// `repeat block until exp` (the condition sees the block's locals)
     Repeat { body: Block, cond: Expr, line: Line },
     /// `if exp then block {elseif exp then block} [else block] end`
-    If { conds: Vec<(Expr, Block)>, else_block: Option<Block>, line: Line },
+    If {
+        conds: Vec<(Expr, Block)>,
+        else_block: Option<Block>,
+        line: Line,
+    },
     /// `for Name '=' exp ',' exp [',' exp] do block end`
-    NumFor { var: Vec<u8>, start: Expr, limit: Expr, step: Option<Expr>, body: Block, line: Line },
+    NumFor {
+        var: Vec<u8>,
+        start: Expr,
+        limit: Expr,
+        step: Option<Expr>,
+        body: Block,
+        line: Line,
+    },
     /// `for namelist in explist do block end`
-    GenFor { vars: Vec<Vec<u8>>, exprs: Vec<Expr>, body: Block, line: Line },
+    GenFor {
+        vars: Vec<Vec<u8>>,
+        exprs: Vec<Expr>,
+        body: Block,
+        line: Line,
+    },
     /// `function funcname body`; `path` is `a.b.c`, `method` the name after `:`.
-    Function { path: Vec<Vec<u8>>, method: Option<Vec<u8>>, func: Box<FuncBody>, line: Line },
+    Function {
+        path: Vec<Vec<u8>>,
+        method: Option<Vec<u8>>,
+        func: Box<FuncBody>,
+        line: Line,
+    },
     /// `local function Name body`
-    LocalFunction { name: Vec<u8>, func: Box<FuncBody>, line: Line },
+    LocalFunction {
+        name: Vec<u8>,
+        func: Box<FuncBody>,
+        line: Line,
+    },
     /// `local namelist ['=' explist]`
-    Local { names: Vec<Vec<u8>>, exprs: Vec<Expr>, line: Line },
+    Local {
+        names: Vec<Vec<u8>>,
+        exprs: Vec<Expr>,
+        line: Line,
+    },
 }
 
 /// `funcbody -> '(' [parlist] ')' block end`
@@ -69,14 +102,28 @@ pub struct FuncBody {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {
-    Add, Sub, Mul, Div, Mod, Pow, Concat,
-    Eq, Ne, Lt, Le, Gt, Ge,
-    And, Or,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Concat,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnOp {
-    Neg, Not, Len,
+    Neg,
+    Not,
+    Len,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,21 +134,53 @@ pub enum Expr {
     Number(f64),
     Str(Vec<u8>),
     /// `...`
-    Vararg { line: Line },
+    Vararg {
+        line: Line,
+    },
     Function(Box<FuncBody>),
     /// A variable name; local, upvalue or global is decided by the compiler.
-    Name { name: Vec<u8>, line: Line },
+    Name {
+        name: Vec<u8>,
+        line: Line,
+    },
     /// `prefix[key]`, and `prefix.name` as `key = Str(name)`.
-    Index { obj: Box<Expr>, key: Box<Expr>, line: Line },
+    Index {
+        obj: Box<Expr>,
+        key: Box<Expr>,
+        line: Line,
+    },
     /// `f(args)`, `f{...}`, `f"str"`; `line` is the line of the `(` (or argument).
-    Call { func: Box<Expr>, args: Vec<Expr>, line: Line },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        line: Line,
+    },
     /// `obj:name(args)`
-    Method { obj: Box<Expr>, name: Vec<u8>, args: Vec<Expr>, line: Line },
+    Method {
+        obj: Box<Expr>,
+        name: Vec<u8>,
+        args: Vec<Expr>,
+        line: Line,
+    },
     /// `( exp )`: truncates multiple results to one.
     Paren(Box<Expr>),
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>, line: Line },
-    Unary { op: UnOp, operand: Box<Expr>, line: Line },
-    Table { array: Vec<Expr>, hash: Vec<(Expr, Expr)>, items: Vec<TableItem>, line: Line },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        line: Line,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+        line: Line,
+    },
+    Table {
+        array: Vec<Expr>,
+        hash: Vec<(Expr, Expr)>,
+        items: Vec<TableItem>,
+        line: Line,
+    },
 }
 
 /// One field of a table constructor, in source order. `Positional(i)` refers to
@@ -116,6 +195,9 @@ pub enum TableItem {
 impl Expr {
     /// Calls and `...` can produce multiple values.
     pub fn is_multi(&self) -> bool {
-        matches!(self, Expr::Call { .. } | Expr::Method { .. } | Expr::Vararg { .. })
+        matches!(
+            self,
+            Expr::Call { .. } | Expr::Method { .. } | Expr::Vararg { .. }
+        )
     }
 }

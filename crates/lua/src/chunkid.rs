@@ -82,9 +82,15 @@ mod tests {
         let b = "b".repeat(100);
         let eq = format!("={b}");
         assert_eq!(chunkid(eq.as_bytes()), "b".repeat(59).as_bytes());
-        assert_eq!(chunkid(b.as_bytes()), format!("[string \"{}...\"]", "b".repeat(43)).as_bytes());
+        assert_eq!(
+            chunkid(b.as_bytes()),
+            format!("[string \"{}...\"]", "b".repeat(43)).as_bytes()
+        );
         let at = format!("@{b}");
-        assert_eq!(chunkid(at.as_bytes()), format!("...{}", "b".repeat(52)).as_bytes());
+        assert_eq!(
+            chunkid(at.as_bytes()),
+            format!("...{}", "b".repeat(52)).as_bytes()
+        );
     }
 
     #[test]
@@ -119,6 +125,9 @@ mod tests {
         let nl = format!("{}\nbc", "a".repeat(70));
         assert_eq!(id(nl.as_bytes()), format!("[string \"{a63}...\"]"));
         let nl = format!("{}\nbc", "a".repeat(52));
-        assert_eq!(id(nl.as_bytes()), format!("[string \"{}...\"]", "a".repeat(52)));
+        assert_eq!(
+            id(nl.as_bytes()),
+            format!("[string \"{}...\"]", "a".repeat(52))
+        );
     }
 }

@@ -120,7 +120,9 @@ impl Reader<'_, '_> {
     fn string(&mut self) -> R<StrRef> {
         let n = self.count(1)?;
         let s = self.bytes(n)?.to_vec();
-        self.l.new_str(&s).map_err(|_| "not enough memory".to_string())
+        self.l
+            .new_str(&s)
+            .map_err(|_| "not enough memory".to_string())
     }
 
     fn proto(&mut self, depth: u32, parent: Option<(usize, usize)>) -> R<Proto> {
@@ -181,7 +183,11 @@ impl Reader<'_, '_> {
             let name = self.string()?;
             let start_pc = self.u32()?;
             let end_pc = self.u32()?;
-            locvars.push(LocVar { name, start_pc, end_pc });
+            locvars.push(LocVar {
+                name,
+                start_pc,
+                end_pc,
+            });
         }
         let nn = self.count(4)?;
         let mut upval_names = Vec::with_capacity(nn);
@@ -234,18 +240,30 @@ fn check_code(p: &Proto) -> R<()> {
     let ms = p.max_stack as usize;
     let nk = p.constants.len();
     let bad = || Err::<(), String>("bad code".into());
-    if ms > MAX_REGS || (p.num_params as usize) + ((p.is_vararg & 1) as usize) > ms || n == 0 || p.lines.len() != n {
+    if ms > MAX_REGS
+        || (p.num_params as usize) + ((p.is_vararg & 1) as usize) > ms
+        || n == 0
+        || p.lines.len() != n
+    {
         return bad();
     }
     if p.upval_names.len() > p.upvals.len() {
         return bad();
     }
     let reg = |r: usize| r < ms;
-    let rk = |x: usize| if is_k(x) { (x - BITRK as usize) < nk } else { x < ms };
+    let rk = |x: usize| {
+        if is_k(x) {
+            (x - BITRK as usize) < nk
+        } else {
+            x < ms
+        }
+    };
     let mut pc = 0;
     let mut last_op = Op::Return;
     while pc < n {
-        let Some(i) = Instr::from_raw(p.code[pc].0) else { return bad() };
+        let Some(i) = Instr::from_raw(p.code[pc].0) else {
+            return bad();
+        };
         let op = i.op();
         last_op = op;
         let (a, b, c) = (i.a(), i.b(), i.c());
@@ -253,7 +271,8 @@ fn check_code(p: &Proto) -> R<()> {
             let t = from as i64 + 1 + off as i64;
             t >= 0 && (t as usize) < n
         };
-        let next_is_jmp = pc + 1 < n && Instr::from_raw(p.code[pc + 1].0).is_some_and(|j| j.op() == Op::Jmp);
+        let next_is_jmp =
+            pc + 1 < n && Instr::from_raw(p.code[pc + 1].0).is_some_and(|j| j.op() == Op::Jmp);
         let ok = match op {
             Op::Move | Op::Unm | Op::Not | Op::Len => reg(a) && reg(b),
             Op::LoadK => reg(a) && i.bx() < nk,
@@ -271,7 +290,9 @@ fn check_code(p: &Proto) -> R<()> {
             Op::Eq | Op::Lt | Op::Le => rk(b) && rk(c) && next_is_jmp,
             Op::Test => reg(a) && next_is_jmp,
             Op::TestSet => reg(a) && reg(b) && next_is_jmp,
-            Op::Call | Op::TailCall => reg(a) && (b == 0 || reg(a + b - 1)) && (c < 2 || reg(a + c - 2)),
+            Op::Call | Op::TailCall => {
+                reg(a) && (b == 0 || reg(a + b - 1)) && (c < 2 || reg(a + c - 2))
+            }
             Op::Return => b == 1 || (reg(a) && (b == 0 || reg(a + b - 2))),
             Op::ForLoop | Op::ForPrep => reg(a + 3) && jump_ok(pc, i.sbx()),
             Op::TForLoop => reg(a + 3 + c.max(1) - 1) && c >= 1 && next_is_jmp,
@@ -305,7 +326,11 @@ pub fn undump(l: &mut Lua, data: &[u8], chunkname: &[u8]) -> Result<Rc<Proto>, S
     if !data.starts_with(HEADER) {
         return Err(format!("{}: bad header in precompiled chunk", name));
     }
-    let mut r = Reader { data, pos: HEADER.len(), l };
+    let mut r = Reader {
+        data,
+        pos: HEADER.len(),
+        l,
+    };
     match r.proto(0, None) {
         Ok(p) if r.pos == data.len() => Ok(Rc::new(p)),
         Ok(_) => Err(format!("{}: trailing data in precompiled chunk", name)),

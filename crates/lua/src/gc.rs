@@ -206,7 +206,11 @@ impl Heap {
     pub fn new() -> Heap {
         Heap {
             objects: Vec::with_capacity(1024),
-            mem: MemStats { bytes: 0, limit: usize::MAX, threshold: MIN_THRESHOLD },
+            mem: MemStats {
+                bytes: 0,
+                limit: usize::MAX,
+                threshold: MIN_THRESHOLD,
+            },
             pause: DEFAULT_PAUSE,
             stepmul: DEFAULT_STEPMUL,
             stopped: false,
@@ -222,9 +226,17 @@ impl Heap {
         wrap: fn(Gc<T>) -> GcObj,
     ) -> Result<Gc<T>, crate::error::MemoryError> {
         self.mem.charge(std::mem::size_of::<GcBox<T>>() + extra)?;
-        let b = Box::new(GcBox { header: GcHeader { marked: Cell::new(false) }, value });
+        let b = Box::new(GcBox {
+            header: GcHeader {
+                marked: Cell::new(false),
+            },
+            value,
+        });
         let ptr = NonNull::from(Box::leak(b));
-        let g = Gc { ptr, _marker: PhantomData };
+        let g = Gc {
+            ptr,
+            _marker: PhantomData,
+        };
         self.objects.push(wrap(g));
         Ok(g)
     }

@@ -27,20 +27,20 @@
 //! let err = l.exec(b"local t = nil; return t.x", b"=example").unwrap_err();
 //! assert_eq!(err.to_string(), "example:1: attempt to index local 't' (a nil value)");
 //! ```
+pub mod api;
 pub mod ast;
 pub mod chunkid;
-pub mod lex;
-pub mod parse;
-pub mod number;
-pub mod stdlib;
-pub mod api;
 pub mod compile;
 pub mod dump;
 pub mod error;
 pub mod func;
 pub mod gc;
+pub mod lex;
 pub mod listing;
+pub mod number;
 pub mod opcode;
+pub mod parse;
+pub mod stdlib;
 pub mod string;
 pub mod table;
 pub mod thread;

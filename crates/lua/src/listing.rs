@@ -42,7 +42,11 @@ fn const_text(v: &Value) -> String {
 /// Lists `p` and its nested functions.
 pub fn list(p: &Proto, out: &mut String) {
     let src = String::from_utf8_lossy(&crate::chunkid::chunkid(p.source.as_bytes())).into_owned();
-    let kind = if p.line_defined == 0 { "main" } else { "function" };
+    let kind = if p.line_defined == 0 {
+        "main"
+    } else {
+        "function"
+    };
     let _ = writeln!(
         out,
         "\n{} <{}:{},{}> ({} instructions)",
@@ -86,7 +90,11 @@ pub fn list(p: &Proto, out: &mut String) {
             }
             Format::ABx => {
                 let bx = i.bx();
-                let shown = if op == Op::Closure { bx as i64 } else { -1 - bx as i64 };
+                let shown = if op == Op::Closure {
+                    bx as i64
+                } else {
+                    -1 - bx as i64
+                };
                 let _ = write!(s, "{} {}", i.a(), shown);
             }
             Format::AsBx if op == Op::Jmp => {
@@ -98,12 +106,20 @@ pub fn list(p: &Proto, out: &mut String) {
         }
         let comment = match op {
             Op::LoadK | Op::GetGlobal | Op::SetGlobal => {
-                format!("\t; {}", p.constants.get(i.bx()).map(const_text).unwrap_or_default())
+                format!(
+                    "\t; {}",
+                    p.constants.get(i.bx()).map(const_text).unwrap_or_default()
+                )
             }
-            Op::Jmp | Op::ForLoop | Op::ForPrep => format!("\t; to {}", pc as i64 + 2 + i.sbx() as i64),
+            Op::Jmp | Op::ForLoop | Op::ForPrep => {
+                format!("\t; to {}", pc as i64 + 2 + i.sbx() as i64)
+            }
             Op::GetUpval | Op::SetUpval => format!(
                 "\t; {}",
-                p.upval_names.get(i.b()).map(|n| n.to_str_lossy().into_owned()).unwrap_or_default()
+                p.upval_names
+                    .get(i.b())
+                    .map(|n| n.to_str_lossy().into_owned())
+                    .unwrap_or_default()
             ),
             _ => {
                 let mut c = String::new();
@@ -131,7 +147,14 @@ pub fn list(p: &Proto, out: &mut String) {
     }
     let _ = writeln!(out, "locals ({}):", p.locvars.len());
     for (k, lv) in p.locvars.iter().enumerate() {
-        let _ = writeln!(out, "\t{}\t{}\t{}\t{}", k, lv.name.to_str_lossy(), lv.start_pc + 1, lv.end_pc + 1);
+        let _ = writeln!(
+            out,
+            "\t{}\t{}\t{}\t{}",
+            k,
+            lv.name.to_str_lossy(),
+            lv.start_pc + 1,
+            lv.end_pc + 1
+        );
     }
     let _ = writeln!(out, "upvalues ({}):", p.upval_names.len());
     for (k, n) in p.upval_names.iter().enumerate() {
@@ -143,7 +166,11 @@ pub fn list(p: &Proto, out: &mut String) {
 }
 
 /// Compiles `source` and lists it.
-pub fn list_source(l: &mut crate::vm::Lua, source: &[u8], chunkname: &[u8]) -> Result<String, String> {
+pub fn list_source(
+    l: &mut crate::vm::Lua,
+    source: &[u8],
+    chunkname: &[u8],
+) -> Result<String, String> {
     let f = l.load(source, chunkname).map_err(|e| e.to_string())?;
     let mut out = String::new();
     if let Value::LuaFn(cl) = f {

@@ -93,10 +93,44 @@ pub const NUM_OPS: usize = Op::VarArg as usize + 1;
 
 /// Names as `luac -l` prints them.
 pub const OP_NAMES: [&str; NUM_OPS] = [
-    "MOVE", "LOADK", "LOADBOOL", "LOADNIL", "GETUPVAL", "GETGLOBAL", "GETTABLE", "SETGLOBAL",
-    "SETUPVAL", "SETTABLE", "NEWTABLE", "SELF", "ADD", "SUB", "MUL", "DIV", "MOD", "POW", "UNM",
-    "NOT", "LEN", "CONCAT", "JMP", "EQ", "LT", "LE", "TEST", "TESTSET", "CALL", "TAILCALL",
-    "RETURN", "FORLOOP", "FORPREP", "TFORLOOP", "SETLIST", "CLOSE", "CLOSURE", "VARARG",
+    "MOVE",
+    "LOADK",
+    "LOADBOOL",
+    "LOADNIL",
+    "GETUPVAL",
+    "GETGLOBAL",
+    "GETTABLE",
+    "SETGLOBAL",
+    "SETUPVAL",
+    "SETTABLE",
+    "NEWTABLE",
+    "SELF",
+    "ADD",
+    "SUB",
+    "MUL",
+    "DIV",
+    "MOD",
+    "POW",
+    "UNM",
+    "NOT",
+    "LEN",
+    "CONCAT",
+    "JMP",
+    "EQ",
+    "LT",
+    "LE",
+    "TEST",
+    "TESTSET",
+    "CALL",
+    "TAILCALL",
+    "RETURN",
+    "FORLOOP",
+    "FORPREP",
+    "TFORLOOP",
+    "SETLIST",
+    "CLOSE",
+    "CLOSURE",
+    "VARARG",
 ];
 
 /// Operand field sizes and limits (Lua 5.1's lopcodes.h).
@@ -217,7 +251,14 @@ impl fmt::Debug for Instr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let op = self.op();
         match format_of(op) {
-            Format::ABC => write!(f, "{} {} {} {}", OP_NAMES[op as usize], self.a(), self.b(), self.c()),
+            Format::ABC => write!(
+                f,
+                "{} {} {} {}",
+                OP_NAMES[op as usize],
+                self.a(),
+                self.b(),
+                self.c()
+            ),
             Format::ABx => write!(f, "{} {} {}", OP_NAMES[op as usize], self.a(), self.bx()),
             Format::AsBx => write!(f, "{} {} {}", OP_NAMES[op as usize], self.a(), self.sbx()),
         }

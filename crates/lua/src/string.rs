@@ -75,15 +75,20 @@ impl Interner {
         s: &[u8],
     ) -> Result<StrRef, crate::error::MemoryError> {
         let h = lua_hash(s);
-        if let Some(found) = self.set.find(mix(h), |x| {
-            x.hash == h && &*x.bytes == s
-        }) {
+        if let Some(found) = self.set.find(mix(h), |x| x.hash == h && &*x.bytes == s) {
             let found = *found;
             // A string found here may be unmarked garbage awaiting the next sweep; since
             // collection is stop-the-world, reviving it is safe.
             return Ok(found);
         }
-        let g = heap.alloc(LuaStr { hash: h, bytes: s.into() }, s.len(), GcObj::Str)?;
+        let g = heap.alloc(
+            LuaStr {
+                hash: h,
+                bytes: s.into(),
+            },
+            s.len(),
+            GcObj::Str,
+        )?;
         self.set.insert_unique(mix(h), g, |x| mix(x.hash));
         Ok(g)
     }

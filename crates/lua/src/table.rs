@@ -30,7 +30,11 @@ struct Node {
     next: i32,
 }
 
-const EMPTY_NODE: Node = Node { key: Value::Nil, val: Value::Nil, next: -1 };
+const EMPTY_NODE: Node = Node {
+    key: Value::Nil,
+    val: Value::Nil,
+    next: -1,
+};
 
 pub struct Table {
     pub(crate) array: Vec<Value>,
@@ -359,7 +363,11 @@ impl Table {
         Ok(&mut self.nodes[mp].val)
     }
 
-    fn slot_after_rehash(&mut self, mem: &mut MemStats, key: Value) -> Result<&mut Value, TableError> {
+    fn slot_after_rehash(
+        &mut self,
+        mem: &mut MemStats,
+        key: Value,
+    ) -> Result<&mut Value, TableError> {
         if let Value::Num(n) = key {
             if let Some(i) = as_index(n) {
                 if i <= self.array.len() {
@@ -425,14 +433,20 @@ impl Table {
         nasize: usize,
         nhsize: usize,
     ) -> Result<(), TableError> {
-        let node_cap = if nhsize == 0 { 0 } else { 1usize << ceil_log2(nhsize) };
+        let node_cap = if nhsize == 0 {
+            0
+        } else {
+            1usize << ceil_log2(nhsize)
+        };
         if nhsize > 0 && ceil_log2(nhsize) > MAXBITS {
             return Err(TableError::Overflow);
         }
         let old_bytes = self.buffer_bytes();
-        let new_bytes = nasize * std::mem::size_of::<Value>() + node_cap * std::mem::size_of::<Node>();
+        let new_bytes =
+            nasize * std::mem::size_of::<Value>() + node_cap * std::mem::size_of::<Node>();
         if new_bytes > old_bytes {
-            mem.charge(new_bytes - old_bytes).map_err(|_| TableError::Memory)?;
+            mem.charge(new_bytes - old_bytes)
+                .map_err(|_| TableError::Memory)?;
         } else {
             mem.release(old_bytes - new_bytes);
         }
@@ -444,7 +458,11 @@ impl Table {
         self.set_node_vector(nhsize);
         // Re-insertion below cannot grow the table again: the sizes were computed to hold
         // every key. Charging is skipped for it (the bytes were charged above).
-        let mut unlimited = MemStats { bytes: 0, limit: usize::MAX, threshold: usize::MAX };
+        let mut unlimited = MemStats {
+            bytes: 0,
+            limit: usize::MAX,
+            threshold: usize::MAX,
+        };
         if nasize < old_asize {
             let vanishing: Vec<Value> = self.array.drain(nasize..).collect();
             for (j, v) in vanishing.into_iter().enumerate() {
@@ -553,7 +571,12 @@ impl Table {
     }
 
     /// Clears entries whose key or value fails `keep` (weak tables after marking).
-    pub(crate) fn clear_entries(&mut self, weak_keys: bool, weak_vals: bool, alive: impl Fn(&Value, bool) -> bool) {
+    pub(crate) fn clear_entries(
+        &mut self,
+        weak_keys: bool,
+        weak_vals: bool,
+        alive: impl Fn(&Value, bool) -> bool,
+    ) {
         if weak_vals {
             for v in self.array.iter_mut() {
                 if !alive(v, false) {
@@ -632,7 +655,11 @@ mod tests {
     use super::*;
 
     fn mem() -> MemStats {
-        MemStats { bytes: 0, limit: usize::MAX, threshold: usize::MAX }
+        MemStats {
+            bytes: 0,
+            limit: usize::MAX,
+            threshold: usize::MAX,
+        }
     }
 
     #[test]
@@ -672,8 +699,14 @@ mod tests {
     fn nil_and_nan_keys_are_errors() {
         let mut m = mem();
         let mut t = Table::new(0, 0);
-        assert_eq!(t.set(&mut m, Value::Nil, Value::Bool(true)), Err(TableError::IndexNil));
-        assert_eq!(t.set(&mut m, Value::Num(f64::NAN), Value::Bool(true)), Err(TableError::IndexNaN));
+        assert_eq!(
+            t.set(&mut m, Value::Nil, Value::Bool(true)),
+            Err(TableError::IndexNil)
+        );
+        assert_eq!(
+            t.set(&mut m, Value::Num(f64::NAN), Value::Bool(true)),
+            Err(TableError::IndexNaN)
+        );
     }
 
     #[test]

@@ -48,7 +48,11 @@ impl Thread {
     pub(crate) fn new(env: Option<TableRef>, is_main: bool) -> Thread {
         Thread {
             state: ThreadState::default(),
-            status: if is_main { CoStatus::Running } else { CoStatus::Suspended },
+            status: if is_main {
+                CoStatus::Running
+            } else {
+                CoStatus::Suspended
+            },
             started: false,
             yield_dest: None,
             env,

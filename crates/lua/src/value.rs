@@ -177,4 +177,3 @@ impl From<TableRef> for Value {
         Value::Table(t)
     }
 }
-

@@ -55,7 +55,9 @@ fn heap_limit_raises_not_enough_memory_and_state_survives() {
     let r = l.exec(b"local t = {} for i = 1, 1e7 do t[i] = {i} end", b"=grow");
     let e = r.unwrap_err();
     assert_eq!(err_text(&l, &e), "not enough memory");
-    let r = l.exec(b"return pcall(string.rep, 'x', 1e9)", b"=rep").unwrap();
+    let r = l
+        .exec(b"return pcall(string.rep, 'x', 1e9)", b"=rep")
+        .unwrap();
     assert!(matches!(r[0], Value::Bool(false)));
     let v = l.exec(b"collectgarbage() return 'ok'", b"=after").unwrap();
     assert!(matches!(v[0], Value::Str(s) if s.as_bytes() == b"ok"));
@@ -91,24 +93,41 @@ fn native_closure_captures_rust_state() {
     assert!(matches!(v[0], Value::Num(n) if n == 42.0));
     assert_eq!(total.get(), 42.0);
     let e = l.exec(b"add({})", b"=c").unwrap_err();
-    assert_eq!(err_text(&l, &e), "c:1: bad argument #1 to 'add' (number expected, got table)");
+    assert_eq!(
+        err_text(&l, &e),
+        "c:1: bad argument #1 to 'add' (number expected, got table)"
+    );
 }
 
 #[test]
 fn deep_recursion_is_a_lua_error() {
     let mut l = state();
-    let e = l.exec(b"local function f() return 1 + f() end return f()", b"=deep").unwrap_err();
-    assert!(err_text(&l, &e).contains("stack overflow"), "{}", err_text(&l, &e));
+    let e = l
+        .exec(
+            b"local function f() return 1 + f() end return f()",
+            b"=deep",
+        )
+        .unwrap_err();
+    assert!(
+        err_text(&l, &e).contains("stack overflow"),
+        "{}",
+        err_text(&l, &e)
+    );
     // Through metamethods the nesting is capped like 5.1's C stack.
     let src = b"local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x";
     let e = l.exec(src, b"=meta").unwrap_err();
-    assert!(err_text(&l, &e).contains("C stack overflow"), "{}", err_text(&l, &e));
+    assert!(
+        err_text(&l, &e).contains("C stack overflow"),
+        "{}",
+        err_text(&l, &e)
+    );
 }
 
 #[test]
 fn garbage_in_a_loop_stays_bounded() {
     let mut l = state();
-    l.exec(b"for i = 1, 2e6 do local t = {i, tostring(i)} end", b"=gc").unwrap();
+    l.exec(b"for i = 1, 2e6 do local t = {i, tostring(i)} end", b"=gc")
+        .unwrap();
     let used = l.memory_used();
     assert!(used < 8 * 1024 * 1024, "heap grew to {used} bytes");
 }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -31,13 +33,16 @@ fn run(path: &Path) -> String {
     let mut l = Lua::new_empty();
     lua51::stdlib::open_libs(&mut l).unwrap();
     let sink = out.clone();
-    l.stdout_sink = Some(Rc::new(move |b: &[u8]| sink.borrow_mut().extend_from_slice(b)));
+    l.stdout_sink = Some(Rc::new(move |b: &[u8]| {
+        sink.borrow_mut().extend_from_slice(b)
+    }));
     // Run from the file's folder so relative paths work, as the regen script does.
     let dir = path.parent().unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
     let prev = std::env::current_dir().unwrap();
     std::env::set_current_dir(dir).unwrap();
-    let r = lua51::stdlib::base::load_file(&mut l, Some(name.as_bytes())).and_then(|f| l.pcall(f, &[]));
+    let r =
+        lua51::stdlib::base::load_file(&mut l, Some(name.as_bytes())).and_then(|f| l.pcall(f, &[]));
     std::env::set_current_dir(prev).unwrap();
     let mut s = String::from_utf8_lossy(&out.borrow()).into_owned();
     if let Err(e) = r {
@@ -71,7 +76,12 @@ fn lua_programs_match_expected_output() {
                 match std::fs::read_to_string(&exp_path) {
                     Ok(exp) => {
                         if got != exp {
-                            fails.push(format!("{}:\n--- expected\n{}\n--- got\n{}", f.display(), exp, got));
+                            fails.push(format!(
+                                "{}:\n--- expected\n{}\n--- got\n{}",
+                                f.display(),
+                                exp,
+                                got
+                            ));
                         }
                     }
                     Err(_) => {
@@ -87,6 +97,11 @@ fn lua_programs_match_expected_output() {
     let (n, fails) = handle.join().unwrap();
     failures.extend(fails);
     if !failures.is_empty() {
-        panic!("{} of {} Lua test programs failed:\n{}", failures.len(), n, failures.join("\n\n"));
+        panic!(
+            "{} of {} Lua test programs failed:\n{}",
+            failures.len(),
+            n,
+            failures.join("\n\n")
+        );
     }
 }

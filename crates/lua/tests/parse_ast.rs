@@ -54,7 +54,12 @@ fn field_access_is_index_with_string_key() {
 fn method_definition_gets_self() {
     let b = p("function a.b.c:m(x, ...) return ... end");
     match &b.stats[0] {
-        Stat::Function { path, method, func, line: 1 } => {
+        Stat::Function {
+            path,
+            method,
+            func,
+            line: 1,
+        } => {
             assert_eq!(path, &vec![name("a"), name("b"), name("c")]);
             assert_eq!(method, &Some(name("m")));
             assert_eq!(func.params, vec![name("self"), name("x")]);
@@ -65,7 +70,12 @@ fn method_definition_gets_self() {
     }
     let b = p("function f(...) end");
     match &b.stats[0] {
-        Stat::Function { path, method: None, func, .. } => {
+        Stat::Function {
+            path,
+            method: None,
+            func,
+            ..
+        } => {
             assert_eq!(path, &vec![name("f")]);
             assert!(func.is_vararg && !func.uses_dots);
             assert!(func.params.is_empty());
@@ -86,7 +96,9 @@ fn call_statements_hold_calls() {
         })
         .collect();
     assert!(matches!(calls[0], Expr::Call { args, .. } if args.len() == 2));
-    assert!(matches!(calls[1], Expr::Method { name: n, args, .. } if n == b"m" && args == &vec![Expr::Str(name("x"))]));
+    assert!(
+        matches!(calls[1], Expr::Method { name: n, args, .. } if n == b"m" && args == &vec![Expr::Str(name("x"))])
+    );
     assert!(matches!(calls[2], Expr::Call { args, .. } if matches!(args[0], Expr::Table { .. })));
     assert!(matches!(calls[3], Expr::Method { obj, .. } if matches!(**obj, Expr::Index { .. })));
 }
@@ -98,7 +110,9 @@ fn string_and_table_call_chains() {
     match local_value(&b) {
         Expr::Call { func, args, .. } => {
             assert!(matches!(args[0], Expr::Table { .. }));
-            assert!(matches!(&**func, Expr::Call { func, .. } if matches!(**func, Expr::Call { .. })));
+            assert!(
+                matches!(&**func, Expr::Call { func, .. } if matches!(**func, Expr::Call { .. }))
+            );
         }
         e => panic!("{e:?}"),
     }
@@ -108,7 +122,12 @@ fn string_and_table_call_chains() {
 fn table_constructor_keeps_source_order() {
     let b = p("local x = {f(), a = 1, [k] = 2, ...; 'z'}");
     match local_value(&b) {
-        Expr::Table { array, hash, items, line: 1 } => {
+        Expr::Table {
+            array,
+            hash,
+            items,
+            line: 1,
+        } => {
             assert!(matches!(array[0], Expr::Call { .. }));
             assert!(matches!(array[1], Expr::Vararg { .. }));
             assert_eq!(array[2], Expr::Str(name("z")));
@@ -132,8 +151,12 @@ fn table_constructor_keeps_source_order() {
 #[test]
 fn multiple_assignment_and_locals() {
     let b = p("a, b.c, d[1] = 1, 2, 3\nlocal x, y\nlocal function f() end");
-    assert!(matches!(&b.stats[0], Stat::Assign { targets, exprs, .. } if targets.len() == 3 && exprs.len() == 3));
-    assert!(matches!(&b.stats[1], Stat::Local { names, exprs, .. } if names.len() == 2 && exprs.is_empty()));
+    assert!(
+        matches!(&b.stats[0], Stat::Assign { targets, exprs, .. } if targets.len() == 3 && exprs.len() == 3)
+    );
+    assert!(
+        matches!(&b.stats[1], Stat::Local { names, exprs, .. } if names.len() == 2 && exprs.is_empty())
+    );
     assert!(matches!(&b.stats[2], Stat::LocalFunction { name: n, .. } if n == b"f"));
 }
 
@@ -205,8 +228,14 @@ fn precedence_matches_lua51() {
         let b = p(&format!("local x = {src}"));
         assert_eq!(sexp(local_value(&b)), want, "{src}");
     }
-    assert!(matches!(local_value(&p("local x = 1 < 2")), Expr::Binary { op: BinOp::Lt, .. }));
-    assert!(matches!(local_value(&p("local x = #t")), Expr::Unary { op: UnOp::Len, .. }));
+    assert!(matches!(
+        local_value(&p("local x = 1 < 2")),
+        Expr::Binary { op: BinOp::Lt, .. }
+    ));
+    assert!(matches!(
+        local_value(&p("local x = #t")),
+        Expr::Unary { op: UnOp::Len, .. }
+    ));
 }
 
 // ----- lines -----
@@ -218,7 +247,10 @@ fn binary_and_unary_lines_are_the_last_operand_line() {
     // "local a\nlocal x = a +\n1" -> c:3
     assert_eq!(expr_line(local_value(&p("local a\nlocal x = a +\n1"))), 3);
     // "local a\nlocal x = a\n..\n'x'" -> c:4: attempt to concatenate
-    assert_eq!(expr_line(local_value(&p("local a\nlocal x = a\n..\n'x'"))), 4);
+    assert_eq!(
+        expr_line(local_value(&p("local a\nlocal x = a\n..\n'x'"))),
+        4
+    );
     // "local a\nlocal x = a\n<\n1" -> c:4: attempt to compare
     assert_eq!(expr_line(local_value(&p("local a\nlocal x = a\n<\n1"))), 4);
     // "local a\nlocal x = -\na" -> c:3; "#\na" -> c:3
@@ -231,13 +263,19 @@ fn index_lines_are_the_key_or_bracket_line() {
     // "local a\nlocal x = a\n.\nb" -> c:4: attempt to index local 'a'
     assert_eq!(expr_line(local_value(&p("local a\nlocal x = a\n.\nb"))), 4);
     // "local a\nlocal x = a\n[\n1\n]" -> c:5
-    assert_eq!(expr_line(local_value(&p("local a\nlocal x = a\n[\n1\n]"))), 5);
+    assert_eq!(
+        expr_line(local_value(&p("local a\nlocal x = a\n[\n1\n]"))),
+        5
+    );
 }
 
 #[test]
 fn call_lines_are_the_argument_opener_line() {
     // "local a\nlocal x = a\n[[\nx]]" -> c:4: attempt to call local 'a'
-    assert_eq!(expr_line(local_value(&p("local a\nlocal x = a\n[[\nx]]"))), 4);
+    assert_eq!(
+        expr_line(local_value(&p("local a\nlocal x = a\n[[\nx]]"))),
+        4
+    );
     assert_eq!(expr_line(local_value(&p("local x = f(\n1\n)"))), 1);
     assert_eq!(expr_line(local_value(&p("local x = f\n{\n}"))), 2);
     assert_eq!(expr_line(local_value(&p("local x = o:m(\n)"))), 1);
@@ -283,14 +321,20 @@ fn function_lines_match_linedefined() {
 fn block_end_lines_are_the_last_token_of_the_block() {
     // luac5.1 -l of this chunk: the loop's back jump is on line 3, the then-block's
     // jump over the else part on line 7, the final RETURN on line 10.
-    let b = p("local x = 1\nwhile x do\n  x = nil\n\nend\nif x then\n  x = 2\nelse\n  x = 3\nend\n\n\n");
+    let b = p(
+        "local x = 1\nwhile x do\n  x = nil\n\nend\nif x then\n  x = 2\nelse\n  x = 3\nend\n\n\n",
+    );
     assert_eq!(b.end_line, 10);
     match &b.stats[1] {
         Stat::While { body, line: 2, .. } => assert_eq!(body.end_line, 3),
         s => panic!("{s:?}"),
     }
     match &b.stats[2] {
-        Stat::If { conds, else_block: Some(e), line: 6 } => {
+        Stat::If {
+            conds,
+            else_block: Some(e),
+            line: 6,
+        } => {
             assert_eq!(conds[0].1.end_line, 7);
             assert_eq!(e.end_line, 9);
         }

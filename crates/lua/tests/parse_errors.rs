@@ -77,7 +77,12 @@ fn check_all(cases: &[Case]) {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -105,7 +110,10 @@ fn err(src: &[u8], name: &[u8]) -> SyntaxError {
 fn deep_parentheses_end_in_an_error() {
     // lua5.1: loadstring(("("):rep(100000), "=deep")
     let src = "(".repeat(100000);
-    assert_eq!(err(src.as_bytes(), b"=deep").to_string(), "deep:1: chunk has too many syntax levels");
+    assert_eq!(
+        err(src.as_bytes(), b"=deep").to_string(),
+        "deep:1: chunk has too many syntax levels"
+    );
     // Default level (0): the same error, a little deeper.
     assert!(parse(src.as_bytes(), b"=deep").is_err());
 }
@@ -129,7 +137,12 @@ fn deep_nesting_of_every_kind_is_bounded() {
     ];
     for src in inputs {
         let e = err(src.as_bytes(), b"=t");
-        assert_eq!(e.to_string(), "t:1: chunk has too many syntax levels", "{}", &src[..30]);
+        assert_eq!(
+            e.to_string(),
+            "t:1: chunk has too many syntax levels",
+            "{}",
+            &src[..30]
+        );
     }
 }
 
@@ -147,7 +160,12 @@ fn long_left_chains_are_bounded_too() {
     ];
     for src in inputs {
         let e = err(src.as_bytes(), b"=t");
-        assert_eq!(e.to_string(), "t:1: chunk has too many syntax levels", "{}", &src[..30]);
+        assert_eq!(
+            e.to_string(),
+            "t:1: chunk has too many syntax levels",
+            "{}",
+            &src[..30]
+        );
     }
     // Moderate chains are fine.
     let src = format!("x = 1{}", " + 1".repeat(900));

@@ -46,7 +46,9 @@ fn random_lua_like_bytes() {
     let mut rng = Rng(42);
     for _ in 0..30_000 {
         let len = rng.below(40);
-        let src: Vec<u8> = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+        let src: Vec<u8> = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
         check(&src);
     }
 }
@@ -54,11 +56,59 @@ fn random_lua_like_bytes() {
 #[test]
 fn random_token_soups() {
     let words: &[&[u8]] = &[
-        b"a", b"b", b"and", b"break", b"do", b"else", b"elseif", b"end", b"false", b"for",
-        b"function", b"if", b"in", b"local", b"nil", b"not", b"or", b"repeat", b"return",
-        b"then", b"true", b"until", b"while", b"+", b"-", b"*", b"/", b"%", b"^", b"#",
-        b"==", b"~=", b"<=", b">=", b"<", b">", b"=", b"(", b")", b"{", b"}", b"[", b"]",
-        b";", b":", b",", b".", b"..", b"...", b"1", b"'s'", b"[[x]]", b"\n",
+        b"a",
+        b"b",
+        b"and",
+        b"break",
+        b"do",
+        b"else",
+        b"elseif",
+        b"end",
+        b"false",
+        b"for",
+        b"function",
+        b"if",
+        b"in",
+        b"local",
+        b"nil",
+        b"not",
+        b"or",
+        b"repeat",
+        b"return",
+        b"then",
+        b"true",
+        b"until",
+        b"while",
+        b"+",
+        b"-",
+        b"*",
+        b"/",
+        b"%",
+        b"^",
+        b"#",
+        b"==",
+        b"~=",
+        b"<=",
+        b">=",
+        b"<",
+        b">",
+        b"=",
+        b"(",
+        b")",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b";",
+        b":",
+        b",",
+        b".",
+        b"..",
+        b"...",
+        b"1",
+        b"'s'",
+        b"[[x]]",
+        b"\n",
     ];
     let mut rng = Rng(7);
     for _ in 0..20_000 {

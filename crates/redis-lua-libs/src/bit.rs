@@ -140,7 +140,11 @@ fn bswap(l: &mut Lua) -> LuaResult<usize> {
 /// `tohex(x [, n])`: the low `|n|` hex digits of `x` (at most 8), uppercase if `n < 0`.
 fn tohex(l: &mut Lua) -> LuaResult<usize> {
     let mut b = barg(l, 1)?;
-    let mut n = if l.nargs() < 2 { TOHEX_DEFAULT_DIGITS } else { barg(l, 2)? as i32 };
+    let mut n = if l.nargs() < 2 {
+        TOHEX_DEFAULT_DIGITS
+    } else {
+        barg(l, 2)? as i32
+    };
     let digits: &[u8; 16] = if n < 0 {
         // -INT32_MIN does not exist; treat it as the largest count (the later fix).
         n = n.checked_neg().unwrap_or(i32::MAX);

@@ -32,9 +32,19 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
     let t = l.new_table()?;
     l.register_lib(
         t,
-        &[("pack", pack), ("unpack", unpack), ("unpack_one", unpack_one), ("unpack_limit", unpack_limit)],
+        &[
+            ("pack", pack),
+            ("unpack", unpack),
+            ("unpack_one", unpack_one),
+            ("unpack_limit", unpack_limit),
+        ],
     )?;
-    for (k, v) in [("_NAME", NAME), ("_VERSION", VERSION), ("_COPYRIGHT", COPYRIGHT), ("_DESCRIPTION", DESCRIPTION)] {
+    for (k, v) in [
+        ("_NAME", NAME),
+        ("_VERSION", VERSION),
+        ("_COPYRIGHT", COPYRIGHT),
+        ("_DESCRIPTION", DESCRIPTION),
+    ] {
         let s = l.str_value(v.as_bytes())?;
         set_field(l, t, k, s)?;
     }
@@ -150,9 +160,17 @@ fn next_entry(l: &mut Lua, t: TableRef, k: &Value) -> LuaResult<Option<(Value, V
 
 /// One open table being encoded.
 enum Frame {
-    Array { t: TableRef, len: i64, i: i64 },
+    Array {
+        t: TableRef,
+        len: i64,
+        i: i64,
+    },
     /// `pending` holds a value to encode after its key.
-    Map { t: TableRef, key: Value, pending: Option<Value> },
+    Map {
+        t: TableRef,
+        key: Value,
+        pending: Option<Value>,
+    },
 }
 
 /// Encodes `v` (iteratively; nesting is capped at [`MAX_NESTING`]).
@@ -180,7 +198,11 @@ fn encode_value(l: &mut Lua, v: Value, out: &mut Vec<u8>) -> LuaResult<()> {
                             k = key;
                         }
                         encode_header(n, 0x80, 0xde, out);
-                        stack.push(Frame::Map { t, key: Value::Nil, pending: None });
+                        stack.push(Frame::Map {
+                            t,
+                            key: Value::Nil,
+                            pending: None,
+                        });
                     }
                 }
                 _ => out.push(0xc0),
@@ -189,7 +211,9 @@ fn encode_value(l: &mut Lua, v: Value, out: &mut Vec<u8>) -> LuaResult<()> {
                 check_output_size(l, out.len())?;
             }
         }
-        let Some(frame) = stack.last_mut() else { return Ok(()) };
+        let Some(frame) = stack.last_mut() else {
+            return Ok(());
+        };
         match frame {
             Frame::Array { t, len, i } => {
                 if *i >= *len {
@@ -257,9 +281,17 @@ impl From<LuaError> for Bad {
 
 /// An open container being filled (its table is on the Lua stack).
 enum Open {
-    Array { t: TableRef, left: u64, n: i64 },
+    Array {
+        t: TableRef,
+        left: u64,
+        n: i64,
+    },
     /// `have_key`: the key of the current pair is decoded and on the Lua stack.
-    Map { t: TableRef, left: u64, have_key: bool },
+    Map {
+        t: TableRef,
+        left: u64,
+        have_key: bool,
+    },
 }
 
 /// One decoded item: a scalar, or the header of an array/map with its element count.
@@ -319,7 +351,13 @@ impl<'a> Reader<'a> {
             0xdc..=0xdf => {
                 let w = if b & 1 == 0 { 2 } else { 4 };
                 let n = self.be(1, w)?;
-                (Item::Container { is_array: b <= 0xdd, n }, 1 + w)
+                (
+                    Item::Container {
+                        is_array: b <= 0xdd,
+                        n,
+                    },
+                    1 + w,
+                )
             }
             _ if b & 0x80 == 0 => (num(b as f64), 1),
             _ if b & 0xe0 == 0xe0 => (num(b as i8 as f64), 1),
@@ -328,8 +366,20 @@ impl<'a> Reader<'a> {
                 let bytes = self.need(1 + len)?;
                 (Item::Scalar(l.str_value(&bytes[1..])?), 1 + len)
             }
-            _ if b & 0xf0 == 0x90 => (Item::Container { is_array: true, n: (b & 0x0f) as u64 }, 1),
-            _ if b & 0xf0 == 0x80 => (Item::Container { is_array: false, n: (b & 0x0f) as u64 }, 1),
+            _ if b & 0xf0 == 0x90 => (
+                Item::Container {
+                    is_array: true,
+                    n: (b & 0x0f) as u64,
+                },
+                1,
+            ),
+            _ if b & 0xf0 == 0x80 => (
+                Item::Container {
+                    is_array: false,
+                    n: (b & 0x0f) as u64,
+                },
+                1,
+            ),
             _ => return Err(Bad::Format),
         };
         self.pos += used;
@@ -368,11 +418,17 @@ impl<'a> Reader<'a> {
                     self.push(l, Value::Table(t))?;
                     if is_array {
                         if !self.cstack.check(1) {
-                            return Err(Bad::Lua(l.error("stack overflow (in function mp_decode_to_lua_array)")));
+                            return Err(Bad::Lua(
+                                l.error("stack overflow (in function mp_decode_to_lua_array)"),
+                            ));
                         }
                         open.push(Open::Array { t, left: n, n: 0 });
                     } else {
-                        open.push(Open::Map { t, left: n, have_key: false });
+                        open.push(Open::Map {
+                            t,
+                            left: n,
+                            have_key: false,
+                        });
                     }
                     false
                 }
@@ -381,7 +437,9 @@ impl<'a> Reader<'a> {
             // stop where the next item must be decoded.
             loop {
                 let top_index = l.get_top();
-                let Some(top) = open.last_mut() else { return Ok(()) };
+                let Some(top) = open.last_mut() else {
+                    return Ok(());
+                };
                 if completed {
                     match top {
                         Open::Array { t, .. } => {
@@ -390,7 +448,10 @@ impl<'a> Reader<'a> {
                             l.raw_set(t, k, v)?;
                             self.pop2(l);
                         }
-                        Open::Map { have_key: have_key @ false, .. } => {
+                        Open::Map {
+                            have_key: have_key @ false,
+                            ..
+                        } => {
                             *have_key = true;
                             break;
                         }
@@ -400,9 +461,17 @@ impl<'a> Reader<'a> {
                             let (k, v) = (l.stack_at(top_index - 2), l.stack_at(top_index - 1));
                             match k {
                                 // lua_settable refuses these keys (no position: raised in C).
-                                Value::Nil => return Err(Bad::Lua(crate::plain_error(l, b"table index is nil"))),
+                                Value::Nil => {
+                                    return Err(Bad::Lua(crate::plain_error(
+                                        l,
+                                        b"table index is nil",
+                                    )))
+                                }
                                 Value::Num(n) if n.is_nan() => {
-                                    return Err(Bad::Lua(crate::plain_error(l, b"table index is NaN")))
+                                    return Err(Bad::Lua(crate::plain_error(
+                                        l,
+                                        b"table index is NaN",
+                                    )))
                                 }
                                 _ => {}
                             }
@@ -411,7 +480,9 @@ impl<'a> Reader<'a> {
                         }
                     }
                 }
-                let Some(top) = open.last_mut() else { return Ok(()) };
+                let Some(top) = open.last_mut() else {
+                    return Ok(());
+                };
                 let (left, next_index) = match top {
                     Open::Array { left, n, .. } => {
                         *n += 1;
@@ -442,11 +513,17 @@ fn unpack_full(l: &mut Lua, limit: i32, offset: i32) -> LuaResult<usize> {
     let len = s.len();
     let decode_all = limit == 0 && offset == 0;
     if offset < 0 || limit < 0 {
-        let msg = format!("Invalid request to unpack with offset of {} and limit of {}.", offset, len as i32);
+        let msg = format!(
+            "Invalid request to unpack with offset of {} and limit of {}.",
+            offset, len as i32
+        );
         return Err(l.error(msg));
     }
     if offset as usize > len {
-        let msg = format!("Start offset {} greater than input length {}.", offset, len as i32);
+        let msg = format!(
+            "Start offset {} greater than input length {}.",
+            offset, len as i32
+        );
         return Err(l.error(msg));
     }
     let limit = if decode_all { i32::MAX } else { limit };
@@ -456,7 +533,11 @@ fn unpack_full(l: &mut Lua, limit: i32, offset: i32) -> LuaResult<usize> {
     if !decode_all {
         l.push(Value::Nil)?;
     }
-    let mut r = Reader { s: s.as_bytes(), pos: offset as usize, cstack: CStackModel::new(1) };
+    let mut r = Reader {
+        s: s.as_bytes(),
+        pos: offset as usize,
+        cstack: CStackModel::new(1),
+    };
     let mut count = 0;
     while r.pos < len && count < limit {
         if !r.cstack.check(1) {
@@ -473,7 +554,11 @@ fn unpack_full(l: &mut Lua, limit: i32, offset: i32) -> LuaResult<usize> {
     if decode_all {
         return Ok(count as usize);
     }
-    let next = if r.pos == len { -1.0 } else { r.pos as i32 as f64 };
+    let next = if r.pos == len {
+        -1.0
+    } else {
+        r.pos as i32 as f64
+    };
     l.set_stack(base, Value::Num(next));
     Ok(count as usize + 1)
 }

@@ -82,7 +82,12 @@ pub(crate) fn check_output_size(l: &Lua, len: usize) -> LuaResult<()> {
 }
 
 /// Sets `t[name] = v` for a string field.
-pub(crate) fn set_field(l: &mut Lua, t: lua51::table::TableRef, name: &str, v: lua51::Value) -> LuaResult<()> {
+pub(crate) fn set_field(
+    l: &mut Lua,
+    t: lua51::table::TableRef,
+    name: &str,
+    v: lua51::Value,
+) -> LuaResult<()> {
     let k = l.str_value(name.as_bytes())?;
     l.raw_set(t, k, v)
 }

@@ -42,7 +42,10 @@ struct Header {
 
 impl Header {
     fn new() -> Header {
-        Header { endian: Endian::Little, align: 1 }
+        Header {
+            endian: Endian::Little,
+            align: 1,
+        }
     }
 }
 
@@ -55,7 +58,10 @@ struct Format<'a> {
 impl<'a> Format<'a> {
     fn new(s: &'a [u8]) -> Format<'a> {
         let end = s.iter().position(|&c| c == 0).unwrap_or(s.len());
-        Format { s: &s[..end], pos: 0 }
+        Format {
+            s: &s[..end],
+            pos: 0,
+        }
     }
 
     fn next_opt(&mut self) -> Option<u8> {
@@ -94,7 +100,10 @@ fn opt_size(l: &mut Lua, opt: u8, fmt: &mut Format) -> LuaResult<usize> {
         b'i' | b'I' => {
             let sz = fmt.number(l, INT_SIZE)?;
             if sz as usize > MAX_INT_SIZE {
-                let msg = format!("integral size {} is larger than limit of {}", sz, MAX_INT_SIZE);
+                let msg = format!(
+                    "integral size {} is larger than limit of {}",
+                    sz, MAX_INT_SIZE
+                );
                 return Err(l.error(msg));
             }
             sz as usize
@@ -160,7 +169,11 @@ fn put_integer(out: &mut Vec<u8>, n: f64, endian: Endian, size: usize) {
     let mut value = number_to_bits(n);
     let mut buf = [0u8; MAX_INT_SIZE];
     for i in 0..size {
-        let k = if endian == Endian::Little { i } else { size - 1 - i };
+        let k = if endian == Endian::Little {
+            i
+        } else {
+            size - 1 - i
+        };
         buf[k] = value as u8;
         value = value.checked_shr(8).unwrap_or(0);
     }
@@ -193,13 +206,21 @@ fn pack(l: &mut Lua) -> LuaResult<usize> {
             b'f' => {
                 let f = l.check_number(arg)? as f32;
                 arg += 1;
-                let b = if h.endian == Endian::Little { f.to_le_bytes() } else { f.to_be_bytes() };
+                let b = if h.endian == Endian::Little {
+                    f.to_le_bytes()
+                } else {
+                    f.to_be_bytes()
+                };
                 out.extend_from_slice(&b);
             }
             b'd' => {
                 let d = l.check_number(arg)?;
                 arg += 1;
-                let b = if h.endian == Endian::Little { d.to_le_bytes() } else { d.to_be_bytes() };
+                let b = if h.endian == Endian::Little {
+                    d.to_le_bytes()
+                } else {
+                    d.to_be_bytes()
+                };
                 out.extend_from_slice(&b);
             }
             b'c' | b's' => {
@@ -233,7 +254,11 @@ fn pack(l: &mut Lua) -> LuaResult<usize> {
 fn get_integer(data: &[u8], endian: Endian, signed: bool, size: usize) -> f64 {
     let mut v: u64 = 0;
     for i in 0..size {
-        let k = if endian == Endian::Big { i } else { size - 1 - i };
+        let k = if endian == Endian::Big {
+            i
+        } else {
+            size - 1 - i
+        };
         v = (v << 8) | data[k] as u64;
     }
     if !signed {
@@ -293,19 +318,31 @@ fn unpack(l: &mut Lua) -> LuaResult<usize> {
             b'x' => {}
             b'f' => {
                 let b: [u8; 4] = data[pos..pos + 4].try_into().expect("length checked");
-                let f = if h.endian == Endian::Little { f32::from_le_bytes(b) } else { f32::from_be_bytes(b) };
+                let f = if h.endian == Endian::Little {
+                    f32::from_le_bytes(b)
+                } else {
+                    f32::from_be_bytes(b)
+                };
                 l.push(Value::Num(f as f64))?;
                 n += 1;
             }
             b'd' => {
                 let b: [u8; 8] = data[pos..pos + 8].try_into().expect("length checked");
-                let d = if h.endian == Endian::Little { f64::from_le_bytes(b) } else { f64::from_be_bytes(b) };
+                let d = if h.endian == Endian::Little {
+                    f64::from_le_bytes(b)
+                } else {
+                    f64::from_be_bytes(b)
+                };
                 l.push(Value::Num(d))?;
                 n += 1;
             }
             b'c' => {
                 if size == 0 {
-                    let prev = if n == 0 { None } else { value_as_number(&l.stack_at(l.get_top() - 1)) };
+                    let prev = if n == 0 {
+                        None
+                    } else {
+                        value_as_number(&l.stack_at(l.get_top() - 1))
+                    };
                     let Some(count) = prev else {
                         return Err(l.error("format 'c0' needs a previous size"));
                     };

@@ -171,9 +171,15 @@ fn long_natives_are_interruptible() {
 fn exponential_output_hits_the_memory_limit() {
     let mut l = common::new_state();
     l.set_memory_limit(64 << 20);
-    let r = eval(&mut l, "local t = {'xxxxxxxx'} for i = 1, 40 do t = {t, t} end return cjson.encode(t)");
+    let r = eval(
+        &mut l,
+        "local t = {'xxxxxxxx'} for i = 1, 40 do t = {t, t} end return cjson.encode(t)",
+    );
     assert_eq!(r.err().as_deref(), Some("not enough memory"));
-    let r = eval(&mut l, "local t = {'xxxxxxxx'} for i = 1, 14 do t = {t, t} end return #cmsgpack.pack(t)");
+    let r = eval(
+        &mut l,
+        "local t = {'xxxxxxxx'} for i = 1, 14 do t = {t, t} end return #cmsgpack.pack(t)",
+    );
     // 14 levels is within cmsgpack's nesting cap: 2^14 copies fit easily.
     assert!(r.is_ok(), "{:?}", r);
     let r = eval(&mut l, "local s = string.rep('x', 1000) return #struct.pack(string.rep('c0', 7000), unpack((function() local t = {} for i = 1, 7000 do t[i] = s end return t end)()))");
@@ -185,7 +191,11 @@ fn exponential_output_hits_the_memory_limit() {
 #[test]
 fn null_is_a_null_light_userdata() {
     let mut l = common::new_state();
-    let v = eval(&mut l, "return cjson.null, cjson.decode('null'), cjson.new().null").unwrap();
+    let v = eval(
+        &mut l,
+        "return cjson.null, cjson.decode('null'), cjson.new().null",
+    )
+    .unwrap();
     for x in v {
         assert!(matches!(x, Value::LightUserData(0)));
     }

@@ -7,7 +7,14 @@ fn pipeline(n: usize) -> Vec<u8> {
     let mut v = Vec::new();
     for i in 0..n {
         let key = format!("key:{i:06}");
-        v.extend_from_slice(format!("*3\r\n$3\r\nSET\r\n${}\r\n{}\r\n$3\r\nxxx\r\n", key.len(), key).as_bytes());
+        v.extend_from_slice(
+            format!(
+                "*3\r\n$3\r\nSET\r\n${}\r\n{}\r\n$3\r\nxxx\r\n",
+                key.len(),
+                key
+            )
+            .as_bytes(),
+        );
     }
     v
 }
@@ -28,7 +35,9 @@ fn bench_parse(c: &mut Criterion) {
             black_box(total)
         })
     });
-    let inline: Vec<u8> = (0..1000).flat_map(|i| format!("SET key:{i} value\r\n").into_bytes()).collect();
+    let inline: Vec<u8> = (0..1000)
+        .flat_map(|i| format!("SET key:{i} value\r\n").into_bytes())
+        .collect();
     g.bench_function("inline_1000", |b| {
         let mut p = RequestParser::new();
         b.iter(|| {

@@ -63,26 +63,35 @@ impl Frame {
         Self::parse_at(buf, 0, 0)
     }
 
-    fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Frame, usize)>, FrameError> {
+    fn parse_at(
+        buf: &[u8],
+        pos: usize,
+        depth: usize,
+    ) -> Result<Option<(Frame, usize)>, FrameError> {
         if depth > MAX_DEPTH {
             return Err(FrameError("nesting too deep".into()));
         }
-        let Some(&kind) = buf.get(pos) else { return Ok(None) };
-        let Some((text, next)) = line(buf, pos + 1) else { return Ok(None) };
-        let agg = |n: i64, next: usize, mul: usize| -> Result<Option<(Vec<Frame>, usize)>, FrameError> {
-            let mut items = Vec::new();
-            let mut p = next;
-            for _ in 0..(n as usize) * mul {
-                match Self::parse_at(buf, p, depth + 1)? {
-                    Some((f, np)) => {
-                        items.push(f);
-                        p = np;
-                    }
-                    None => return Ok(None),
-                }
-            }
-            Ok(Some((items, p)))
+        let Some(&kind) = buf.get(pos) else {
+            return Ok(None);
         };
+        let Some((text, next)) = line(buf, pos + 1) else {
+            return Ok(None);
+        };
+        let agg =
+            |n: i64, next: usize, mul: usize| -> Result<Option<(Vec<Frame>, usize)>, FrameError> {
+                let mut items = Vec::new();
+                let mut p = next;
+                for _ in 0..(n as usize) * mul {
+                    match Self::parse_at(buf, p, depth + 1)? {
+                        Some((f, np)) => {
+                            items.push(f);
+                            p = np;
+                        }
+                        None => return Ok(None),
+                    }
+                }
+                Ok(Some((items, p)))
+            };
         let frame = match kind {
             b'+' => (Frame::Simple(text.to_vec()), next),
             b'-' => (Frame::Error(text.to_vec()), next),
@@ -116,7 +125,10 @@ impl Frame {
                         if data.len() < 4 || data[3] != b':' {
                             return Err(FrameError("bad verbatim string".into()));
                         }
-                        (Frame::Verbatim([data[0], data[1], data[2]], data[4..].to_vec()), end + 2)
+                        (
+                            Frame::Verbatim([data[0], data[1], data[2]], data[4..].to_vec()),
+                            end + 2,
+                        )
                     } else {
                         (Frame::Bulk(data), end + 2)
                     }
@@ -132,7 +144,9 @@ impl Frame {
                     }
                 } else {
                     let mul = if kind == b'%' { 2 } else { 1 };
-                    let Some((items, p)) = agg(n, next, mul)? else { return Ok(None) };
+                    let Some((items, p)) = agg(n, next, mul)? else {
+                        return Ok(None);
+                    };
                     let f = match kind {
                         b'*' => Frame::Array(items),
                         b'~' => Frame::Set(items),

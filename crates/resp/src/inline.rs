@@ -54,7 +54,8 @@ pub fn split_args(
                     && hex_val(line[i + 2]).is_some()
                     && hex_val(line[i + 3]).is_some()
                 {
-                    let v = hex_val(line[i + 2]).unwrap_or(0) * 16 + hex_val(line[i + 3]).unwrap_or(0);
+                    let v =
+                        hex_val(line[i + 2]).unwrap_or(0) * 16 + hex_val(line[i + 3]).unwrap_or(0);
                     store.push(v);
                     i += 4;
                     continue;
@@ -122,18 +123,27 @@ mod tests {
         let mut store = Vec::new();
         let mut ranges = Vec::new();
         split_args(s, &mut store, &mut ranges)?;
-        Ok(ranges.iter().map(|&(a, b)| store[a as usize..b as usize].to_vec()).collect())
+        Ok(ranges
+            .iter()
+            .map(|&(a, b)| store[a as usize..b as usize].to_vec())
+            .collect())
     }
 
     #[test]
     fn plain_words() {
-        assert_eq!(split(b"SET  a\tb ").unwrap(), vec![b"SET".to_vec(), b"a".to_vec(), b"b".to_vec()]);
+        assert_eq!(
+            split(b"SET  a\tb ").unwrap(),
+            vec![b"SET".to_vec(), b"a".to_vec(), b"b".to_vec()]
+        );
         assert_eq!(split(b"   ").unwrap(), Vec::<Vec<u8>>::new());
     }
 
     #[test]
     fn quotes_and_escapes() {
-        assert_eq!(split(br#"ECHO "a\x41\n\t\"""#).unwrap()[1], b"aA\n\t\"".to_vec());
+        assert_eq!(
+            split(br#"ECHO "a\x41\n\t\"""#).unwrap()[1],
+            b"aA\n\t\"".to_vec()
+        );
         assert_eq!(split(br#"ECHO "\xZZ""#).unwrap()[1], b"xZZ".to_vec());
         assert_eq!(split(br"ECHO 'b\'c'").unwrap()[1], b"b'c".to_vec());
         assert_eq!(split(br#"ECHO a"b""#).unwrap()[1], b"ab".to_vec());

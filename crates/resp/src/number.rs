@@ -46,13 +46,21 @@ pub fn write_u64(out: &mut Vec<u8>, v: u64) {
 pub fn format_g(v: f64, precision: usize) -> String {
     let p = precision.max(1);
     if v.is_nan() {
-        return if v.is_sign_negative() { "-nan".into() } else { "nan".into() };
+        return if v.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
     }
     if v.is_infinite() {
         return if v < 0.0 { "-inf".into() } else { "inf".into() };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let e = format!("{:.*e}", p - 1, v);
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
@@ -124,7 +132,10 @@ mod tests {
         assert_eq!(format_double(-2.25), "-2.25");
         assert_eq!(format_double(1e20), "1e+20");
         assert_eq!(format_double(1.5e-7), "1.4999999999999999e-07");
-        assert_eq!(format_double(123456789012345680.0), "1.2345678901234568e+17");
+        assert_eq!(
+            format_double(123456789012345680.0),
+            "1.2345678901234568e+17"
+        );
         assert_eq!(format_double(0.0001), "0.0001");
         assert_eq!(format_double(f64::INFINITY), "inf");
         assert_eq!(format_double(f64::NEG_INFINITY), "-inf");

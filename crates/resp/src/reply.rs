@@ -34,7 +34,10 @@ pub struct ReplyWriter {
 
 impl ReplyWriter {
     pub fn new(proto: Proto) -> Self {
-        ReplyWriter { buf: Vec::new(), proto }
+        ReplyWriter {
+            buf: Vec::new(),
+            proto,
+        }
     }
 
     #[inline]
@@ -74,7 +77,10 @@ impl ReplyWriter {
     }
 
     fn push_line_safe(&mut self, s: &[u8]) {
-        self.buf.extend(s.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+        self.buf.extend(
+            s.iter()
+                .map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }),
+        );
         self.buf.extend_from_slice(b"\r\n");
     }
 
@@ -165,7 +171,9 @@ impl ReplyWriter {
     pub fn boolean(&mut self, b: bool) {
         match self.proto {
             Proto::Resp2 => self.int(b as i64),
-            Proto::Resp3 => self.buf.extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" }),
+            Proto::Resp3 => self
+                .buf
+                .extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" }),
         }
     }
 
@@ -207,7 +215,10 @@ mod tests {
         f(&mut a);
         let mut b = ReplyWriter::new(Proto::Resp3);
         f(&mut b);
-        (String::from_utf8(a.buf).unwrap(), String::from_utf8(b.buf).unwrap())
+        (
+            String::from_utf8(a.buf).unwrap(),
+            String::from_utf8(b.buf).unwrap(),
+        )
     }
 
     #[test]
@@ -217,12 +228,30 @@ mod tests {
         assert_eq!(both(|w| w.map(2)), ("*4\r\n".into(), "%2\r\n".into()));
         assert_eq!(both(|w| w.set(3)), ("*3\r\n".into(), "~3\r\n".into()));
         assert_eq!(both(|w| w.push(3)), ("*3\r\n".into(), ">3\r\n".into()));
-        assert_eq!(both(|w| w.double(1.5)), ("$3\r\n1.5\r\n".into(), ",1.5\r\n".into()));
-        assert_eq!(both(|w| w.boolean(true)), (":1\r\n".into(), "#t\r\n".into()));
-        assert_eq!(both(|w| w.verbatim(b"txt", b"hi")), ("$2\r\nhi\r\n".into(), "=6\r\ntxt:hi\r\n".into()));
-        assert_eq!(both(|w| w.big_number(b"123")), ("$3\r\n123\r\n".into(), "(123\r\n".into()));
-        assert_eq!(both(|w| w.bulk(b"")), ("$0\r\n\r\n".into(), "$0\r\n\r\n".into()));
+        assert_eq!(
+            both(|w| w.double(1.5)),
+            ("$3\r\n1.5\r\n".into(), ",1.5\r\n".into())
+        );
+        assert_eq!(
+            both(|w| w.boolean(true)),
+            (":1\r\n".into(), "#t\r\n".into())
+        );
+        assert_eq!(
+            both(|w| w.verbatim(b"txt", b"hi")),
+            ("$2\r\nhi\r\n".into(), "=6\r\ntxt:hi\r\n".into())
+        );
+        assert_eq!(
+            both(|w| w.big_number(b"123")),
+            ("$3\r\n123\r\n".into(), "(123\r\n".into())
+        );
+        assert_eq!(
+            both(|w| w.bulk(b"")),
+            ("$0\r\n\r\n".into(), "$0\r\n\r\n".into())
+        );
         assert_eq!(both(|w| w.int(-7)), (":-7\r\n".into(), ":-7\r\n".into()));
-        assert_eq!(both(|w| w.error(b"ERR a\r\nb")), ("-ERR a  b\r\n".into(), "-ERR a  b\r\n".into()));
+        assert_eq!(
+            both(|w| w.error(b"ERR a\r\nb")),
+            ("-ERR a  b\r\n".into(), "-ERR a  b\r\n".into())
+        );
     }
 }

@@ -78,7 +78,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bulk_len: DEFAULT_MAX_BULK_LEN, authenticated: true }
+        Limits {
+            max_bulk_len: DEFAULT_MAX_BULK_LEN,
+            authenticated: true,
+        }
     }
 }
 
@@ -98,7 +101,10 @@ pub enum ParseStatus {
 enum State {
     Idle,
     /// Inside a multibulk request: `remaining` bulks still to read, next one at `cursor`.
-    Multibulk { remaining: usize, cursor: usize },
+    Multibulk {
+        remaining: usize,
+        cursor: usize,
+    },
 }
 
 /// Where the argument ranges of the last complete request point.
@@ -168,7 +174,11 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
     if s == b"0" {
         return Some(0);
     }
-    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    let (neg, digits) = if s[0] == b'-' {
+        (true, &s[1..])
+    } else {
+        (false, s)
+    };
     if digits.is_empty() || digits[0] == b'0' {
         return None;
     }
@@ -194,7 +204,10 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
 
 #[inline]
 fn find(buf: &[u8], from: usize, byte: u8) -> Option<usize> {
-    buf[from..].iter().position(|&c| c == byte).map(|p| p + from)
+    buf[from..]
+        .iter()
+        .position(|&c| c == byte)
+        .map(|p| p + from)
 }
 
 impl RequestParser {
@@ -222,8 +235,14 @@ impl RequestParser {
     /// same slice (starting at the request) that was passed to [`parse`](Self::parse).
     pub fn args<'a>(&'a self, buf: &'a [u8]) -> Args<'a> {
         match self.source {
-            Source::Buffer => Args { base: buf, ranges: &self.ranges },
-            Source::Inline => Args { base: &self.inline_store, ranges: &self.ranges },
+            Source::Buffer => Args {
+                base: buf,
+                ranges: &self.ranges,
+            },
+            Source::Inline => Args {
+                base: &self.inline_store,
+                ranges: &self.ranges,
+            },
         }
     }
 
@@ -244,7 +263,9 @@ impl RequestParser {
                     if buf.len() > INLINE_MAX_SIZE {
                         return Err(ProtocolError::TooBigMbulkCount);
                     }
-                    return Ok(ParseStatus::Incomplete { need: buf.len() + 1 });
+                    return Ok(ParseStatus::Incomplete {
+                        need: buf.len() + 1,
+                    });
                 };
                 if cr + 2 > buf.len() {
                     return Ok(ParseStatus::Incomplete { need: cr + 2 });
@@ -264,12 +285,18 @@ impl RequestParser {
             }
         };
         while remaining > 0 {
-            let Some(cr) = (if cursor < buf.len() { find(buf, cursor, b'\r') } else { None }) else {
+            let Some(cr) = (if cursor < buf.len() {
+                find(buf, cursor, b'\r')
+            } else {
+                None
+            }) else {
                 if buf.len() - cursor.min(buf.len()) > INLINE_MAX_SIZE {
                     return Err(ProtocolError::TooBigBulkCount);
                 }
                 self.state = State::Multibulk { remaining, cursor };
-                return Ok(ParseStatus::Incomplete { need: buf.len().max(cursor) + 1 });
+                return Ok(ParseStatus::Incomplete {
+                    need: buf.len().max(cursor) + 1,
+                });
             };
             if cr + 2 > buf.len() {
                 self.state = State::Multibulk { remaining, cursor };
@@ -311,7 +338,9 @@ impl RequestParser {
             if buf.len() > INLINE_MAX_SIZE {
                 return Err(ProtocolError::TooBigInline);
             }
-            return Ok(ParseStatus::Incomplete { need: buf.len() + 1 });
+            return Ok(ParseStatus::Incomplete {
+                need: buf.len() + 1,
+            });
         };
         let mut line = &buf[..nl];
         if let [rest @ .., b'\r'] = line {
@@ -322,7 +351,11 @@ impl RequestParser {
         inline::split_args(line, &mut self.inline_store, &mut self.inline_ranges)
             .map_err(|_| ProtocolError::UnbalancedQuotes)?;
         self.ranges.clear();
-        self.ranges.extend(self.inline_ranges.iter().map(|&(a, b)| (a as usize, b as usize)));
+        self.ranges.extend(
+            self.inline_ranges
+                .iter()
+                .map(|&(a, b)| (a as usize, b as usize)),
+        );
         self.source = Source::Inline;
         if self.ranges.is_empty() {
             Ok(ParseStatus::Empty(nl + 1))
@@ -361,7 +394,10 @@ mod tests {
     fn pipelined_multibulk_and_inline() {
         let (cmds, err) = all(b"*2\r\n$3\r\nGET\r\n$1\r\na\r\nPING\r\n\r\n*0\r\nECHO \"x y\"\n");
         assert_eq!(err, None);
-        assert_eq!(cmds, vec![v(&[b"GET", b"a"]), v(&[b"PING"]), v(&[b"ECHO", b"x y"])]);
+        assert_eq!(
+            cmds,
+            vec![v(&[b"GET", b"a"]), v(&[b"PING"]), v(&[b"ECHO", b"x y"])]
+        );
     }
 
     #[test]
@@ -375,18 +411,35 @@ mod tests {
         let cases: &[(&[u8], &str)] = &[
             (b"*abc\r\n", "Protocol error: invalid multibulk length"),
             (b"*01\r\n", "Protocol error: invalid multibulk length"),
-            (b"*2147483648\r\n", "Protocol error: invalid multibulk length"),
-            (b"*1\n$4\r\nPING\r\n", "Protocol error: invalid multibulk length"),
+            (
+                b"*2147483648\r\n",
+                "Protocol error: invalid multibulk length",
+            ),
+            (
+                b"*1\n$4\r\nPING\r\n",
+                "Protocol error: invalid multibulk length",
+            ),
             (b"*1\r\n+PING\r\n", "Protocol error: expected '$', got '+'"),
             (b"*1\r\n$abc\r\n", "Protocol error: invalid bulk length"),
             (b"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"),
             (b"*1\r\n$+4\r\n", "Protocol error: invalid bulk length"),
-            (b"*1\r\n$600000000\r\n", "Protocol error: invalid bulk length"),
-            (b"SET a \"b\r\n", "Protocol error: unbalanced quotes in request"),
+            (
+                b"*1\r\n$600000000\r\n",
+                "Protocol error: invalid bulk length",
+            ),
+            (
+                b"SET a \"b\r\n",
+                "Protocol error: unbalanced quotes in request",
+            ),
         ];
         for (input, msg) in cases {
             let (_, err) = all(input);
-            assert_eq!(err.map(|e| e.to_string()).as_deref(), Some(*msg), "{:?}", input);
+            assert_eq!(
+                err.map(|e| e.to_string()).as_deref(),
+                Some(*msg),
+                "{:?}",
+                input
+            );
         }
     }
 
@@ -401,10 +454,19 @@ mod tests {
         b.extend(std::iter::repeat(b'1').take(INLINE_MAX_SIZE + 1));
         assert_eq!(all(&b).1, Some(ProtocolError::TooBigBulkCount));
         let mut p = RequestParser::new();
-        let unauth = Limits { authenticated: false, ..Limits::default() };
-        assert_eq!(p.parse(b"*11\r\n", &unauth), Err(ProtocolError::UnauthenticatedMultibulkLength));
+        let unauth = Limits {
+            authenticated: false,
+            ..Limits::default()
+        };
+        assert_eq!(
+            p.parse(b"*11\r\n", &unauth),
+            Err(ProtocolError::UnauthenticatedMultibulkLength)
+        );
         let mut p = RequestParser::new();
-        assert_eq!(p.parse(b"*1\r\n$16385\r\n", &unauth), Err(ProtocolError::UnauthenticatedBulkLength));
+        assert_eq!(
+            p.parse(b"*1\r\n$16385\r\n", &unauth),
+            Err(ProtocolError::UnauthenticatedBulkLength)
+        );
     }
 
     #[test]
@@ -417,7 +479,10 @@ mod tests {
                 other => panic!("early {other:?} at {end}"),
             }
         }
-        assert_eq!(p.parse(input, &Limits::default()).unwrap(), ParseStatus::Complete(input.len()));
+        assert_eq!(
+            p.parse(input, &Limits::default()).unwrap(),
+            ParseStatus::Complete(input.len())
+        );
         let args: Vec<&[u8]> = p.args(input).iter().collect();
         assert_eq!(args, vec![&b"SET"[..], b"key", b"value"]);
     }

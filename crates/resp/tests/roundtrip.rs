@@ -104,7 +104,10 @@ fn resp3_reply_roundtrip() {
     w.null();
     let (f, n) = Frame::parse(&w.buf).unwrap().unwrap();
     assert_eq!(n, w.buf.len());
-    assert_eq!(f.render(), "%2\n  $\"a\"\n  #f\n  +b\n  ~2\n    ,0.5\n    _");
+    assert_eq!(
+        f.render(),
+        "%2\n  $\"a\"\n  #f\n  +b\n  ~2\n    ,0.5\n    _"
+    );
 }
 
 #[test]
@@ -113,7 +116,9 @@ fn garbage_mid_stream_is_an_error_after_good_commands() {
     wire.extend_from_slice(b"*1\r\n!x\r\n");
     let mut p = RequestParser::new();
     let first = p.parse(&wire, &Limits::default()).unwrap();
-    let ParseStatus::Complete(n) = first else { panic!("{first:?}") };
+    let ParseStatus::Complete(n) = first else {
+        panic!("{first:?}")
+    };
     let err = p.parse(&wire[n..], &Limits::default()).unwrap_err();
     assert_eq!(err.to_string(), "Protocol error: expected '$', got '!'");
 }

@@ -152,7 +152,10 @@ mod tests {
     use super::*;
 
     fn argv(a: &[&str]) -> Vec<Vec<u8>> {
-        std::iter::once("rlua51").chain(a.iter().copied()).map(|s| s.as_bytes().to_vec()).collect()
+        std::iter::once("rlua51")
+            .chain(a.iter().copied())
+            .map(|s| s.as_bytes().to_vec())
+            .collect()
     }
 
     fn run(a: &[&str]) -> CommandLine {
@@ -193,8 +196,14 @@ mod tests {
     #[test]
     fn dash_is_stdin_and_double_dash_ends_options() {
         assert_eq!(run(&["-", "a"]).script, Some((1, Script::Stdin)));
-        assert_eq!(run(&["--", "-", "a"]).script, Some((2, Script::File(b"-".to_vec()))));
-        assert_eq!(run(&["--", "-e"]).script, Some((2, Script::File(b"-e".to_vec()))));
+        assert_eq!(
+            run(&["--", "-", "a"]).script,
+            Some((2, Script::File(b"-".to_vec())))
+        );
+        assert_eq!(
+            run(&["--", "-e"]).script,
+            Some((2, Script::File(b"-e".to_vec())))
+        );
         assert_eq!(run(&["--"]).script, None);
     }
 
@@ -208,15 +217,30 @@ mod tests {
 
     #[test]
     fn bad_options_ask_for_usage() {
-        for bad in [&["-h"][..], &["-e"], &["-l"], &["-ix"], &["-vv"], &["--x"], &["-f"], &["-e", "x", "-l"]] {
+        for bad in [
+            &["-h"][..],
+            &["-e"],
+            &["-l"],
+            &["-ix"],
+            &["-vv"],
+            &["--x"],
+            &["-f"],
+            &["-e", "x", "-l"],
+        ] {
             assert_eq!(parse(&argv(bad)), Request::Usage, "{:?}", bad);
         }
     }
 
     #[test]
     fn debug_views() {
-        assert_eq!(parse(&argv(&["--list", "f.lua"])), Request::Debug(View::List, b"f.lua".to_vec()));
-        assert_eq!(parse(&argv(&["--tokens", "-"])), Request::Debug(View::Tokens, b"-".to_vec()));
+        assert_eq!(
+            parse(&argv(&["--list", "f.lua"])),
+            Request::Debug(View::List, b"f.lua".to_vec())
+        );
+        assert_eq!(
+            parse(&argv(&["--tokens", "-"])),
+            Request::Debug(View::Tokens, b"-".to_vec())
+        );
         assert_eq!(parse(&argv(&["--ast", "a", "b"])), Request::Usage);
         assert_eq!(parse(&argv(&["--ast"])), Request::Usage);
         // Only as the first argument.

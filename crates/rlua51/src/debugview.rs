@@ -20,7 +20,9 @@ pub fn show(progname: &[u8], view: View, file: &[u8]) -> i32 {
         View::Ast => ast(&src, &chunkname),
         View::List => {
             let mut l = lua51::Lua::new_empty();
-            lua51::listing::list_source(&mut l, &src, &chunkname).map(String::into_bytes).map_err(String::into_bytes)
+            lua51::listing::list_source(&mut l, &src, &chunkname)
+                .map(String::into_bytes)
+                .map_err(String::into_bytes)
         }
     };
     match out {
@@ -47,7 +49,10 @@ fn fail(progname: &[u8], msg: &[u8]) -> i32 {
 fn read_source(file: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
     let mut data = Vec::new();
     let chunkname = if file == b"-" {
-        std::io::stdin().lock().read_to_end(&mut data).map_err(|e| format!("cannot read stdin: {}", lua51::stdlib::os_error_text(&e)))?;
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut data)
+            .map_err(|e| format!("cannot read stdin: {}", lua51::stdlib::os_error_text(&e)))?;
         b"=stdin".to_vec()
     } else {
         let name = String::from_utf8_lossy(file);
@@ -75,7 +80,10 @@ fn tokens(src: &[u8], chunkname: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     for (tok, line, text) in toks {
         out.extend_from_slice(format!("{}\t", line).as_bytes());
         out.extend_from_slice(&tok.kind_text());
-        if matches!(tok, Token::Name(_) | Token::Str(_) | Token::Number(_) | Token::Other(_)) {
+        if matches!(
+            tok,
+            Token::Name(_) | Token::Str(_) | Token::Number(_) | Token::Other(_)
+        ) {
             out.push(b'\t');
             escape_into(text, &mut out);
         }
@@ -157,7 +165,10 @@ mod tests {
     #[test]
     fn byte_vectors_become_strings() {
         let pretty = "Local {\n    names: [\n        [\n            120,\n        ],\n    ],\n    line: 1,\n}";
-        assert_eq!(readable_bytes(pretty), "Local {\n    names: [\n        \"x\",\n    ],\n    line: 1,\n}");
+        assert_eq!(
+            readable_bytes(pretty),
+            "Local {\n    names: [\n        \"x\",\n    ],\n    line: 1,\n}"
+        );
     }
 
     #[test]

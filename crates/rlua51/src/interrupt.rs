@@ -31,7 +31,8 @@ impl Interrupt {
         let flag = Arc::new(AtomicBool::new(false));
         let kill_next = Arc::new(AtomicBool::new(true));
         // Order matters: the default action is checked before this signal re-arms it.
-        let ok = signal_hook::flag::register_conditional_default(SIGINT, Arc::clone(&kill_next)).is_ok()
+        let ok = signal_hook::flag::register_conditional_default(SIGINT, Arc::clone(&kill_next))
+            .is_ok()
             && signal_hook::flag::register(SIGINT, Arc::clone(&flag)).is_ok()
             && signal_hook::flag::register(SIGINT, Arc::clone(&kill_next)).is_ok();
         if !ok {

@@ -34,7 +34,10 @@ pub enum Input {
 
 /// A source of lines.
 pub enum Lines {
-    Editor { ed: Box<Editor<(), DefaultHistory>>, history: Option<PathBuf> },
+    Editor {
+        ed: Box<Editor<(), DefaultHistory>>,
+        history: Option<PathBuf>,
+    },
     Plain,
 }
 
@@ -45,15 +48,24 @@ impl Lines {
         if !std::io::stdin().is_terminal() {
             return Lines::Plain;
         }
-        let config = Config::builder().max_history_size(HISTORY_SIZE).map(|b| b.auto_add_history(false).build());
-        let Ok(config) = config else { return Lines::Plain };
-        let Ok(mut ed) = Editor::<(), DefaultHistory>::with_config(config) else { return Lines::Plain };
+        let config = Config::builder()
+            .max_history_size(HISTORY_SIZE)
+            .map(|b| b.auto_add_history(false).build());
+        let Ok(config) = config else {
+            return Lines::Plain;
+        };
+        let Ok(mut ed) = Editor::<(), DefaultHistory>::with_config(config) else {
+            return Lines::Plain;
+        };
         let history = history_path();
         if let Some(p) = &history {
             // A missing or unreadable history is not an error.
             let _ = ed.load_history(p);
         }
-        Lines::Editor { ed: Box::new(ed), history }
+        Lines::Editor {
+            ed: Box::new(ed),
+            history,
+        }
     }
 
     /// Shows `prompt` and reads one line.

@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn comment_line_keeps_line_numbers() {
-        assert_eq!(strip_comment_line(b"#!/bin/lua\nprint(1)", true), b"\nprint(1)");
+        assert_eq!(
+            strip_comment_line(b"#!/bin/lua\nprint(1)", true),
+            b"\nprint(1)"
+        );
         assert_eq!(strip_comment_line(b"# no newline", true), b"\n");
         assert_eq!(strip_comment_line(b"print(1)\n#x", true), b"print(1)\n#x");
     }

@@ -134,7 +134,9 @@ fn default_to_stdin(cl: &CommandLine) -> bool {
 
 /// `LUA_INIT`: `@file` runs the file, anything else is code.
 fn lua_init(s: &mut Session) -> Status {
-    let Some(init) = std::env::var_os("LUA_INIT") else { return Ok(()) };
+    let Some(init) = std::env::var_os("LUA_INIT") else {
+        return Ok(());
+    };
     let init = init.into_vec();
     match init.strip_prefix(b"@") {
         Some(file) => s.dofile(Some(file)),
@@ -160,7 +162,8 @@ fn run_script(s: &mut Session, argv: &[Vec<u8>], index: usize, script: &Script) 
 
 /// The global `arg`: every command-line word, the script at index 0.
 fn set_arg_table(s: &mut Session, argv: &[Vec<u8>], index: usize) -> LuaResult<()> {
-    let t = s.l.new_table_sized(argv.len().saturating_sub(index + 1), index + 1)?;
+    let t =
+        s.l.new_table_sized(argv.len().saturating_sub(index + 1), index + 1)?;
     for (i, a) in argv.iter().enumerate() {
         let v = s.l.str_value(a)?;
         s.l.raw_set(t, Value::Num(i as f64 - index as f64), v)?;

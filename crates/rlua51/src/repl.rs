@@ -73,7 +73,11 @@ pub fn run(s: &mut Session) {
 
 /// `_PROMPT` or `_PROMPT2` if it converts to a string, else the default.
 fn prompt(s: &mut Session, first: bool) -> Vec<u8> {
-    let (name, default) = if first { ("_PROMPT", PROMPT) } else { ("_PROMPT2", PROMPT2) };
+    let (name, default) = if first {
+        ("_PROMPT", PROMPT)
+    } else {
+        ("_PROMPT2", PROMPT2)
+    };
     let v = s.l.get_global(name).unwrap_or(Value::Nil);
     message_text(&v).unwrap_or_else(|| default.to_vec())
 }

@@ -51,7 +51,12 @@ impl Session {
         let key = l.str_value(HANDLER_KEY).map_err(|e| e.to_string())?;
         let reg = l.registry();
         l.raw_set(reg, key, handler).map_err(|e| e.to_string())?;
-        Ok(Session { l, progname: Some(progname), in_repl: false, interrupt })
+        Ok(Session {
+            l,
+            progname: Some(progname),
+            in_repl: false,
+            interrupt,
+        })
     }
 
     /// Entering or leaving the REPL.
@@ -88,7 +93,8 @@ impl Session {
             Err(e) => {
                 let v = self.l.error_value(&e);
                 if !v.is_nil() {
-                    let msg = message_text(&v).unwrap_or_else(|| b"(error object is not a string)".to_vec());
+                    let msg = message_text(&v)
+                        .unwrap_or_else(|| b"(error object is not a string)".to_vec());
                     self.message(&msg);
                 }
                 Err(Failed)
@@ -192,4 +198,3 @@ fn traceback_handler(l: &mut Lua, has_debug_lib: bool) -> LuaResult<usize> {
     l.push(out)?;
     Ok(1)
 }
-

@@ -34,13 +34,18 @@ fn fixtures() -> PathBuf {
 fn rlua51(args: &[&str]) -> Command {
     use std::os::unix::process::CommandExt;
     let mut c = Command::new(env!("CARGO_BIN_EXE_rlua51"));
-    c.arg0("rlua51").args(args).current_dir(fixtures()).env_remove("LUA_INIT");
+    c.arg0("rlua51")
+        .args(args)
+        .current_dir(fixtures())
+        .env_remove("LUA_INIT");
     c
 }
 
 /// Runs to completion with `stdin` piped in; (stdout, stderr, exit code).
 fn run(mut c: Command, stdin: &str) -> (String, String, i32) {
-    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().expect("spawn rlua51");
     let mut input = child.stdin.take().unwrap();
     let data = stdin.as_bytes().to_vec();
@@ -78,7 +83,13 @@ fn recorded_cases_match_lua51() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -94,7 +105,13 @@ fn program_name_is_argv0() {
 #[test]
 fn os_exit_status_passes_through() {
     // `os` may not be there in every build; the status of a plain success is 0 anyway.
-    let (out, err, code) = run(rlua51(&["-e", "if os and os.exit then os.exit(3) else print('no os') end"]), "");
+    let (out, err, code) = run(
+        rlua51(&[
+            "-e",
+            "if os and os.exit then os.exit(3) else print('no os') end",
+        ]),
+        "",
+    );
     if out == "no os\n" {
         assert_eq!((err.as_str(), code), ("", 0));
     } else {
@@ -103,9 +120,14 @@ fn os_exit_status_passes_through() {
 }
 
 /// Spawns with piped output, waits until stdout shows `ready`, then sends SIGINT.
-fn interrupt_after_ready(args: &[&str], signals: usize) -> (String, String, std::process::ExitStatus) {
+fn interrupt_after_ready(
+    args: &[&str],
+    signals: usize,
+) -> (String, String, std::process::ExitStatus) {
     let mut c = rlua51(args);
-    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().expect("spawn rlua51");
     let mut stdout = child.stdout.take().unwrap();
     let mut seen = Vec::new();
@@ -136,14 +158,26 @@ fn interrupt_after_ready(args: &[&str], signals: usize) -> (String, String, std:
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    (String::from_utf8_lossy(&seen).into_owned() + &rest, err, status)
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (
+        String::from_utf8_lossy(&seen).into_owned() + &rest,
+        err,
+        status,
+    )
 }
 
 #[test]
 fn ctrl_c_interrupts_a_running_script() {
     let (out, err, status) = interrupt_after_ready(
-        &["-e", "local function spin() while true do end end\nprint('ready')\nspin()"],
+        &[
+            "-e",
+            "local function spin() while true do end end\nprint('ready')\nspin()",
+        ],
         1,
     );
     assert_eq!(out, "ready\n");
@@ -171,7 +205,10 @@ fn second_ctrl_c_ends_the_process() {
 
 #[test]
 fn tokens_view() {
-    let (out, err, code) = run(rlua51(&["--tokens", "-"]), "local s = \"a\\n\" .. 1.5 --c\nreturn s\n");
+    let (out, err, code) = run(
+        rlua51(&["--tokens", "-"]),
+        "local s = \"a\\n\" .. 1.5 --c\nreturn s\n",
+    );
     assert_eq!(err, "");
     assert_eq!(code, 0);
     assert_eq!(
@@ -199,7 +236,10 @@ fn ast_view() {
 #[test]
 fn ast_view_syntax_error() {
     let (out, err, code) = run(rlua51(&["--ast", "bad.lua"]), "");
-    assert_eq!((out.as_str(), err.as_str(), code), ("", "rlua51: bad.lua:1: ')' expected near '<eof>'\n", 1));
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "rlua51: bad.lua:1: ')' expected near '<eof>'\n", 1)
+    );
 }
 
 #[test]
@@ -218,7 +258,14 @@ fn list_view() {
 #[test]
 fn debug_view_of_missing_file() {
     let (out, err, code) = run(rlua51(&["--list", "nothere.lua"]), "");
-    assert_eq!((out.as_str(), err.as_str(), code), ("", "rlua51: cannot open nothere.lua: No such file or directory\n", 1));
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "rlua51: cannot open nothere.lua: No such file or directory\n",
+            1
+        )
+    );
 }
 
 #[test]
@@ -226,7 +273,9 @@ fn closed_output_pipe_ends_the_process() {
     use std::os::unix::process::ExitStatusExt;
     // As lua5.1 (a C program): writing to a pipe nobody reads raises SIGPIPE.
     let mut c = rlua51(&["-e", "while true do print('y') end"]);
-    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut child = c.spawn().expect("spawn rlua51");
     let mut first = [0u8; 2];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();

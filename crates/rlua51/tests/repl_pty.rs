@@ -33,11 +33,24 @@ struct Term {
 impl Term {
     /// Starts `rlua51` with `home` as its home directory.
     fn start(home: &Path) -> Term {
-        let ws = libc::winsize { ws_row: ROWS, ws_col: COLS, ws_xpixel: 0, ws_ypixel: 0 };
+        let ws = libc::winsize {
+            ws_row: ROWS,
+            ws_col: COLS,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
         let (mut master, mut slave) = (-1, -1);
         // SAFETY: openpty writes two descriptors into the given integers; the name and
         // termios pointers may be null; `ws` outlives the call.
-        let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &ws) };
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &ws,
+            )
+        };
         assert_eq!(rc, 0, "openpty failed");
         // SAFETY: both descriptors were just opened by openpty and are owned here only.
         let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
@@ -63,7 +76,11 @@ impl Term {
         let child = cmd.spawn().expect("spawn rlua51");
         // The slave ends are closed with `cmd`, so reading the master ends when the child does.
         drop(cmd);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::new(ROWS).unwrap(), std::num::NonZeroU16::new(COLS).unwrap(), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(ROWS).unwrap(),
+            std::num::NonZeroU16::new(COLS).unwrap(),
+            0,
+        )));
         let mut reader = master.try_clone().unwrap();
         let p = Arc::clone(&parser);
         std::thread::spawn(move || {
@@ -75,13 +92,22 @@ impl Term {
                 p.lock().unwrap().process(&buf[..n]);
             }
         });
-        Term { master, child, parser }
+        Term {
+            master,
+            child,
+            parser,
+        }
     }
 
     fn screen(&self) -> String {
         let p = self.parser.lock().unwrap();
         let text = p.screen().contents();
-        text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim_end().to_string()
+        text.lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string()
     }
 
     /// Waits until the whole screen reads `want` (trailing blanks ignored).
@@ -183,7 +209,8 @@ fn repl_session_at_a_terminal() {
     screen += " print('spinning') while true do end\nspinning";
     t.expect_screen(&screen);
     t.keys("\x03");
-    screen += "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
+    screen +=
+        "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
     t.expect_screen(&screen);
 
     // Ctrl-C at the prompt drops the line.
@@ -202,7 +229,10 @@ fn repl_session_at_a_terminal() {
 
     // The history was written to the home directory, one entry per chunk.
     let hist = std::fs::read_to_string(home.join(".rlua51_history")).unwrap();
-    assert!(hist.contains("\nx = 1\n=x + 1\nfunction add(a, b)\\nreturn a + b\\nend\n=add(2, 3)\n"), "{hist}");
+    assert!(
+        hist.contains("\nx = 1\n=x + 1\nfunction add(a, b)\\nreturn a + b\\nend\n=add(2, 3)\n"),
+        "{hist}"
+    );
     assert!(hist.ends_with("\n=x\n"), "{hist}");
 
     // A new session recalls the previous one's lines with the Up arrow.
@@ -215,7 +245,8 @@ fn repl_session_at_a_terminal() {
     screen += " print('spinning') while true do end\nspinning";
     t.expect_screen(&screen);
     t.keys("\x03");
-    screen += "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
+    screen +=
+        "\n^Cinterrupted!\nstack traceback:\n        stdin:1: in main chunk\n        [C]: ?\n>";
     t.expect_screen(&screen);
     t.keys("\x04");
     assert_eq!(t.wait(), 0);

@@ -78,7 +78,10 @@ impl BlockIndex {
 
     /// The waiters on a key, oldest first.
     pub fn waiters(&self, db: usize, key: &[u8]) -> Vec<Waiter> {
-        self.by_key.get(&(db, key.to_vec())).map(|q| q.iter().copied().collect()).unwrap_or_default()
+        self.by_key
+            .get(&(db, key.to_vec()))
+            .map(|q| q.iter().copied().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -112,6 +115,9 @@ mod tests {
         b.add((3, 1), &r2);
         assert!(b.ready_keys(&mut ks, 0).is_empty());
         ks.set(0, b"a", Value::List(Box::default()), false);
-        assert_eq!(b.ready_keys(&mut ks, 0), vec![(0, b"a".to_vec(), BlockKind::List)]);
+        assert_eq!(
+            b.ready_keys(&mut ks, 0),
+            vec![(0, b"a".to_vec(), BlockKind::List)]
+        );
     }
 }

@@ -6,14 +6,17 @@
 //! Arity follows Redis: `n > 0` means exactly `n` arguments including the name, `-n` at
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
-use crate::commands::{bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs};
-use crate::scripting::commands as scr;
-use crate::scripting::function_commands as fnc;
+use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
-use crate::commands::hyperloglog as hl;
-use crate::server::Ctx;
+use crate::commands::{
+    bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
+    strings as st, transactions as tx, zsets as zs,
+};
 use crate::error::CmdResult;
+use crate::scripting::commands as scr;
+use crate::scripting::function_commands as fnc;
+use crate::server::Ctx;
 use resp::Args;
 use std::collections::HashMap;
 
@@ -173,79 +176,599 @@ const CONN: u32 = NOSCRIPT | LOADING | STALE;
 const CLI: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 static OBJECT_SUBS: &[Command] = &[
-    c("encoding", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Inspect the internal encoding of a Redis object", keys::object_encoding),
-    c("freq", 3, R, (2, 2, 1), KEYSPACE, "generic", "4.0.0", "Get the logarithmic access frequency counter of a Redis object", keys::object_freq),
-    c("help", 2, LOADING | STALE, NK, KEYSPACE, "generic", "6.2.0", "Show helpful text about the different subcommands", keys::object_help),
-    c("idletime", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Get the time since a Redis object was last accessed", keys::object_idletime),
-    c("refcount", 3, R, (2, 2, 1), KEYSPACE, "generic", "2.2.3", "Get the number of references to the value of the key", keys::object_refcount),
+    c(
+        "encoding",
+        3,
+        R,
+        (2, 2, 1),
+        KEYSPACE,
+        "generic",
+        "2.2.3",
+        "Inspect the internal encoding of a Redis object",
+        keys::object_encoding,
+    ),
+    c(
+        "freq",
+        3,
+        R,
+        (2, 2, 1),
+        KEYSPACE,
+        "generic",
+        "4.0.0",
+        "Get the logarithmic access frequency counter of a Redis object",
+        keys::object_freq,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        KEYSPACE,
+        "generic",
+        "6.2.0",
+        "Show helpful text about the different subcommands",
+        keys::object_help,
+    ),
+    c(
+        "idletime",
+        3,
+        R,
+        (2, 2, 1),
+        KEYSPACE,
+        "generic",
+        "2.2.3",
+        "Get the time since a Redis object was last accessed",
+        keys::object_idletime,
+    ),
+    c(
+        "refcount",
+        3,
+        R,
+        (2, 2, 1),
+        KEYSPACE,
+        "generic",
+        "2.2.3",
+        "Get the number of references to the value of the key",
+        keys::object_refcount,
+    ),
 ];
 
 static CLIENT_SUBS: &[Command] = &[
-    c("getname", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "2.6.9", "Get the current connection name", conn::client_getname),
-    c("help", 2, LOADING | STALE, NK, CONNECTION, "connection", "5.0.0", "Show helpful text about the different subcommands", conn::client_help),
-    c("id", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "5.0.0", "Returns the client ID for the current connection", conn::client_id),
-    c("info", 2, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "6.2.0", "Returns information about the current client connection.", conn::client_info),
-    c("kill", -3, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.4.0", "Kill the connection of a client", conn::client_kill),
-    c("list", -2, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.4.0", "Get the list of client connections", conn::client_list),
-    c("no-evict", 3, CLI, NK, CONNECTION | DANGEROUS, "connection", "7.0.0", "Set client eviction mode for the current connection", conn::client_no_evict),
-    c("pause", -3, CLI, NK, CONNECTION | DANGEROUS, "connection", "2.9.50", "Stop processing commands from clients for some time", conn::client_pause),
-    c("reply", 3, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "3.2.0", "Instruct the server whether to reply to commands", conn::client_reply),
-    c("setname", 3, NOSCRIPT | LOADING | STALE, NK, CONNECTION, "connection", "2.6.9", "Set the current connection name", conn::client_setname),
-    c("unpause", 2, CLI, NK, CONNECTION | DANGEROUS, "connection", "6.2.0", "Resume processing of clients that were paused", conn::client_unpause),
+    c(
+        "getname",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "2.6.9",
+        "Get the current connection name",
+        conn::client_getname,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "5.0.0",
+        "Show helpful text about the different subcommands",
+        conn::client_help,
+    ),
+    c(
+        "id",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "5.0.0",
+        "Returns the client ID for the current connection",
+        conn::client_id,
+    ),
+    c(
+        "info",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "6.2.0",
+        "Returns information about the current client connection.",
+        conn::client_info,
+    ),
+    c(
+        "kill",
+        -3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "2.4.0",
+        "Kill the connection of a client",
+        conn::client_kill,
+    ),
+    c(
+        "list",
+        -2,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "2.4.0",
+        "Get the list of client connections",
+        conn::client_list,
+    ),
+    c(
+        "no-evict",
+        3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "7.0.0",
+        "Set client eviction mode for the current connection",
+        conn::client_no_evict,
+    ),
+    c(
+        "pause",
+        -3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "2.9.50",
+        "Stop processing commands from clients for some time",
+        conn::client_pause,
+    ),
+    c(
+        "reply",
+        3,
+        NOSCRIPT | LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "3.2.0",
+        "Instruct the server whether to reply to commands",
+        conn::client_reply,
+    ),
+    c(
+        "setname",
+        3,
+        NOSCRIPT | LOADING | STALE,
+        NK,
+        CONNECTION,
+        "connection",
+        "2.6.9",
+        "Set the current connection name",
+        conn::client_setname,
+    ),
+    c(
+        "unpause",
+        2,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "6.2.0",
+        "Resume processing of clients that were paused",
+        conn::client_unpause,
+    ),
 ];
 
 static CONFIG_SUBS: &[Command] = &[
-    c("get", -3, CLI, NK, DANGEROUS, "server", "2.0.0", "Get the values of configuration parameters", srv::config_get),
-    c("help", 2, LOADING | STALE, NK, 0, "server", "5.0.0", "Show helpful text about the different subcommands", srv::config_help),
-    c("resetstat", 2, CLI, NK, DANGEROUS, "server", "2.0.0", "Reset the stats returned by INFO", srv::config_resetstat),
-    c("rewrite", 2, CLI, NK, DANGEROUS, "server", "2.8.0", "Rewrite the configuration file with the in memory configuration", srv::config_rewrite),
-    c("set", -4, CLI, NK, DANGEROUS, "server", "2.0.0", "Set configuration parameters to the given values", srv::config_set),
+    c(
+        "get",
+        -3,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.0.0",
+        "Get the values of configuration parameters",
+        srv::config_get,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "5.0.0",
+        "Show helpful text about the different subcommands",
+        srv::config_help,
+    ),
+    c(
+        "resetstat",
+        2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.0.0",
+        "Reset the stats returned by INFO",
+        srv::config_resetstat,
+    ),
+    c(
+        "rewrite",
+        2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.0",
+        "Rewrite the configuration file with the in memory configuration",
+        srv::config_rewrite,
+    ),
+    c(
+        "set",
+        -4,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.0.0",
+        "Set configuration parameters to the given values",
+        srv::config_set,
+    ),
 ];
 
 static SLOWLOG_SUBS: &[Command] = &[
-    c("get", -2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Get the slow log's entries", srv::slowlog_get),
-    c("help", 2, LOADING | STALE, NK, 0, "server", "6.2.0", "Show helpful text about the different subcommands", srv::slowlog_help),
-    c("len", 2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Get the slow log's length", srv::slowlog_len),
-    c("reset", 2, ADMIN | LOADING | STALE, NK, DANGEROUS, "server", "2.2.12", "Clear all entries from the slow log", srv::slowlog_reset),
+    c(
+        "get",
+        -2,
+        ADMIN | LOADING | STALE,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.2.12",
+        "Get the slow log's entries",
+        srv::slowlog_get,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "6.2.0",
+        "Show helpful text about the different subcommands",
+        srv::slowlog_help,
+    ),
+    c(
+        "len",
+        2,
+        ADMIN | LOADING | STALE,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.2.12",
+        "Get the slow log's length",
+        srv::slowlog_len,
+    ),
+    c(
+        "reset",
+        2,
+        ADMIN | LOADING | STALE,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.2.12",
+        "Clear all entries from the slow log",
+        srv::slowlog_reset,
+    ),
 ];
 
 static LATENCY_SUBS: &[Command] = &[
-    c("doctor", 2, CLI, NK, DANGEROUS, "server", "2.8.13", "Return a human readable latency analysis report.", srv::latency_doctor),
-    c("graph", 3, CLI, NK, DANGEROUS, "server", "2.8.13", "Return a latency graph for the event.", srv::latency_graph),
-    c("help", 2, LOADING | STALE, NK, 0, "server", "2.8.13", "Show helpful text about the different subcommands.", srv::latency_help),
-    c("histogram", -2, CLI, NK, DANGEROUS, "server", "7.0.0", "Return the cumulative distribution of latencies of a subset of commands or all.", srv::latency_histogram),
-    c("history", 3, CLI, NK, DANGEROUS, "server", "2.8.13", "Return timestamp-latency samples for the event.", srv::latency_history),
-    c("latest", 2, CLI, NK, DANGEROUS, "server", "2.8.13", "Return the latest latency samples for all events.", srv::latency_latest),
-    c("reset", -2, CLI, NK, DANGEROUS, "server", "2.8.13", "Reset latency data for one or more events.", srv::latency_reset),
+    c(
+        "doctor",
+        2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.13",
+        "Return a human readable latency analysis report.",
+        srv::latency_doctor,
+    ),
+    c(
+        "graph",
+        3,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.13",
+        "Return a latency graph for the event.",
+        srv::latency_graph,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "2.8.13",
+        "Show helpful text about the different subcommands.",
+        srv::latency_help,
+    ),
+    c(
+        "histogram",
+        -2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "7.0.0",
+        "Return the cumulative distribution of latencies of a subset of commands or all.",
+        srv::latency_histogram,
+    ),
+    c(
+        "history",
+        3,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.13",
+        "Return timestamp-latency samples for the event.",
+        srv::latency_history,
+    ),
+    c(
+        "latest",
+        2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.13",
+        "Return the latest latency samples for all events.",
+        srv::latency_latest,
+    ),
+    c(
+        "reset",
+        -2,
+        CLI,
+        NK,
+        DANGEROUS,
+        "server",
+        "2.8.13",
+        "Reset latency data for one or more events.",
+        srv::latency_reset,
+    ),
 ];
 
 static COMMAND_SUBS: &[Command] = &[
-    c("count", 2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get total number of Redis commands", srv::command_count),
-    c("docs", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get array of specific Redis command documentation", srv::command_docs),
-    c("getkeys", -4, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Extract keys given a full Redis command", srv::command_getkeys),
-    c("help", 2, LOADING | STALE, NK, CONNECTION, "server", "5.0.0", "Show helpful text about the different subcommands", srv::command_help),
-    c("info", -2, LOADING | STALE, NK, CONNECTION, "server", "2.8.13", "Get array of specific Redis command details, or all when no argument is given.", srv::command_info),
-    c("list", -2, LOADING | STALE, NK, CONNECTION, "server", "7.0.0", "Get an array of Redis command names", srv::command_list),
+    c(
+        "count",
+        2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "2.8.13",
+        "Get total number of Redis commands",
+        srv::command_count,
+    ),
+    c(
+        "docs",
+        -2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "7.0.0",
+        "Get array of specific Redis command documentation",
+        srv::command_docs,
+    ),
+    c(
+        "getkeys",
+        -4,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "2.8.13",
+        "Extract keys given a full Redis command",
+        srv::command_getkeys,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "5.0.0",
+        "Show helpful text about the different subcommands",
+        srv::command_help,
+    ),
+    c(
+        "info",
+        -2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "2.8.13",
+        "Get array of specific Redis command details, or all when no argument is given.",
+        srv::command_info,
+    ),
+    c(
+        "list",
+        -2,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "7.0.0",
+        "Get an array of Redis command names",
+        srv::command_list,
+    ),
 ];
 
 static SCRIPT_SUBS: &[Command] = &[
-    c("exists", -3, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Check existence of scripts in the script cache.", scr::script_exists),
-    c("flush", -2, NOSCRIPT, NK, SCRIPTING, "scripting", "2.6.0", "Remove all the scripts from the script cache.", scr::script_flush),
-    c("help", 2, LOADING | STALE, NK, SCRIPTING, "scripting", "5.0.0", "Show helpful text about the different subcommands", scr::script_help),
-    c("kill", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "2.6.0", "Kill the script currently in execution.", scr::script_kill),
-    c("load", 3, NOSCRIPT | STALE, NK, SCRIPTING, "scripting", "2.6.0", "Load the specified Lua script into the script cache.", scr::script_load),
+    c(
+        "exists",
+        -3,
+        NOSCRIPT,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "2.6.0",
+        "Check existence of scripts in the script cache.",
+        scr::script_exists,
+    ),
+    c(
+        "flush",
+        -2,
+        NOSCRIPT,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "2.6.0",
+        "Remove all the scripts from the script cache.",
+        scr::script_flush,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "5.0.0",
+        "Show helpful text about the different subcommands",
+        scr::script_help,
+    ),
+    c(
+        "kill",
+        2,
+        NOSCRIPT | ALLOW_BUSY,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "2.6.0",
+        "Kill the script currently in execution.",
+        scr::script_kill,
+    ),
+    c(
+        "load",
+        3,
+        NOSCRIPT | STALE,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "2.6.0",
+        "Load the specified Lua script into the script cache.",
+        scr::script_load,
+    ),
 ];
 
 static FUNCTION_SUBS: &[Command] = &[
-    c("delete", 3, NOSCRIPT | WRITE, NK, SCRIPTING, "scripting", "7.0.0", "Delete a function by name", fnc::function_delete),
-    c("dump", 2, NOSCRIPT, NK, SCRIPTING, "scripting", "7.0.0", "Dump all functions into a serialized binary payload", fnc::function_dump),
-    c("flush", -2, NOSCRIPT | WRITE, NK, SCRIPTING, "scripting", "7.0.0", "Deleting all functions", fnc::function_flush),
-    c("help", 2, LOADING | STALE, NK, SCRIPTING, "scripting", "7.0.0", "Show helpful text about the different subcommands", fnc::function_help),
-    c("kill", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "7.0.0", "Kill the function currently in execution.", fnc::function_kill),
-    c("list", -2, NOSCRIPT, NK, SCRIPTING, "scripting", "7.0.0", "List information about all the functions", fnc::function_list),
-    c("load", -3, NOSCRIPT | WRITE | DENYOOM, NK, SCRIPTING, "scripting", "7.0.0", "Create a function with the given arguments (name, code, description)", fnc::function_load),
-    c("restore", -3, NOSCRIPT | WRITE | DENYOOM, NK, SCRIPTING, "scripting", "7.0.0", "Restore all the functions on the given payload", fnc::function_restore),
-    c("stats", 2, NOSCRIPT | ALLOW_BUSY, NK, SCRIPTING, "scripting", "7.0.0", "Return information about the function currently running (name, description, duration)", fnc::function_stats),
+    c(
+        "delete",
+        3,
+        NOSCRIPT | WRITE,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Delete a function by name",
+        fnc::function_delete,
+    ),
+    c(
+        "dump",
+        2,
+        NOSCRIPT,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Dump all functions into a serialized binary payload",
+        fnc::function_dump,
+    ),
+    c(
+        "flush",
+        -2,
+        NOSCRIPT | WRITE,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Deleting all functions",
+        fnc::function_flush,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Show helpful text about the different subcommands",
+        fnc::function_help,
+    ),
+    c(
+        "kill",
+        2,
+        NOSCRIPT | ALLOW_BUSY,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Kill the function currently in execution.",
+        fnc::function_kill,
+    ),
+    c(
+        "list",
+        -2,
+        NOSCRIPT,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "List information about all the functions",
+        fnc::function_list,
+    ),
+    c(
+        "load",
+        -3,
+        NOSCRIPT | WRITE | DENYOOM,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Create a function with the given arguments (name, code, description)",
+        fnc::function_load,
+    ),
+    c(
+        "restore",
+        -3,
+        NOSCRIPT | WRITE | DENYOOM,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Restore all the functions on the given payload",
+        fnc::function_restore,
+    ),
+    c(
+        "stats",
+        2,
+        NOSCRIPT | ALLOW_BUSY,
+        NK,
+        SCRIPTING,
+        "scripting",
+        "7.0.0",
+        "Return information about the function currently running (name, description, duration)",
+        fnc::function_stats,
+    ),
 ];
 
 /// EVAL-family flags (Redis: noscript, skip_monitor, may_replicate, no_mandatory_keys,
@@ -254,12 +777,72 @@ const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_K
 const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | MOVABLE_KEYS;
 
 static PUBSUB_SUBS: &[Command] = &[
-    c("channels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "List active channels", ps::pubsub_channels),
-    c("help", 2, LOADING | STALE, NK, 0, "pubsub", "6.2.0", "Show helpful text about the different subcommands", ps::pubsub_help),
-    c("numpat", 2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of unique patterns pattern subscriptions", ps::pubsub_numpat),
-    c("numsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "2.8.0", "Get the count of subscribers for channels", ps::pubsub_numsub),
-    c("shardchannels", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "List active shard channels", ps::pubsub_shardchannels),
-    c("shardnumsub", -2, PUBSUB | LOADING | STALE, NK, 0, "pubsub", "7.0.0", "Get the count of subscribers for shard channels", ps::pubsub_shardnumsub),
+    c(
+        "channels",
+        -2,
+        PUBSUB | LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "2.8.0",
+        "List active channels",
+        ps::pubsub_channels,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "6.2.0",
+        "Show helpful text about the different subcommands",
+        ps::pubsub_help,
+    ),
+    c(
+        "numpat",
+        2,
+        PUBSUB | LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "2.8.0",
+        "Get the count of unique patterns pattern subscriptions",
+        ps::pubsub_numpat,
+    ),
+    c(
+        "numsub",
+        -2,
+        PUBSUB | LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "2.8.0",
+        "Get the count of subscribers for channels",
+        ps::pubsub_numsub,
+    ),
+    c(
+        "shardchannels",
+        -2,
+        PUBSUB | LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "7.0.0",
+        "List active shard channels",
+        ps::pubsub_shardchannels,
+    ),
+    c(
+        "shardnumsub",
+        -2,
+        PUBSUB | LOADING | STALE,
+        NK,
+        0,
+        "pubsub",
+        "7.0.0",
+        "Get the count of subscribers for shard channels",
+        ps::pubsub_shardnumsub,
+    ),
 ];
 
 /// Every top-level command.
@@ -473,7 +1056,10 @@ pub static COMMANDS: &[Command] = &[
 
 /// Commands that run at once inside MULTI instead of being queued.
 pub fn runs_inside_multi(cmd: &Command) -> bool {
-    matches!(cmd.name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
+    matches!(
+        cmd.name,
+        "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
 }
 
 /// Argument positions of the keys of a command line, including commands whose keys
@@ -484,7 +1070,9 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
         if pos >= argc {
             return Vec::new();
         }
-        let n = resp::request::parse_i64_strict(args.get(pos)).unwrap_or(0).max(0) as usize;
+        let n = resp::request::parse_i64_strict(args.get(pos))
+            .unwrap_or(0)
+            .max(0) as usize;
         (first..first + n).filter(|&i| i < argc).collect()
     };
     match cmd.name {
@@ -493,11 +1081,15 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             v.extend(numkeys_at(2, 3));
             v
         }
-        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => numkeys_at(1, 2),
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => {
+            numkeys_at(1, 2)
+        }
         "blmpop" | "bzmpop" => numkeys_at(2, 3),
         // Redis reports no keys when numkeys is more than the arguments left.
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
-            if argc < 3 || resp::request::parse_i64_strict(args.get(2)).is_some_and(|n| n > argc as i64 - 3) =>
+            if argc < 3
+                || resp::request::parse_i64_strict(args.get(2))
+                    .is_some_and(|n| n > argc as i64 - 3) =>
         {
             Vec::new()
         }
@@ -569,10 +1161,19 @@ impl Default for Registry {
 
 impl Registry {
     pub fn new() -> Registry {
-        let mut r = Registry { entries: Vec::new(), top: HashMap::new(), stats: Vec::new() };
+        let mut r = Registry {
+            entries: Vec::new(),
+            top: HashMap::new(),
+            stats: Vec::new(),
+        };
         for cmd in COMMANDS {
             let id = r.entries.len();
-            r.entries.push(Entry { cmd, parent: None, full_name: cmd.name.to_string(), subs: HashMap::new() });
+            r.entries.push(Entry {
+                cmd,
+                parent: None,
+                full_name: cmd.name.to_string(),
+                subs: HashMap::new(),
+            });
             r.top.insert(cmd.name.as_bytes(), id);
             for sub in cmd.subcommands {
                 let sid = r.entries.len();
@@ -599,7 +1200,10 @@ impl Registry {
     /// Subcommand of container `parent` by case-insensitive name.
     pub fn lookup_sub(&self, parent: CmdId, name: &[u8]) -> Option<CmdId> {
         let mut buf = [0u8; MAX_NAME_LEN];
-        self.entries[parent].subs.get(lower(name, &mut buf)?).copied()
+        self.entries[parent]
+            .subs
+            .get(lower(name, &mut buf)?)
+            .copied()
     }
 
     /// Resolves `argv` to a command or subcommand id (for COMMAND INFO/GETKEYS, scripts).
@@ -625,7 +1229,11 @@ impl Registry {
 
     /// Flag names as COMMAND INFO lists them.
     pub fn flag_names(cmd: &Command) -> Vec<&'static str> {
-        FLAG_NAMES.iter().filter(|(f, _)| cmd.flags & f != 0).map(|(_, n)| *n).collect()
+        FLAG_NAMES
+            .iter()
+            .filter(|(f, _)| cmd.flags & f != 0)
+            .map(|(_, n)| *n)
+            .collect()
     }
 
     /// ACL categories, explicit plus those Redis derives from the flags.
@@ -675,7 +1283,11 @@ impl Registry {
         if cmd.first_key <= 0 {
             return Vec::new();
         }
-        let last = if cmd.last_key < 0 { argc as i32 + cmd.last_key } else { cmd.last_key };
+        let last = if cmd.last_key < 0 {
+            argc as i32 + cmd.last_key
+        } else {
+            cmd.last_key
+        };
         let mut v = Vec::new();
         let mut i = cmd.first_key;
         while i <= last && (i as usize) < argc {
@@ -707,7 +1319,11 @@ mod tests {
         let r = Registry::new();
         let mut seen = std::collections::HashSet::new();
         for e in &r.entries {
-            assert!(seen.insert(e.full_name.clone()), "duplicate {}", e.full_name);
+            assert!(
+                seen.insert(e.full_name.clone()),
+                "duplicate {}",
+                e.full_name
+            );
         }
         let mset = &r.entries[r.lookup(b"mset").unwrap()];
         assert_eq!(Registry::key_positions(mset.cmd, 5), vec![1, 3]);

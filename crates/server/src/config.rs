@@ -31,17 +31,41 @@ struct Param {
 }
 
 const fn p(name: &'static str, kind: Kind, default: &'static str, mutable: bool) -> Param {
-    Param { name, alias: None, kind, default, mutable }
+    Param {
+        name,
+        alias: None,
+        kind,
+        default,
+        mutable,
+    }
 }
 
-const fn pa(name: &'static str, alias: &'static str, kind: Kind, default: &'static str, mutable: bool) -> Param {
-    Param { name, alias: Some(alias), kind, default, mutable }
+const fn pa(
+    name: &'static str,
+    alias: &'static str,
+    kind: Kind,
+    default: &'static str,
+    mutable: bool,
+) -> Param {
+    Param {
+        name,
+        alias: Some(alias),
+        kind,
+        default,
+        mutable,
+    }
 }
 
 const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
 const POLICIES: &[&str] = &[
-    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
-    "allkeys-lfu", "allkeys-random", "noeviction",
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
 ];
 const FSYNC: &[&str] = &["always", "everysec", "no"];
 const DEBUG_ENABLE: &[&str] = &["no", "yes", "local"];
@@ -75,15 +99,51 @@ static PARAMS: &[Param] = &[
     p("daemonize", Kind::Enum(&["no"]), "no", false),
     p("pidfile", Kind::Str, "", false),
     p("proto-max-bulk-len", Kind::Memory, "536870912", true),
-    p("client-query-buffer-limit", Kind::Memory, "1073741824", true),
-    p("client-output-buffer-limit", Kind::List, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", true),
-    pa("busy-reply-threshold", "lua-time-limit", Kind::Int(0, I64MAX), "5000", true),
+    p(
+        "client-query-buffer-limit",
+        Kind::Memory,
+        "1073741824",
+        true,
+    ),
+    p(
+        "client-output-buffer-limit",
+        Kind::List,
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        true,
+    ),
+    pa(
+        "busy-reply-threshold",
+        "lua-time-limit",
+        Kind::Int(0, I64MAX),
+        "5000",
+        true,
+    ),
     // Not in Redis: the heap cap of each Lua state, bytes, 0 = unlimited.
     p("lua-heap-limit", Kind::Memory, "1073741824", true),
-    p("enable-debug-command", Kind::Enum(DEBUG_ENABLE), "no", false),
-    p("enable-module-command", Kind::Enum(DEBUG_ENABLE), "no", false),
-    p("enable-protected-configs", Kind::Enum(DEBUG_ENABLE), "no", false),
-    p("slowlog-log-slower-than", Kind::Int(-1, I64MAX), "10000", true),
+    p(
+        "enable-debug-command",
+        Kind::Enum(DEBUG_ENABLE),
+        "no",
+        false,
+    ),
+    p(
+        "enable-module-command",
+        Kind::Enum(DEBUG_ENABLE),
+        "no",
+        false,
+    ),
+    p(
+        "enable-protected-configs",
+        Kind::Enum(DEBUG_ENABLE),
+        "no",
+        false,
+    ),
+    p(
+        "slowlog-log-slower-than",
+        Kind::Int(-1, I64MAX),
+        "10000",
+        true,
+    ),
     p("slowlog-max-len", Kind::Int(0, I64MAX), "128", true),
     p("latency-monitor-threshold", Kind::Int(0, I64MAX), "0", true),
     p("latency-tracking", Kind::Bool, "yes", true),
@@ -96,27 +156,82 @@ static PARAMS: &[Param] = &[
     p("lazyfree-lazy-user-flush", Kind::Bool, "no", true),
     p("notify-keyspace-events", Kind::Str, "", true),
     p("hll-sparse-max-bytes", Kind::Memory, "3000", true),
-    pa("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind::Int(0, I64MAX), "512", true),
-    pa("hash-max-listpack-value", "hash-max-ziplist-value", Kind::Int(0, I64MAX), "64", true),
-    pa("list-max-listpack-size", "list-max-ziplist-size", Kind::Int(i32::MIN as i64, i32::MAX as i64), "-2", true),
-    p("list-compress-depth", Kind::Int(0, i32::MAX as i64), "0", true),
+    pa(
+        "hash-max-listpack-entries",
+        "hash-max-ziplist-entries",
+        Kind::Int(0, I64MAX),
+        "512",
+        true,
+    ),
+    pa(
+        "hash-max-listpack-value",
+        "hash-max-ziplist-value",
+        Kind::Int(0, I64MAX),
+        "64",
+        true,
+    ),
+    pa(
+        "list-max-listpack-size",
+        "list-max-ziplist-size",
+        Kind::Int(i32::MIN as i64, i32::MAX as i64),
+        "-2",
+        true,
+    ),
+    p(
+        "list-compress-depth",
+        Kind::Int(0, i32::MAX as i64),
+        "0",
+        true,
+    ),
     p("set-max-intset-entries", Kind::Int(0, I64MAX), "512", true),
-    pa("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind::Int(0, I64MAX), "128", true),
-    pa("zset-max-listpack-value", "zset-max-ziplist-value", Kind::Int(0, I64MAX), "64", true),
+    pa(
+        "zset-max-listpack-entries",
+        "zset-max-ziplist-entries",
+        Kind::Int(0, I64MAX),
+        "128",
+        true,
+    ),
+    pa(
+        "zset-max-listpack-value",
+        "zset-max-ziplist-value",
+        Kind::Int(0, I64MAX),
+        "64",
+        true,
+    ),
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
     p("rdbcompression", Kind::Bool, "yes", true),
     p("rdbchecksum", Kind::Bool, "yes", true),
     p("io-threads", Kind::Int(1, 128), "1", false),
-    p("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no", false),
+    p(
+        "supervised",
+        Kind::Enum(&["upstart", "systemd", "auto", "no"]),
+        "no",
+        false,
+    ),
     p("always-show-logo", Kind::Bool, "no", false),
     p("syslog-enabled", Kind::Bool, "no", false),
     p("unixsocket", Kind::Str, "", false),
     p("replicaof", Kind::Str, "", false),
     p("replica-read-only", Kind::Bool, "yes", true),
     p("repl-backlog-size", Kind::Memory, "1048576", true),
-    p("shutdown-timeout", Kind::Int(0, i32::MAX as i64), "10", true),
-    p("shutdown-on-sigint", Kind::Enum(&["default", "save", "nosave", "now", "force"]), "default", true),
-    p("shutdown-on-sigterm", Kind::Enum(&["default", "save", "nosave", "now", "force"]), "default", true),
+    p(
+        "shutdown-timeout",
+        Kind::Int(0, i32::MAX as i64),
+        "10",
+        true,
+    ),
+    p(
+        "shutdown-on-sigint",
+        Kind::Enum(&["default", "save", "nosave", "now", "force"]),
+        "default",
+        true,
+    ),
+    p(
+        "shutdown-on-sigterm",
+        Kind::Enum(&["default", "save", "nosave", "now", "force"]),
+        "default",
+        true,
+    ),
 ];
 
 /// A configuration problem: `Display` gives Redis's reason text.
@@ -173,7 +288,8 @@ pub struct Config {
 /// `notify-keyspace-events` in the letter order CONFIG GET shows; the flags go to
 /// `flags` (the text alone can lose `n`: Redis shows `AKEn` as `AKE`).
 fn canonical_notify(v: &str, flags: &mut u32) -> Result<String, ConfigError> {
-    let f = crate::notify::parse_flags(v).ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))?;
+    let f = crate::notify::parse_flags(v)
+        .ok_or_else(|| ConfigError::BadValue(crate::notify::BAD_FLAGS.into()))?;
     *flags = f;
     Ok(crate::notify::flags_to_string(f))
 }
@@ -213,7 +329,9 @@ pub fn parse_memory(s: &str) -> Option<u64> {
 
 fn find_param(name: &str) -> Option<usize> {
     let l = name.to_ascii_lowercase();
-    PARAMS.iter().position(|p| p.name == l || p.alias == Some(&l[..]))
+    PARAMS
+        .iter()
+        .position(|p| p.name == l || p.alias == Some(&l[..]))
 }
 
 fn canonical(kind: Kind, args: &[String]) -> Result<String, ConfigError> {
@@ -229,7 +347,9 @@ fn canonical(kind: Kind, args: &[String]) -> Result<String, ConfigError> {
             let v = one()?.to_ascii_lowercase();
             match v.as_str() {
                 "yes" | "no" => Ok(v),
-                _ => Err(ConfigError::BadValue("argument must be 'yes' or 'no'".into())),
+                _ => Err(ConfigError::BadValue(
+                    "argument must be 'yes' or 'no'".into(),
+                )),
             }
         }
         Kind::Int(lo, hi) => {
@@ -246,9 +366,9 @@ fn canonical(kind: Kind, args: &[String]) -> Result<String, ConfigError> {
         }
         Kind::Memory => {
             let v = one()?;
-            parse_memory(v).map(|n| n.to_string()).ok_or_else(|| {
-                ConfigError::BadValue("argument must be a memory value".into())
-            })
+            parse_memory(v)
+                .map(|n| n.to_string())
+                .ok_or_else(|| ConfigError::BadValue("argument must be a memory value".into()))
         }
         Kind::Enum(opts) => {
             let v = one()?.to_ascii_lowercase();
@@ -312,7 +432,9 @@ impl Default for Config {
 
 impl Config {
     fn get_idx(&self, name: &str) -> &str {
-        find_param(name).map(|i| self.values[i].as_str()).unwrap_or("")
+        find_param(name)
+            .map(|i| self.values[i].as_str())
+            .unwrap_or("")
     }
 
     /// Canonical text of a parameter (empty when unknown).
@@ -324,11 +446,22 @@ impl Config {
     pub fn refresh(&mut self) {
         let int = |c: &Config, n: &str| c.get_idx(n).parse::<i64>().unwrap_or(0);
         self.port = int(self, "port") as u16;
-        self.bind = self.get_idx("bind").split_whitespace().map(String::from).collect();
+        self.bind = self
+            .get_idx("bind")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
         let rp = self.get_idx("requirepass");
-        self.requirepass = if rp.is_empty() { None } else { Some(rp.as_bytes().to_vec()) };
+        self.requirepass = if rp.is_empty() {
+            None
+        } else {
+            Some(rp.as_bytes().to_vec())
+        };
         self.databases = int(self, "databases") as usize;
-        self.loglevel = LOGLEVELS.iter().position(|l| *l == self.get_idx("loglevel")).unwrap_or(2);
+        self.loglevel = LOGLEVELS
+            .iter()
+            .position(|l| *l == self.get_idx("loglevel"))
+            .unwrap_or(2);
         self.logfile = self.get_idx("logfile").to_string();
         self.maxmemory = int(self, "maxmemory") as u64;
         self.hz = (int(self, "hz") as u32).clamp(1, 500);
@@ -338,8 +471,10 @@ impl Config {
         self.client_query_buffer_limit = int(self, "client-query-buffer-limit") as usize;
         self.busy_reply_threshold_ms = int(self, "busy-reply-threshold") as u64;
         self.lua_heap_limit = int(self, "lua-heap-limit") as usize;
-        self.enable_debug =
-            DEBUG_ENABLE.iter().position(|l| *l == self.get_idx("enable-debug-command")).unwrap_or(0);
+        self.enable_debug = DEBUG_ENABLE
+            .iter()
+            .position(|l| *l == self.get_idx("enable-debug-command"))
+            .unwrap_or(0);
         self.slowlog_log_slower_than = int(self, "slowlog-log-slower-than");
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
@@ -371,7 +506,11 @@ impl Config {
             Kind::Save | Kind::List => value.split_whitespace().map(String::from).collect(),
             _ => vec![value.to_string()],
         };
-        let mut v = if args.is_empty() { String::new() } else { canonical(PARAMS[idx].kind, &args)? };
+        let mut v = if args.is_empty() {
+            String::new()
+        } else {
+            canonical(PARAMS[idx].kind, &args)?
+        };
         match PARAMS[idx].name {
             "notify-keyspace-events" => v = canonical_notify(&v, &mut self.notify_flags)?,
             "client-output-buffer-limit" => v = merge_output_limits(&self.values[idx], &v)?,
@@ -398,7 +537,9 @@ impl Config {
         for pat in patterns {
             for (i, p) in PARAMS.iter().enumerate() {
                 for name in std::iter::once(p.name).chain(p.alias) {
-                    if glob_match(pat, name.as_bytes(), true) && !out.iter().any(|(n, _)| *n == name) {
+                    if glob_match(pat, name.as_bytes(), true)
+                        && !out.iter().any(|(n, _)| *n == name)
+                    {
                         out.push((name, self.values[i].clone()));
                     }
                 }
@@ -510,7 +651,10 @@ pub fn from_args(args: &[String]) -> Result<Config, FatalConfigError> {
             text.push('\n');
         }
     }
-    let mut cfg = Config { file: file.clone(), ..Config::default() };
+    let mut cfg = Config {
+        file: file.clone(),
+        ..Config::default()
+    };
     for (n, raw) in text.lines().enumerate() {
         let trimmed = raw.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -518,7 +662,11 @@ pub fn from_args(args: &[String]) -> Result<Config, FatalConfigError> {
         }
         let mut store = Vec::new();
         let mut ranges = Vec::new();
-        let fail = |reason: String| FatalConfigError { line_no: n + 1, line: trimmed.to_string(), reason };
+        let fail = |reason: String| FatalConfigError {
+            line_no: n + 1,
+            line: trimmed.to_string(),
+            reason,
+        };
         if resp::inline::split_args(trimmed.as_bytes(), &mut store, &mut ranges).is_err() {
             return Err(fail("Unbalanced quotes in configuration line".into()));
         }
@@ -529,7 +677,8 @@ pub fn from_args(args: &[String]) -> Result<Config, FatalConfigError> {
         if words.is_empty() {
             continue;
         }
-        cfg.apply_directive(&words[0], &words[1..]).map_err(|e| fail(e.to_string()))?;
+        cfg.apply_directive(&words[0], &words[1..])
+            .map_err(|e| fail(e.to_string()))?;
     }
     cfg.refresh();
     Ok(cfg)
@@ -545,7 +694,15 @@ mod tests {
 
     #[test]
     fn command_line_and_errors() {
-        let c = from_args(&args(&["--port", "7000", "--save", "", "--maxmemory", "1mb"])).unwrap();
+        let c = from_args(&args(&[
+            "--port",
+            "7000",
+            "--save",
+            "",
+            "--maxmemory",
+            "1mb",
+        ]))
+        .unwrap();
         assert_eq!(c.port, 7000);
         assert_eq!(c.get("save"), "");
         assert_eq!(c.maxmemory, 1 << 20);

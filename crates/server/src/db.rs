@@ -156,7 +156,12 @@ macro_rules! typed_access {
     ($mut_name:ident, $ref_name:ident, $variant:ident, $ty:ty) => {
         impl Keyspace {
             #[inline]
-            pub fn $mut_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&mut $ty>, crate::error::CmdError> {
+            pub fn $mut_name(
+                &mut self,
+                db: usize,
+                key: &[u8],
+                now_ms: i64,
+            ) -> Result<Option<&mut $ty>, crate::error::CmdError> {
                 match self.lookup_write(db, key, now_ms) {
                     None => Ok(None),
                     Some(Value::$variant(x)) => Ok(Some(&mut **x)),
@@ -164,7 +169,12 @@ macro_rules! typed_access {
                 }
             }
             #[inline]
-            pub fn $ref_name(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&$ty>, crate::error::CmdError> {
+            pub fn $ref_name(
+                &mut self,
+                db: usize,
+                key: &[u8],
+                now_ms: i64,
+            ) -> Result<Option<&$ty>, crate::error::CmdError> {
                 match self.lookup_read(db, key, now_ms) {
                     None => Ok(None),
                     Some(Value::$variant(x)) => Ok(Some(&**x)),

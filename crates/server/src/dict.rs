@@ -45,7 +45,11 @@ impl<V> Default for Dict<V> {
 
 impl<V> Dict<V> {
     pub fn new() -> Self {
-        Dict { table: Vec::new(), len: 0, hasher: foldhash::fast::FixedState::with_seed(random_seed()) }
+        Dict {
+            table: Vec::new(),
+            len: 0,
+            hasher: foldhash::fast::FixedState::with_seed(random_seed()),
+        }
     }
 
     #[inline]
@@ -232,7 +236,11 @@ impl<V> Dict<V> {
         let mut tries = 0;
         while self.table[b].is_none() {
             tries += 1;
-            b = if tries < 64 { (rand() as usize) & (n - 1) } else { (b + 1) & (n - 1) };
+            b = if tries < 64 {
+                (rand() as usize) & (n - 1)
+            } else {
+                (b + 1) & (n - 1)
+            };
         }
         let mut chain_len = 0;
         let mut cur = self.table[b].as_deref();
@@ -268,12 +276,20 @@ impl<V> Dict<V> {
 impl<V: Clone> Clone for Dict<V> {
     /// A copy with the same hash seed and bucket count (COPY, SUNIONSTORE of one set).
     fn clone(&self) -> Self {
-        let mut d = Dict { table: Vec::new(), len: 0, hasher: self.hasher.clone() };
+        let mut d = Dict {
+            table: Vec::new(),
+            len: 0,
+            hasher: self.hasher.clone(),
+        };
         d.table.resize_with(self.table.len(), || None);
         for (k, v) in self.iter() {
             let b = d.bucket_of(k.as_bytes());
             let next = d.table[b].take();
-            d.table[b] = Some(Box::new(Node { key: k.clone(), val: v.clone(), next }));
+            d.table[b] = Some(Box::new(Node {
+                key: k.clone(),
+                val: v.clone(),
+                next,
+            }));
             d.len += 1;
         }
         d
@@ -349,6 +365,9 @@ mod tests {
         };
         assert!(d.random(&mut rng).is_none());
         d.insert(b"only", 1);
-        assert_eq!(d.random(&mut rng).map(|(k, _)| k.as_bytes().to_vec()), Some(b"only".to_vec()));
+        assert_eq!(
+            d.random(&mut rng).map(|(k, _)| k.as_bytes().to_vec()),
+            Some(b"only".to_vec())
+        );
     }
 }

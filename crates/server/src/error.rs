@@ -119,18 +119,39 @@ mod tests {
     fn reply_strings_match_redis() {
         let cases: &[(CmdError, &str)] = &[
             (CmdError::Syntax, "ERR syntax error"),
-            (CmdError::NotInteger, "ERR value is not an integer or out of range"),
-            (CmdError::NotFloat, "ERR value is not a valid float"),
-            (CmdError::WrongType, "WRONGTYPE Operation against a key holding the wrong kind of value"),
-            (CmdError::InvalidExpire("set"), "ERR invalid expire time in 'set' command"),
-            (CmdError::WrongArity("get".into()), "ERR wrong number of arguments for 'get' command"),
             (
-                CmdError::UnknownSubcommand { sub: "foo".into(), cmd: "CLIENT".into() },
+                CmdError::NotInteger,
+                "ERR value is not an integer or out of range",
+            ),
+            (CmdError::NotFloat, "ERR value is not a valid float"),
+            (
+                CmdError::WrongType,
+                "WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                CmdError::InvalidExpire("set"),
+                "ERR invalid expire time in 'set' command",
+            ),
+            (
+                CmdError::WrongArity("get".into()),
+                "ERR wrong number of arguments for 'get' command",
+            ),
+            (
+                CmdError::UnknownSubcommand {
+                    sub: "foo".into(),
+                    cmd: "CLIENT".into(),
+                },
                 "ERR unknown subcommand 'foo'. Try CLIENT HELP.",
             ),
-            (CmdError::Oom, "OOM command not allowed when used memory > 'maxmemory'."),
+            (
+                CmdError::Oom,
+                "OOM command not allowed when used memory > 'maxmemory'.",
+            ),
             (CmdError::NoAuth, "NOAUTH Authentication required."),
-            (CmdError::Overflow, "ERR increment or decrement would overflow"),
+            (
+                CmdError::Overflow,
+                "ERR increment or decrement would overflow",
+            ),
         ];
         for (e, s) in cases {
             assert_eq!(error_reply(e), *s);

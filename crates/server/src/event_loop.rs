@@ -16,7 +16,7 @@
 //! socket is drained, so no extra `read` returning `EAGAIN` is needed per event.
 
 use crate::client::{Client, IOBUF_LEN, OUTBUF_KEEP};
-use crate::server::{call, monitor_line, CallOutcome, Core, ClientSlots};
+use crate::server::{call, monitor_line, CallOutcome, ClientSlots, Core};
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
 use resp::{Limits, ParseStatus};
@@ -108,16 +108,25 @@ impl Server {
                 format!("{}:{}", addr, core.config.port)
             }
             .parse()
-            .map_err(|_| std::io::Error::new(ErrorKind::InvalidInput, format!("bad bind address {addr}")))?;
-            let mut l = TcpListener::bind(sa).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("Could not create server TCP listening socket {sa}: bind: {e}"))
+            .map_err(|_| {
+                std::io::Error::new(ErrorKind::InvalidInput, format!("bad bind address {addr}"))
             })?;
-            poll.registry().register(&mut l, Token(LISTENER_BASE - i), Interest::READABLE)?;
+            let mut l = TcpListener::bind(sa).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("Could not create server TCP listening socket {sa}: bind: {e}"),
+                )
+            })?;
+            poll.registry()
+                .register(&mut l, Token(LISTENER_BASE - i), Interest::READABLE)?;
             listeners.push(l);
         }
-        let mut signals =
-            signal_hook_mio::v1_0::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])?;
-        poll.registry().register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)?;
+        let mut signals = signal_hook_mio::v1_0::Signals::new([
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+        ])?;
+        poll.registry()
+            .register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)?;
         Ok(Server {
             core,
             net: Net {
@@ -150,9 +159,18 @@ impl Server {
     /// cron (active expiry, timeouts) and CLIENT PAUSE resumption wait for the script's
     /// end, as in Redis. `SHUTDOWN NOSAVE` exits the process from here.
     fn busy_round(&mut self) {
-        let mut events = self.net.busy_events.take().unwrap_or_else(|| Events::with_capacity(BUSY_EVENTS_CAPACITY));
+        let mut events = self
+            .net
+            .busy_events
+            .take()
+            .unwrap_or_else(|| Events::with_capacity(BUSY_EVENTS_CAPACITY));
         self.net.busy_rounds += 1;
-        if self.net.poll.poll(&mut events, Some(Duration::ZERO)).is_ok() {
+        if self
+            .net
+            .poll
+            .poll(&mut events, Some(Duration::ZERO))
+            .is_ok()
+        {
             for ev in events.iter() {
                 self.dispatch_event(ev);
             }
@@ -243,8 +261,14 @@ impl Server {
     fn handle_signals(&mut self) {
         let pending: Vec<i32> = self.net.signals.pending().collect();
         for sig in pending {
-            let name = if sig == signal_hook::consts::SIGINT { "SIGINT" } else { "SIGTERM" };
-            self.core.log.warning(&format!("Received {name} scheduling shutdown..."));
+            let name = if sig == signal_hook::consts::SIGINT {
+                "SIGINT"
+            } else {
+                "SIGTERM"
+            };
+            self.core
+                .log
+                .warning(&format!("Received {name} scheduling shutdown..."));
             self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
         }
     }
@@ -254,7 +278,9 @@ impl Server {
         for slot in 0..self.net.clients.len() {
             self.flush(slot);
         }
-        self.core.log.warning("rlua51-server is now ready to exit, bye bye...");
+        self.core
+            .log
+            .warning("rlua51-server is now ready to exit, bye bye...");
     }
 
     fn accept(&mut self, idx: usize) {
@@ -264,7 +290,9 @@ impl Server {
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    self.core.log.warning(&format!("Accepting client connection: {e}"));
+                    self.core
+                        .log
+                        .warning(&format!("Accepting client connection: {e}"));
                     return;
                 }
             };
@@ -279,7 +307,13 @@ impl Server {
                 self.net.clients.push(None);
                 self.net.clients.len() - 1
             });
-            if self.net.poll.registry().register(&mut sock, Token(slot), Interest::READABLE).is_err() {
+            if self
+                .net
+                .poll
+                .registry()
+                .register(&mut sock, Token(slot), Interest::READABLE)
+                .is_err()
+            {
                 self.net.free.push(slot);
                 continue;
             }
@@ -314,7 +348,9 @@ impl Server {
     }
 
     fn handle_read(&mut self, slot: usize) {
-        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else {
+            return;
+        };
         let mut dead = false;
         let rounds = self.net.busy_rounds;
         loop {
@@ -329,7 +365,8 @@ impl Server {
                     c.qend -= c.qpos;
                     c.qpos = 0;
                 }
-                let want = (c.qend + IOBUF_LEN).max(c.need.min(self.core.config.proto_max_bulk_len + 1024));
+                let want = (c.qend + IOBUF_LEN)
+                    .max(c.need.min(self.core.config.proto_max_bulk_len + 1024));
                 if c.query.len() < want {
                     c.query.resize(want, 0);
                 }
@@ -393,9 +430,16 @@ impl Server {
     fn process_input(&mut self, slot: usize, c: &mut Client) -> bool {
         let query = std::mem::take(&mut c.query);
         let mut parser = std::mem::take(&mut c.parser);
-        let limits = Limits { max_bulk_len: self.core.config.proto_max_bulk_len, authenticated: c.authenticated };
+        let limits = Limits {
+            max_bulk_len: self.core.config.proto_max_bulk_len,
+            authenticated: c.authenticated,
+        };
         let mut stop = false;
-        while c.qpos < c.qend && !c.close_after_reply && self.core.shutdown.is_none() && c.blocked.is_none() {
+        while c.qpos < c.qend
+            && !c.close_after_reply
+            && self.core.shutdown.is_none()
+            && c.blocked.is_none()
+        {
             if c.qend - c.qpos < c.need {
                 break;
             }
@@ -425,7 +469,10 @@ impl Server {
                     c.qpos += n;
                     if let Some(req) = c.block_req.take() {
                         self.core.blocking.add((c.id, slot), &req);
-                        c.blocked = Some(crate::client::Blocked { req, argv: args.iter().map(<[u8]>::to_vec).collect() });
+                        c.blocked = Some(crate::client::Blocked {
+                            req,
+                            argv: args.iter().map(<[u8]>::to_vec).collect(),
+                        });
                         stop = true;
                         break;
                     }
@@ -442,7 +489,10 @@ impl Server {
                     let msg = format!("ERR {e}");
                     self.core.count_error(&msg);
                     c.out.error(msg.as_bytes());
-                    self.core.log.verbose(&format!("Protocol error ({e}) from client: id={} addr={}", c.id, c.addr));
+                    self.core.log.verbose(&format!(
+                        "Protocol error ({e}) from client: id={} addr={}",
+                        c.id, c.addr
+                    ));
                     c.close_after_reply = true;
                     break;
                 }
@@ -470,8 +520,11 @@ impl Server {
             let mut progress = false;
             for (db, key, kind) in ready {
                 for (id, slot) in self.core.blocking.waiters(db, &key) {
-                    let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { continue };
-                    let matches = c.id == id && c.blocked.as_ref().is_some_and(|b| b.req.kind == kind);
+                    let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else {
+                        continue;
+                    };
+                    let matches =
+                        c.id == id && c.blocked.as_ref().is_some_and(|b| b.req.kind == kind);
                     if matches && self.rerun_blocked(slot, &mut c) {
                         progress = true;
                     }
@@ -494,7 +547,9 @@ impl Server {
 
     /// Runs a blocked client's command again; true when it was served (and unblocked).
     fn rerun_blocked(&mut self, slot: usize, c: &mut Client) -> bool {
-        let Some(b) = c.blocked.take() else { return false };
+        let Some(b) = c.blocked.take() else {
+            return false;
+        };
         let mut base = Vec::new();
         let mut ranges = Vec::new();
         for a in &b.argv {
@@ -514,7 +569,9 @@ impl Server {
 
     /// After a client left the blocked state: flush its reply and run what it pipelined.
     fn after_unblock(&mut self, slot: usize) {
-        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else {
+            return;
+        };
         if c.query_len() > 0 {
             self.process_input(slot, &mut c);
         }
@@ -539,11 +596,18 @@ impl Server {
             .clients
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.as_ref().and_then(|c| c.blocked.as_ref()).and_then(|b| b.req.deadline).is_some_and(|d| d <= now))
+            .filter(|(_, c)| {
+                c.as_ref()
+                    .and_then(|c| c.blocked.as_ref())
+                    .and_then(|b| b.req.deadline)
+                    .is_some_and(|d| d <= now)
+            })
             .map(|(i, _)| i)
             .collect();
         for slot in due {
-            let Some(c) = self.net.clients[slot].as_mut() else { continue };
+            let Some(c) = self.net.clients[slot].as_mut() else {
+                continue;
+            };
             let Some(b) = c.blocked.take() else { continue };
             match b.req.timeout_reply {
                 crate::client::TimeoutReply::NullArray => c.out.null_array(),
@@ -568,7 +632,9 @@ impl Server {
             return;
         }
         self.net.monitors = count + usize::from(c.monitor);
-        let Some(id) = self.core.registry.lookup(args.get(0)) else { return };
+        let Some(id) = self.core.registry.lookup(args.get(0)) else {
+            return;
+        };
         let flags = self.core.registry.entries[id].cmd.flags;
         if flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0 {
             return;
@@ -605,7 +671,9 @@ impl Server {
     fn flush(&mut self, slot: usize) {
         let mut dead = false;
         {
-            let Some(c) = self.net.clients.get_mut(slot).and_then(Option::as_mut) else { return };
+            let Some(c) = self.net.clients.get_mut(slot).and_then(Option::as_mut) else {
+                return;
+            };
             c.pending_write = false;
             let Some(sock) = c.sock.as_mut() else { return };
             while c.sent < c.out.buf.len() {
@@ -644,7 +712,11 @@ impl Server {
                 }
                 if c.write_interest {
                     c.write_interest = false;
-                    let _ = self.net.poll.registry().reregister(sock, Token(slot), Interest::READABLE);
+                    let _ =
+                        self.net
+                            .poll
+                            .registry()
+                            .reregister(sock, Token(slot), Interest::READABLE);
                 }
                 if c.close_after_reply {
                     dead = true;
@@ -689,7 +761,8 @@ impl Server {
         let period_ms = 1000 / self.core.config.hz.max(1);
         let budget = Duration::from_millis((period_ms * ACTIVE_EXPIRE_CYCLE_PERC / 100) as u64);
         let now = crate::server::unix_ms();
-        self.core.ks.track_expired = !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
+        self.core.ks.track_expired =
+            !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
         self.core.ks.active_expire_cycle(now, budget);
         let expired = std::mem::take(&mut self.core.ks.expired_log);
         crate::notify::expired(&mut self.core, None, &expired);
@@ -707,7 +780,10 @@ impl Server {
         if let Some((t, c)) = self.core.stats.last_sample {
             let dt = n.duration_since(t).as_secs_f64();
             if dt > 0.0 {
-                self.core.stats.ops_samples.push_back((total - c) as f64 / dt);
+                self.core
+                    .stats
+                    .ops_samples
+                    .push_back((total - c) as f64 / dt);
                 if self.core.stats.ops_samples.len() > 16 {
                     self.core.stats.ops_samples.pop_front();
                 }
@@ -722,7 +798,10 @@ impl Server {
                 .clients
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.as_ref().is_some_and(|c| !c.monitor && n.duration_since(c.last_interaction) > limit))
+                .filter(|(_, c)| {
+                    c.as_ref()
+                        .is_some_and(|c| !c.monitor && n.duration_since(c.last_interaction) > limit)
+                })
                 .map(|(i, _)| i)
                 .collect();
             for slot in idle {
@@ -744,7 +823,9 @@ impl Server {
     }
 
     fn resume(&mut self, slot: usize) {
-        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else { return };
+        let Some(mut c) = self.net.clients.get_mut(slot).and_then(Option::take) else {
+            return;
+        };
         self.process_input(slot, &mut c);
         let pending = c.pending_write;
         let wants = !c.out.buf.is_empty();

@@ -80,7 +80,11 @@ fn matches(mut pat: &[u8], mut s: &[u8], nocase: bool, depth: usize, budget: &mu
                                 std::mem::swap(&mut lo, &mut hi);
                             }
                             let (cl, ll, hl) = if nocase {
-                                (c.to_ascii_lowercase(), lo.to_ascii_lowercase(), hi.to_ascii_lowercase())
+                                (
+                                    c.to_ascii_lowercase(),
+                                    lo.to_ascii_lowercase(),
+                                    hi.to_ascii_lowercase(),
+                                )
                             } else {
                                 (c, lo, hi)
                             };
@@ -146,6 +150,10 @@ mod tests {
         assert!(!m(b"h\\*llo", b"hxllo", false));
         assert!(m(b"MAXMEM*", b"maxmemory", true));
         assert!(!m(b"a*b", b"acd", false));
-        assert!(!m(&[b"*a".repeat(50), b"b".to_vec()].concat(), &b"a".repeat(60), false));
+        assert!(!m(
+            &[b"*a".repeat(50), b"b".to_vec()].concat(),
+            &b"a".repeat(60),
+            false
+        ));
     }
 }

@@ -31,9 +31,9 @@ pub mod event_loop;
 pub mod glob;
 pub mod log;
 pub mod multi;
-pub mod scripting;
 pub mod notify;
 pub mod pubsub;
+pub mod scripting;
 pub mod sds;
 pub mod server;
 pub mod types;
@@ -86,7 +86,9 @@ pub fn start(args: &[String]) -> i32 {
             return 1;
         }
     };
-    srv.core.log.notice(&format!("Running mode=standalone, port={port}."));
+    srv.core
+        .log
+        .notice(&format!("Running mode=standalone, port={port}."));
     srv.core.log.warning("Server initialized");
     srv.core.log.notice("Ready to accept connections");
     match srv.run() {

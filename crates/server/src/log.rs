@@ -31,7 +31,9 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `23 Nov 2026 22:12:54.648` for a Unix time in milliseconds.
 pub fn format_time(ms: i64) -> String {
@@ -56,9 +58,19 @@ impl Logger {
         let file = if logfile.is_empty() {
             None
         } else {
-            Some(std::fs::OpenOptions::new().create(true).append(true).open(logfile)?)
+            Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(logfile)?,
+            )
         };
-        Ok(Logger { level, file, pid: std::process::id(), role: 'C' })
+        Ok(Logger {
+            level,
+            file,
+            pid: std::process::id(),
+            role: 'C',
+        })
     }
 
     pub fn log(&mut self, level: usize, msg: &str) {
@@ -70,7 +82,14 @@ impl Logger {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
-        let line = format!("{}:{} {} {} {}\n", self.pid, self.role, format_time(now), mark, msg);
+        let line = format!(
+            "{}:{} {} {} {}\n",
+            self.pid,
+            self.role,
+            format_time(now),
+            mark,
+            msg
+        );
         let _ = match &mut self.file {
             Some(f) => f.write_all(line.as_bytes()),
             None => {
@@ -96,6 +115,9 @@ mod tests {
     #[test]
     fn time_format() {
         assert_eq!(super::format_time(0), "01 Jan 1970 00:00:00.000");
-        assert_eq!(super::format_time(1_795_471_974_648), "23 Nov 2026 22:12:54.648");
+        assert_eq!(
+            super::format_time(1_795_471_974_648),
+            "23 Nov 2026 22:12:54.648"
+        );
     }
 }

@@ -7,7 +7,9 @@ static GLOBAL: server::alloc::CountingAlloc = server::alloc::CountingAlloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("-v") || args.first().map(String::as_str) == Some("--version") {
+    if args.first().map(String::as_str) == Some("-v")
+        || args.first().map(String::as_str) == Some("--version")
+    {
         println!(
             "rlua51-server v={} redis_version={} bits=64",
             server::server::RLUA51_VERSION,
@@ -15,7 +17,9 @@ fn main() {
         );
         return;
     }
-    if args.first().map(String::as_str) == Some("-h") || args.first().map(String::as_str) == Some("--help") {
+    if args.first().map(String::as_str) == Some("-h")
+        || args.first().map(String::as_str) == Some("--help")
+    {
         println!("Usage: rlua51-server [/path/to/redis.conf] [options]\n\nExamples:\n       rlua51-server (run the server with default conf)\n       rlua51-server /etc/redis/6379.conf\n       rlua51-server --port 7777\n       rlua51-server /etc/myredis.conf --loglevel verbose");
         return;
     }

@@ -75,7 +75,8 @@ impl WatchIndex {
     pub fn touch_db(&mut self, ks: &Keyspace, db: usize, other: Option<usize>) {
         for ((d, key), v) in self.by_key.iter_mut() {
             let hit = (*d == db || Some(*d) == other)
-                && (ks.dbs[db].dict.contains_key(key) || other.is_some_and(|o| ks.dbs[o].dict.contains_key(key)));
+                && (ks.dbs[db].dict.contains_key(key)
+                    || other.is_some_and(|o| ks.dbs[o].dict.contains_key(key)));
             if hit {
                 for w in v.iter() {
                     self.dirty.insert(w.0);
@@ -86,10 +87,21 @@ impl WatchIndex {
 
     /// Whether a watch of client `id` on a key that was live when watched has expired
     /// since (checked by EXEC).
-    pub fn expired_since_watch(&self, id: u64, keys: &[(usize, Vec<u8>)], ks: &Keyspace, now_ms: i64) -> bool {
+    pub fn expired_since_watch(
+        &self,
+        id: u64,
+        keys: &[(usize, Vec<u8>)],
+        ks: &Keyspace,
+        now_ms: i64,
+    ) -> bool {
         keys.iter().any(|k| {
-            let live_when_watched = self.by_key.get(k).is_some_and(|v| v.iter().any(|w| w.0 == id && !w.1));
-            live_when_watched && ks.dbs[k.0].dict.contains_key(&k.1) && ks.get_expire(k.0, &k.1).is_some_and(|t| t <= now_ms)
+            let live_when_watched = self
+                .by_key
+                .get(k)
+                .is_some_and(|v| v.iter().any(|w| w.0 == id && !w.1));
+            live_when_watched
+                && ks.dbs[k.0].dict.contains_key(&k.1)
+                && ks.get_expire(k.0, &k.1).is_some_and(|t| t <= now_ms)
         })
     }
 }

@@ -38,7 +38,8 @@ pub const KEY_MISS: u32 = 1 << 11; // m
 pub const MODULE: u32 = 1 << 12; // d
 pub const NEW: u32 = 1 << 13; // n
 /// `A`: every class except `m` and `n` (as Redis).
-pub const ALL: u32 = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+pub const ALL: u32 =
+    GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
 
 /// Letters in the order Redis prints them when not all of `A` is set.
 const LETTERS: &[(u32, char)] = &[
@@ -141,7 +142,9 @@ pub fn wants_expired(core: &Core) -> bool {
 /// Snapshots the keys of a command about to run; `None` when no notification can follow.
 pub fn before(core: &mut Core, client: &Client, cmd: &Command, args: &Args) -> Option<Snapshot> {
     let f = core.config.notify_flags;
-    if f & (KEYSPACE | KEYEVENT) == 0 || cmd.flags & (command_table::WRITE | command_table::READONLY) == 0 {
+    if f & (KEYSPACE | KEYEVENT) == 0
+        || cmd.flags & (command_table::WRITE | command_table::READONLY) == 0
+    {
         return None;
     }
     if cmd.flags & command_table::READONLY != 0 && f & KEY_MISS == 0 {
@@ -159,7 +162,12 @@ pub fn before(core: &mut Core, client: &Client, cmd: &Command, args: &Args) -> O
     }
     let dst_had_member = cmd.name == "smove"
         && matches!(core.ks.dbs[db].dict.get(args.get(2)), Some(Value::Set(s)) if s.contains(args.get(3)));
-    Some(Snapshot { db, dirty: core.dirty, keys, dst_had_member })
+    Some(Snapshot {
+        db,
+        dirty: core.dirty,
+        keys,
+        dst_had_member,
+    })
 }
 
 /// One event to publish.
@@ -171,14 +179,20 @@ struct Ev {
 }
 
 fn has_arg(args: &Args, from: usize, words: &[&str]) -> bool {
-    (from..args.len()).any(|i| words.iter().any(|w| args.get(i).eq_ignore_ascii_case(w.as_bytes())))
+    (from..args.len()).any(|i| {
+        words
+            .iter()
+            .any(|w| args.get(i).eq_ignore_ascii_case(w.as_bytes()))
+    })
 }
 
 /// The LEFT/RIGHT or MIN/MAX word of LMPOP/ZMPOP (after `numkeys` keys) and their
 /// blocking forms (which have a timeout first).
 fn mpop_where<'a>(args: &Args<'a>, name: &str) -> &'a [u8] {
     let at = if name.starts_with('b') { 2 } else { 1 };
-    let n = resp::request::parse_i64_strict(args.get(at)).unwrap_or(0).max(0) as usize;
+    let n = resp::request::parse_i64_strict(args.get(at))
+        .unwrap_or(0)
+        .max(0) as usize;
     let pos = at + 1 + n;
     if pos < args.len() {
         args.get(pos)
@@ -244,10 +258,22 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
     let changed = core.dirty != snap.dirty;
     let mut evs: Vec<Ev> = Vec::new();
     let key = |i: usize| args.get(snap.keys[i].pos).to_vec();
-    let now_state: Vec<(bool, usize)> = snap.keys.iter().map(|k| state(core, db, args.get(k.pos))).collect();
+    let now_state: Vec<(bool, usize)> = snap
+        .keys
+        .iter()
+        .map(|k| state(core, db, args.get(k.pos)))
+        .collect();
     let gone = |i: usize| snap.keys[i].exists && !now_state[i].0;
-    let size_changed = |i: usize| snap.keys[i].exists != now_state[i].0 || snap.keys[i].size != now_state[i].1;
-    let ev = |evs: &mut Vec<Ev>, k: Vec<u8>, class: u32, name: &'static str| evs.push(Ev { db, key: k, class, name });
+    let size_changed =
+        |i: usize| snap.keys[i].exists != now_state[i].0 || snap.keys[i].size != now_state[i].1;
+    let ev = |evs: &mut Vec<Ev>, k: Vec<u8>, class: u32, name: &'static str| {
+        evs.push(Ev {
+            db,
+            key: k,
+            class,
+            name,
+        })
+    };
 
     if cmd.flags & command_table::READONLY != 0 {
         for (i, k) in snap.keys.iter().enumerate() {
@@ -300,13 +326,20 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     ev(&mut evs, key(0), GENERIC, "del");
                 } else if changed {
                     let persist = name == "getex" && has_arg(args, 2, &["persist"]);
-                    ev(&mut evs, key(0), GENERIC, if persist { "persist" } else { "expire" });
+                    ev(
+                        &mut evs,
+                        key(0),
+                        GENERIC,
+                        if persist { "persist" } else { "expire" },
+                    );
                 }
             }
             "del" | "unlink" => {
                 for i in 0..snap.keys.len() {
                     // A key named twice is deleted (and reported) once.
-                    if gone(i) && !(0..i).any(|j| args.get(snap.keys[j].pos) == args.get(snap.keys[i].pos)) {
+                    if gone(i)
+                        && !(0..i).any(|j| args.get(snap.keys[j].pos) == args.get(snap.keys[i].pos))
+                    {
                         ev(&mut evs, key(i), GENERIC, "del");
                     }
                 }
@@ -325,19 +358,39 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                         .and_then(|i| resp::request::parse_i64_strict(args.get(i + 1)))
                         .map_or(db, |d| d as usize);
                     // The destination is (re)created even when it is replaced.
-                    evs.push(Ev { db: to_db, key: key(1), class: NEW, name: "new" });
-                    evs.push(Ev { db: to_db, key: key(1), class: GENERIC, name: "copy_to" });
+                    evs.push(Ev {
+                        db: to_db,
+                        key: key(1),
+                        class: NEW,
+                        name: "new",
+                    });
+                    evs.push(Ev {
+                        db: to_db,
+                        key: key(1),
+                        class: GENERIC,
+                        name: "copy_to",
+                    });
                 }
             }
             "move" => {
                 if changed {
                     let to = resp::request::parse_i64_strict(args.get(2)).map(|d| d as usize);
                     if let Some(d) = to {
-                        evs.push(Ev { db: d, key: key(0), class: NEW, name: "new" });
+                        evs.push(Ev {
+                            db: d,
+                            key: key(0),
+                            class: NEW,
+                            name: "new",
+                        });
                     }
                     ev(&mut evs, key(0), GENERIC, "move_from");
                     if let Some(d) = to {
-                        evs.push(Ev { db: d, key: key(0), class: GENERIC, name: "move_to" });
+                        evs.push(Ev {
+                            db: d,
+                            key: key(0),
+                            class: GENERIC,
+                            name: "move_to",
+                        });
                     }
                 }
             }
@@ -346,7 +399,10 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     let (from, to) = if name.ends_with("rpoplpush") {
                         (false, true)
                     } else {
-                        (args.get(3).eq_ignore_ascii_case(b"left"), args.get(4).eq_ignore_ascii_case(b"left"))
+                        (
+                            args.get(3).eq_ignore_ascii_case(b"left"),
+                            args.get(4).eq_ignore_ascii_case(b"left"),
+                        )
                     };
                     ev(&mut evs, key(1), LIST, if to { "lpush" } else { "rpush" });
                     ev(&mut evs, key(0), LIST, if from { "lpop" } else { "rpop" });
@@ -355,15 +411,30 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     }
                 }
             }
-            "blpop" | "brpop" | "lmpop" | "blmpop" | "bzpopmin" | "bzpopmax" | "zmpop" | "bzmpop" => {
+            "blpop" | "brpop" | "lmpop" | "blmpop" | "bzpopmin" | "bzpopmax" | "zmpop"
+            | "bzmpop" => {
                 if changed {
                     let (class, e) = match name {
                         "blpop" => (LIST, "lpop"),
                         "brpop" => (LIST, "rpop"),
                         "bzpopmin" => (ZSET, "zpopmin"),
                         "bzpopmax" => (ZSET, "zpopmax"),
-                        "lmpop" | "blmpop" => (LIST, if mpop_where(args, name).eq_ignore_ascii_case(b"left") { "lpop" } else { "rpop" }),
-                        _ => (ZSET, if mpop_where(args, name).eq_ignore_ascii_case(b"min") { "zpopmin" } else { "zpopmax" }),
+                        "lmpop" | "blmpop" => (
+                            LIST,
+                            if mpop_where(args, name).eq_ignore_ascii_case(b"left") {
+                                "lpop"
+                            } else {
+                                "rpop"
+                            },
+                        ),
+                        _ => (
+                            ZSET,
+                            if mpop_where(args, name).eq_ignore_ascii_case(b"min") {
+                                "zpopmin"
+                            } else {
+                                "zpopmax"
+                            },
+                        ),
                     };
                     if let Some(i) = (0..snap.keys.len()).find(|&i| size_changed(i)) {
                         ev(&mut evs, key(i), class, e);
@@ -388,7 +459,11 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                 if changed {
                     let incr = (2..args.len())
                         .map(|i| args.get(i))
-                        .take_while(|a| ["nx", "xx", "gt", "lt", "ch", "incr"].iter().any(|o| a.eq_ignore_ascii_case(o.as_bytes())))
+                        .take_while(|a| {
+                            ["nx", "xx", "gt", "lt", "ch", "incr"]
+                                .iter()
+                                .any(|o| a.eq_ignore_ascii_case(o.as_bytes()))
+                        })
                         .any(|a| a.eq_ignore_ascii_case(b"incr"));
                     ev(&mut evs, key(0), ZSET, if incr { "zincr" } else { "zadd" });
                 }
@@ -416,11 +491,27 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
     // Keys that appeared get `new` just before their first event (where Redis adds them).
     for (i, k) in snap.keys.iter().enumerate() {
         let kb = args.get(k.pos);
-        if k.exists || !now_state[i].0 || evs.iter().any(|e| e.db == db && e.key == kb && e.name == "new") {
+        if k.exists
+            || !now_state[i].0
+            || evs
+                .iter()
+                .any(|e| e.db == db && e.key == kb && e.name == "new")
+        {
             continue;
         }
-        let at = evs.iter().position(|e| e.db == db && e.key == kb).unwrap_or(evs.len());
-        evs.insert(at, Ev { db, key: kb.to_vec(), class: NEW, name: "new" });
+        let at = evs
+            .iter()
+            .position(|e| e.db == db && e.key == kb)
+            .unwrap_or(evs.len());
+        evs.insert(
+            at,
+            Ev {
+                db,
+                key: kb.to_vec(),
+                class: NEW,
+                name: "new",
+            },
+        );
     }
     publish_all(core, client, evs);
 }
@@ -431,7 +522,15 @@ pub fn expired(core: &mut Core, me: Option<&mut Client>, keys: &[(usize, Vec<u8>
     if keys.is_empty() || !wants_expired(core) {
         return;
     }
-    let evs = keys.iter().map(|(db, k)| Ev { db: *db, key: k.clone(), class: EXPIRED, name: "expired" }).collect();
+    let evs = keys
+        .iter()
+        .map(|(db, k)| Ev {
+            db: *db,
+            key: k.clone(),
+            class: EXPIRED,
+            name: "expired",
+        })
+        .collect();
     publish_to(core, me, evs);
 }
 
@@ -448,11 +547,13 @@ fn publish_to(core: &mut Core, mut me: Option<&mut Client>, evs: Vec<Ev>) {
         if f & KEYSPACE != 0 {
             let mut ch = format!("__keyspace@{}__:", e.db).into_bytes();
             ch.extend_from_slice(&e.key);
-            core.pubsub.publish(me.as_deref_mut(), &ch, e.name.as_bytes());
+            core.pubsub
+                .publish(me.as_deref_mut(), &ch, e.name.as_bytes());
         }
         if f & KEYEVENT != 0 {
             let ch = format!("__keyevent@{}__:{}", e.db, e.name);
-            core.pubsub.publish(me.as_deref_mut(), ch.as_bytes(), &e.key);
+            core.pubsub
+                .publish(me.as_deref_mut(), ch.as_bytes(), &e.key);
         }
     }
 }
@@ -464,7 +565,16 @@ mod tests {
     #[test]
     fn flags_round_trip_like_redis() {
         // CONFIG SET / CONFIG GET pairs observed on redis-server 7.0.15.
-        for (set, get) in [("KEA", "AKE"), ("Kl", "lK"), ("AKEm", "AKEm"), ("Eg$", "g$E"), ("x", "x"), ("", ""), ("n", "n"), ("Axn", "A")] {
+        for (set, get) in [
+            ("KEA", "AKE"),
+            ("Kl", "lK"),
+            ("AKEm", "AKEm"),
+            ("Eg$", "g$E"),
+            ("x", "x"),
+            ("", ""),
+            ("n", "n"),
+            ("Axn", "A"),
+        ] {
             assert_eq!(flags_to_string(parse_flags(set).unwrap()), get, "{set}");
         }
         assert_eq!(parse_flags("q"), None);

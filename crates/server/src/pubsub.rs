@@ -111,7 +111,10 @@ pub enum Kind {
 impl PubSub {
     /// Adds `who` to `name`; false when it was already subscribed.
     pub fn subscribe(&mut self, c: &mut Client, kind: Kind, name: &[u8]) -> bool {
-        let who = Subscriber { id: c.id, slot: c.slot };
+        let who = Subscriber {
+            id: c.id,
+            slot: c.slot,
+        };
         let subs = &mut c.subs;
         let mine = match kind {
             Kind::Channel => &mut subs.channels,
@@ -125,7 +128,11 @@ impl PubSub {
         mine.insert(name.to_vec(), subs.seq);
         match kind {
             Kind::Channel => self.channels.entry(name.to_vec()).or_default().push(who),
-            Kind::Shard => self.shard_channels.entry(name.to_vec()).or_default().push(who),
+            Kind::Shard => self
+                .shard_channels
+                .entry(name.to_vec())
+                .or_default()
+                .push(who),
             Kind::Pattern => {
                 if let Some(v) = self.patterns.get_mut(name) {
                     v.push(who);
@@ -152,7 +159,11 @@ impl PubSub {
         let id = c.id;
         match kind {
             Kind::Channel | Kind::Shard => {
-                let map = if kind == Kind::Channel { &mut self.channels } else { &mut self.shard_channels };
+                let map = if kind == Kind::Channel {
+                    &mut self.channels
+                } else {
+                    &mut self.shard_channels
+                };
                 if let Some(v) = map.get_mut(name) {
                     v.retain(|s| s.id != id);
                     if v.is_empty() {
@@ -189,17 +200,34 @@ impl PubSub {
     /// Publishes `payload` on `channel`; returns the number of receivers. Messages for
     /// `me` (the client running the command) are written to it at once, the others are
     /// queued in [`PubSub::outbox`].
-    pub fn publish(&mut self, mut me: Option<&mut Client>, channel: &[u8], payload: &[u8]) -> usize {
+    pub fn publish(
+        &mut self,
+        mut me: Option<&mut Client>,
+        channel: &[u8],
+        payload: &[u8],
+    ) -> usize {
         let direct = self.channels.get(channel).map_or(0, Vec::len);
         if direct == 0 && self.patterns.is_empty() {
             return 0;
         }
-        let msg = Rc::new(Message { channel: channel.to_vec(), payload: payload.to_vec() });
+        let msg = Rc::new(Message {
+            channel: channel.to_vec(),
+            payload: payload.to_vec(),
+        });
         let mut n = 0;
         if let Some(subs) = self.channels.get(channel) {
             for &s in subs {
                 n += 1;
-                send(&mut self.outbox, &mut me, Delivery { to: s, pattern: None, shard: false, msg: msg.clone() });
+                send(
+                    &mut self.outbox,
+                    &mut me,
+                    Delivery {
+                        to: s,
+                        pattern: None,
+                        shard: false,
+                        msg: msg.clone(),
+                    },
+                );
             }
         }
         for p in &self.pattern_order {
@@ -209,7 +237,16 @@ impl PubSub {
             if let Some(subs) = self.patterns.get(p) {
                 for &s in subs {
                     n += 1;
-                    send(&mut self.outbox, &mut me, Delivery { to: s, pattern: Some(p.clone()), shard: false, msg: msg.clone() });
+                    send(
+                        &mut self.outbox,
+                        &mut me,
+                        Delivery {
+                            to: s,
+                            pattern: Some(p.clone()),
+                            shard: false,
+                            msg: msg.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -217,11 +254,30 @@ impl PubSub {
     }
 
     /// Publishes on a shard channel (no pattern matching); returns the receivers.
-    pub fn spublish(&mut self, mut me: Option<&mut Client>, channel: &[u8], payload: &[u8]) -> usize {
-        let Some(subs) = self.shard_channels.get(channel) else { return 0 };
-        let msg = Rc::new(Message { channel: channel.to_vec(), payload: payload.to_vec() });
+    pub fn spublish(
+        &mut self,
+        mut me: Option<&mut Client>,
+        channel: &[u8],
+        payload: &[u8],
+    ) -> usize {
+        let Some(subs) = self.shard_channels.get(channel) else {
+            return 0;
+        };
+        let msg = Rc::new(Message {
+            channel: channel.to_vec(),
+            payload: payload.to_vec(),
+        });
         for &s in subs {
-            send(&mut self.outbox, &mut me, Delivery { to: s, pattern: None, shard: true, msg: msg.clone() });
+            send(
+                &mut self.outbox,
+                &mut me,
+                Delivery {
+                    to: s,
+                    pattern: None,
+                    shard: true,
+                    msg: msg.clone(),
+                },
+            );
         }
         subs.len()
     }
@@ -306,7 +362,11 @@ pub struct OutputLimit {
 }
 
 /// Redis's default for the pubsub class: `pubsub 32mb 8mb 60`.
-pub const PUBSUB_DEFAULT_LIMIT: OutputLimit = OutputLimit { hard: 32 << 20, soft: 8 << 20, soft_secs: 60 };
+pub const PUBSUB_DEFAULT_LIMIT: OutputLimit = OutputLimit {
+    hard: 32 << 20,
+    soft: 8 << 20,
+    soft_secs: 60,
+};
 
 /// Reads the `pubsub` class out of a `client-output-buffer-limit` value
 /// (`normal 0 0 0 slave ... pubsub 33554432 8388608 60`).
@@ -315,8 +375,13 @@ pub fn pubsub_limit(config_value: &str) -> OutputLimit {
     for c in w.chunks(4) {
         if c.len() == 4 && c[0].eq_ignore_ascii_case("pubsub") {
             let m = |s: &str| crate::config::parse_memory(s);
-            if let (Some(hard), Some(soft), Ok(soft_secs)) = (m(c[1]), m(c[2]), c[3].parse::<u64>()) {
-                return OutputLimit { hard, soft, soft_secs };
+            if let (Some(hard), Some(soft), Ok(soft_secs)) = (m(c[1]), m(c[2]), c[3].parse::<u64>())
+            {
+                return OutputLimit {
+                    hard,
+                    soft,
+                    soft_secs,
+                };
             }
         }
     }
@@ -354,11 +419,22 @@ pub fn merge_output_limits(old: &str, new: &str) -> Result<String, &'static str>
         let soft = crate::config::parse_memory(g[2]);
         let secs = g[3].parse::<u64>().ok();
         match (hard, soft, secs) {
-            (Some(h), Some(s), Some(t)) => cur[class] = [h.to_string(), s.to_string(), t.to_string()],
-            _ => return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration."),
+            (Some(h), Some(s), Some(t)) => {
+                cur[class] = [h.to_string(), s.to_string(), t.to_string()]
+            }
+            _ => {
+                return Err(
+                    "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+                )
+            }
         }
     }
-    Ok(LIMIT_CLASSES.iter().zip(&cur).map(|(c, v)| format!("{c} {} {} {}", v[0], v[1], v[2])).collect::<Vec<_>>().join(" "))
+    Ok(LIMIT_CLASSES
+        .iter()
+        .zip(&cur)
+        .map(|(c, v)| format!("{c} {} {} {}", v[0], v[1], v[2]))
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 /// Checks a subscriber's pending output against `limit`; true when it went over and must
@@ -389,8 +465,18 @@ mod tests {
 
     #[test]
     fn limit_parsing() {
-        assert_eq!(pubsub_limit("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"), PUBSUB_DEFAULT_LIMIT);
-        assert_eq!(pubsub_limit("pubsub 1mb 0 0"), OutputLimit { hard: 1 << 20, soft: 0, soft_secs: 0 });
+        assert_eq!(
+            pubsub_limit("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
+            PUBSUB_DEFAULT_LIMIT
+        );
+        assert_eq!(
+            pubsub_limit("pubsub 1mb 0 0"),
+            OutputLimit {
+                hard: 1 << 20,
+                soft: 0,
+                soft_secs: 0
+            }
+        );
         assert_eq!(pubsub_limit("garbage"), PUBSUB_DEFAULT_LIMIT);
     }
 

@@ -27,7 +27,10 @@ impl Sds {
         if b.len() <= INLINE_CAP {
             let mut data = [0u8; INLINE_CAP];
             data[..b.len()].copy_from_slice(b);
-            Sds::Inline { len: b.len() as u8, data }
+            Sds::Inline {
+                len: b.len() as u8,
+                data,
+            }
         } else {
             Sds::Embed(b.into())
         }

@@ -142,7 +142,9 @@ impl Core {
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
         };
-        core.run_id = (0..40).map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char).collect();
+        core.run_id = (0..40)
+            .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
+            .collect();
         core
     }
 
@@ -159,7 +161,11 @@ impl Core {
     /// Counts an error reply in INFO errorstats.
     pub fn count_error(&mut self, reply: &str) {
         self.stats.total_error_replies += 1;
-        *self.stats.errorstats.entry(error_code(reply).to_string()).or_insert(0) += 1;
+        *self
+            .stats
+            .errorstats
+            .entry(error_code(reply).to_string())
+            .or_insert(0) += 1;
     }
 }
 
@@ -221,7 +227,13 @@ fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) 
 /// Refuses a command while a script is busy: `-BUSY ...`, or for EXEC
 /// `-EXECABORT Transaction discarded because of: BUSY ...` with the transaction (and its
 /// watches) discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
-fn reject_busy(core: &mut Core, client: &mut Client, id: CmdId, cmd: &command_table::Command, kind: crate::scripting::busy::RunKind) {
+fn reject_busy(
+    core: &mut Core,
+    client: &mut Client,
+    id: CmdId,
+    cmd: &command_table::Command,
+    kind: crate::scripting::busy::RunKind,
+) {
     let text = crate::scripting::busy::busy_text(kind);
     if cmd.name != "exec" {
         reject(core, client, Some(id), CmdError::msg(text));
@@ -230,11 +242,23 @@ fn reject_busy(core: &mut Core, client: &mut Client, id: CmdId, cmd: &command_ta
     client.multi = None;
     let watched = std::mem::take(&mut client.watched);
     core.watches.unwatch_all(client.id, &watched);
-    reject(core, client, Some(id), CmdError::owned(format!("EXECABORT Transaction discarded because of: {text}")));
+    reject(
+        core,
+        client,
+        Some(id),
+        CmdError::owned(format!(
+            "EXECABORT Transaction discarded because of: {text}"
+        )),
+    );
 }
 
 /// Executes one command line for `client`.
-pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlots>, args: &Args) -> CallOutcome {
+pub fn call(
+    core: &mut Core,
+    client: &mut Client,
+    others: Option<&mut ClientSlots>,
+    args: &Args,
+) -> CallOutcome {
     let name = args.get(0);
     let Some(mut id) = core.registry.lookup(name) else {
         let mut msg = format!("ERR unknown command '{}', with args beginning with: ", {
@@ -254,7 +278,12 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     let top = core.registry.entries[id].cmd;
     if !top.subcommands.is_empty() {
         if args.len() < 2 && top.name != "command" {
-            reject(core, client, Some(id), CmdError::WrongArity(top.name.to_string()));
+            reject(
+                core,
+                client,
+                Some(id),
+                CmdError::WrongArity(top.name.to_string()),
+            );
             return CallOutcome::Done;
         }
         // Plain `COMMAND` is `COMMAND INFO` for every command.
@@ -263,7 +292,10 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
             Some(s) => id = s,
             None => {
                 let e = CmdError::UnknownSubcommand {
-                    sub: String::from_utf8_lossy(args.get(1)).chars().take(UNKNOWN_ARGS_MAX).collect(),
+                    sub: String::from_utf8_lossy(args.get(1))
+                        .chars()
+                        .take(UNKNOWN_ARGS_MAX)
+                        .collect(),
                     cmd: top.name.to_ascii_uppercase(),
                 };
                 reject(core, client, Some(id), e);
@@ -272,7 +304,11 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         }
     }
     let cmd = core.registry.entries[id].cmd;
-    let argc = if top.subcommands.is_empty() { args.len() } else { args.len().max(2) };
+    let argc = if top.subcommands.is_empty() {
+        args.len()
+    } else {
+        args.len().max(2)
+    };
     if !Registry::arity_ok(cmd, argc) {
         let n = core.registry.entries[id].full_name.clone();
         reject(core, client, Some(id), CmdError::WrongArity(n));
@@ -294,7 +330,12 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         && !crate::commands::pubsub::allowed_when_subscribed(cmd.name)
     {
         let n = core.registry.entries[id].full_name.clone();
-        reject(core, client, Some(id), CmdError::owned(crate::commands::pubsub::subscribed_context_error(&n)));
+        reject(
+            core,
+            client,
+            Some(id),
+            CmdError::owned(crate::commands::pubsub::subscribed_context_error(&n)),
+        );
         return CallOutcome::Done;
     }
     if let Some(kind) = core.scripting.busy {
@@ -305,7 +346,12 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     }
     if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {
         if cmd.flags & command_table::NO_MULTI != 0 {
-            reject(core, client, Some(id), CmdError::msg("ERR Command not allowed inside a transaction"));
+            reject(
+                core,
+                client,
+                Some(id),
+                CmdError::msg("ERR Command not allowed inside a transaction"),
+            );
             return CallOutcome::Done;
         }
         if let Some(m) = client.multi.as_mut() {
@@ -337,7 +383,12 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
     let snapshot = crate::notify::before(core, client, cmd, args);
     let started = Instant::now();
     let result = {
-        let mut ctx = Ctx { core, client, others, cmd: id };
+        let mut ctx = Ctx {
+            core,
+            client,
+            others,
+            cmd: id,
+        };
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
@@ -370,14 +421,23 @@ pub fn call(core: &mut Core, client: &mut Client, others: Option<&mut ClientSlot
         _ => {}
     }
     client.last_cmd.clear();
-    client.last_cmd.push_str(&core.registry.entries[id].full_name);
+    client
+        .last_cmd
+        .push_str(&core.registry.entries[id].full_name);
     slowlog_maybe(core, client, cmd, args, elapsed);
     CallOutcome::Done
 }
 
 /// After a command: marks the watchers of every key it changed, and of keys that expired
 /// meanwhile.
-fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_before: u64, expired: Vec<(usize, Vec<u8>)>) {
+fn touch_watched(
+    core: &mut Core,
+    db: usize,
+    id: CmdId,
+    args: &Args,
+    dirty_before: u64,
+    expired: Vec<(usize, Vec<u8>)>,
+) {
     for (d, k) in expired {
         core.watches.touch(d, &k, false);
     }
@@ -396,7 +456,13 @@ fn touch_watched(core: &mut Core, db: usize, id: CmdId, args: &Args, dirty_befor
     }
 }
 
-fn slowlog_maybe(core: &mut Core, client: &Client, cmd: &command_table::Command, args: &Args, elapsed: Duration) {
+fn slowlog_maybe(
+    core: &mut Core,
+    client: &Client,
+    cmd: &command_table::Command,
+    args: &Args,
+    elapsed: Duration,
+) {
     let threshold = core.config.slowlog_log_slower_than;
     if threshold < 0 || cmd.flags & command_table::SKIP_SLOWLOG != 0 {
         return;
@@ -414,7 +480,9 @@ fn slowlog_maybe(core: &mut Core, client: &Client, cmd: &command_table::Command,
         }
         if a.len() > SLOWLOG_MAX_ARG_LEN {
             let mut t = a[..SLOWLOG_MAX_ARG_LEN].to_vec();
-            t.extend_from_slice(format!("... ({} more bytes)", a.len() - SLOWLOG_MAX_ARG_LEN).as_bytes());
+            t.extend_from_slice(
+                format!("... ({} more bytes)", a.len() - SLOWLOG_MAX_ARG_LEN).as_bytes(),
+            );
             v.push(t);
         } else {
             v.push(a.to_vec());
@@ -436,8 +504,17 @@ fn slowlog_maybe(core: &mut Core, client: &Client, cmd: &command_table::Command,
 
 /// The line MONITOR clients receive for a command.
 pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let mut s = format!("+{}.{:06} [{} {}]", now.as_secs(), now.subsec_micros(), client.db, client.addr).into_bytes();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut s = format!(
+        "+{}.{:06} [{} {}]",
+        now.as_secs(),
+        now.subsec_micros(),
+        client.db,
+        client.addr
+    )
+    .into_bytes();
     for a in args.iter() {
         s.extend_from_slice(b" \"");
         for &c in a {

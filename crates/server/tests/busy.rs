@@ -20,7 +20,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-const BUSY: &[u8] = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+const BUSY: &[u8] =
+    b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
 const EXECABORT_BUSY: &[u8] = b"-EXECABORT Transaction discarded because of: BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
 const NOTBUSY: &[u8] = b"-NOTBUSY No scripts in execution right now.\r\n";
 const UNKILLABLE: &[u8] = b"-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n";
@@ -81,8 +82,11 @@ fn wait_busy(s: &mut TcpStream) {
 }
 
 fn killed(body: &str, line: u32) -> Vec<u8> {
-    format!("-ERR Script killed by user with SCRIPT KILL... script: {}, on @user_script:{line}.\r\n", sha(body))
-        .into_bytes()
+    format!(
+        "-ERR Script killed by user with SCRIPT KILL... script: {}, on @user_script:{line}.\r\n",
+        sha(body)
+    )
+    .into_bytes()
 }
 
 const LOOP: &str = "local i = 0\nwhile true do\n  i = i + 1\nend";
@@ -93,14 +97,20 @@ fn other_clients_get_busy_until_script_kill() {
     let mut a = server.connect();
     let mut b = server.connect();
     assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), NOTBUSY);
-    assert_eq!(raw(&mut b, &["CONFIG", "GET", "lua-time-limit"]), b"*2\r\n$14\r\nlua-time-limit\r\n$2\r\n50\r\n");
+    assert_eq!(
+        raw(&mut b, &["CONFIG", "GET", "lua-time-limit"]),
+        b"*2\r\n$14\r\nlua-time-limit\r\n$2\r\n50\r\n"
+    );
     // The caller pipelines a PING behind its script: answered only after the script.
     let mut req = encode(&[b"EVAL", LOOP.as_bytes(), b"0"]);
     req.extend_from_slice(&encode(&[b"PING"]));
     a.write_all(&req).expect("write");
     wait_busy(&mut b);
     assert_eq!(raw(&mut b, &["GET", "x"]), BUSY);
-    assert_eq!(raw(&mut b, &["SCRIPT", "KILL_X"]), b"-ERR unknown subcommand 'KILL_X'. Try SCRIPT HELP.\r\n");
+    assert_eq!(
+        raw(&mut b, &["SCRIPT", "KILL_X"]),
+        b"-ERR unknown subcommand 'KILL_X'. Try SCRIPT HELP.\r\n"
+    );
     assert_eq!(raw(&mut b, &["SHUTDOWN"]), BUSY);
     // New connections are accepted; allow_busy commands work.
     let mut c = server.connect();
@@ -123,7 +133,10 @@ fn other_clients_get_busy_until_script_kill() {
     let mut buf = Vec::new();
     assert_eq!(reply(&mut a, &mut buf), killed(LOOP, 3));
     assert_eq!(reply(&mut a, &mut buf), b"+PONG\r\n");
-    assert_eq!(raw(&mut b, &["EXEC"]), b"-EXECABORT Transaction discarded because of previous errors.\r\n");
+    assert_eq!(
+        raw(&mut b, &["EXEC"]),
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n"
+    );
     assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), NOTBUSY);
     assert_eq!(raw(&mut b, &["GET", "a"]), b"$-1\r\n");
     let info = String::from_utf8(raw(&mut a, &["INFO", "errorstats"])).expect("utf8");
@@ -152,7 +165,14 @@ fn unkillable_after_a_write_then_shutdown_nosave() {
     let mut server = start();
     let mut a = server.connect();
     let mut b = server.connect();
-    send(&mut a, &["EVAL", "redis.call('incr','n')\nlocal x = 0\nwhile true do x = x + 1 end", "0"]);
+    send(
+        &mut a,
+        &[
+            "EVAL",
+            "redis.call('incr','n')\nlocal x = 0\nwhile true do x = x + 1 end",
+            "0",
+        ],
+    );
     wait_busy(&mut b);
     assert_eq!(raw(&mut b, &["SCRIPT", "KILL"]), UNKILLABLE);
     assert_eq!(raw(&mut b, &["SHUTDOWN", "SAVE"]), BUSY);
@@ -195,14 +215,29 @@ fn scripts_stuck_in_natives_are_killable() {
 fn heap_limit_fails_the_script_and_keeps_the_state() {
     let server = TestServer::start(&["--lua-heap-limit", "8mb"]);
     let mut a = server.connect();
-    assert_eq!(raw(&mut a, &["CONFIG", "GET", "lua-heap-limit"]), b"*2\r\n$14\r\nlua-heap-limit\r\n$7\r\n8388608\r\n");
+    assert_eq!(
+        raw(&mut a, &["CONFIG", "GET", "lua-heap-limit"]),
+        b"*2\r\n$14\r\nlua-heap-limit\r\n$7\r\n8388608\r\n"
+    );
     let body = "return #string.rep('x', 16 * 1024 * 1024)";
     // Memory errors skip the message handler (as 5.1's xpcall does), so the reply has
     // Redis's form for errors that carry no script position.
-    let want = format!("-ERR Error running script {}, not enough memory\r\n", sha(body));
+    let want = format!(
+        "-ERR Error running script {}, not enough memory\r\n",
+        sha(body)
+    );
     assert_eq!(raw(&mut a, &["EVAL", body, "0"]), want.as_bytes());
-    assert_eq!(raw(&mut a, &["EVAL", "return #string.rep('x', 1024 * 1024)", "0"]), b":1048576\r\n");
-    assert_eq!(raw(&mut a, &["CONFIG", "SET", "lua-heap-limit", "0"]), b"+OK\r\n");
+    assert_eq!(
+        raw(
+            &mut a,
+            &["EVAL", "return #string.rep('x', 1024 * 1024)", "0"]
+        ),
+        b":1048576\r\n"
+    );
+    assert_eq!(
+        raw(&mut a, &["CONFIG", "SET", "lua-heap-limit", "0"]),
+        b"+OK\r\n"
+    );
     assert_eq!(raw(&mut a, &["EVAL", body, "0"]), b":16777216\r\n");
 }
 
@@ -213,7 +248,13 @@ fn script_inside_exec_is_killed_and_the_rest_of_the_transaction_runs() {
     let mut b = server.connect();
     let body = "while true do end";
     let mut req = Vec::new();
-    for args in [&["MULTI"][..], &["SET", "k", "1"], &["EVAL", body, "0"], &["GET", "k"], &["EXEC"]] {
+    for args in [
+        &["MULTI"][..],
+        &["SET", "k", "1"],
+        &["EVAL", body, "0"],
+        &["GET", "k"],
+        &["EXEC"],
+    ] {
         let parts: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
         req.extend_from_slice(&encode(&parts));
     }
@@ -228,7 +269,10 @@ fn script_inside_exec_is_killed_and_the_rest_of_the_transaction_runs() {
     let mut want = b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n".to_vec();
     want.extend(killed(body, 1));
     want.extend_from_slice(b"$1\r\n1\r\n");
-    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want)
+    );
 }
 
 #[test]
@@ -237,7 +281,11 @@ fn a_caller_that_disconnects_while_busy_is_released_after_the_script() {
     let server = start();
     let mut a = server.connect();
     let mut b = server.connect();
-    let mut req = encode(&[b"EVAL", b"local i = 0 while i < 6e7 do i = i + 1 end return i", b"0"]);
+    let mut req = encode(&[
+        b"EVAL",
+        b"local i = 0 while i < 6e7 do i = i + 1 end return i",
+        b"0",
+    ]);
     req.extend_from_slice(&encode(&[b"SET", b"after", b"1"]));
     a.write_all(&req).expect("write");
     wait_busy(&mut b);
@@ -248,7 +296,12 @@ fn a_caller_that_disconnects_while_busy_is_released_after_the_script() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let deadline = Instant::now() + WAIT;
-    while raw(&mut b, &["CLIENT", "LIST"]).windows(3).filter(|w| w == b"id=").count() != 1 {
+    while raw(&mut b, &["CLIENT", "LIST"])
+        .windows(3)
+        .filter(|w| w == b"id=")
+        .count()
+        != 1
+    {
         assert!(Instant::now() < deadline, "caller never released");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -258,7 +311,12 @@ fn a_caller_that_disconnects_while_busy_is_released_after_the_script() {
 fn slow_script_and_kill_are_logged() {
     let log = std::env::temp_dir().join(format!("rlua51-busy-{}.log", common::free_port()));
     let _ = std::fs::remove_file(&log);
-    let server = TestServer::start(&["--busy-reply-threshold", THRESHOLD, "--logfile", &log.display().to_string()]);
+    let server = TestServer::start(&[
+        "--busy-reply-threshold",
+        THRESHOLD,
+        "--logfile",
+        &log.display().to_string(),
+    ]);
     let mut a = server.connect();
     let mut b = server.connect();
     send(&mut a, &["EVAL", LOOP, "0"]);
@@ -272,9 +330,15 @@ fn slow_script_and_kill_are_logged() {
         " milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.\n",
         sha(LOOP)
     );
-    assert!(text.contains("# Slow script detected: still in execution after "), "{text}");
+    assert!(
+        text.contains("# Slow script detected: still in execution after "),
+        "{text}"
+    );
     assert!(text.contains(&slow), "{text}");
-    assert!(text.contains("# Lua script killed by user with SCRIPT KILL.\n"), "{text}");
+    assert!(
+        text.contains("# Lua script killed by user with SCRIPT KILL.\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -282,7 +346,14 @@ fn threshold_zero_never_interrupts() {
     let server = TestServer::start(&["--busy-reply-threshold", "0"]);
     let mut a = server.connect();
     let mut b = server.connect();
-    send(&mut a, &["EVAL", "local i = 0 while i < 2e7 do i = i + 1 end return i", "0"]);
+    send(
+        &mut a,
+        &[
+            "EVAL",
+            "local i = 0 while i < 2e7 do i = i + 1 end return i",
+            "0",
+        ],
+    );
     std::thread::sleep(Duration::from_millis(20));
     // Not answered until the script is over, and then not with BUSY.
     assert_eq!(raw(&mut b, &["PING"]), b"+PONG\r\n");
@@ -299,7 +370,10 @@ fn busy_functions_and_function_kill() {
     let mut server = start();
     let mut a = server.connect();
     let mut b = server.connect();
-    assert_eq!(raw(&mut a, &["FUNCTION", "LOAD", LIB]), b"$7\r\nbusylib\r\n");
+    assert_eq!(
+        raw(&mut a, &["FUNCTION", "LOAD", LIB]),
+        b"$7\r\nbusylib\r\n"
+    );
     assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), NOTBUSY);
     send(&mut a, &["FCALL", "spin", "0", "a1"]);
     let deadline = Instant::now() + WAIT;
@@ -311,7 +385,11 @@ fn busy_functions_and_function_kill() {
     let stats = raw(&mut b, &["FUNCTION", "STATS"]);
     let head: &[u8] = b"*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*4\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n$2\r\na1\r\n$11\r\nduration_ms\r\n:";
     let tail: &[u8] = b"\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:2\r\n";
-    assert!(stats.starts_with(head) && stats.ends_with(tail), "{}", String::from_utf8_lossy(&stats));
+    assert!(
+        stats.starts_with(head) && stats.ends_with(tail),
+        "{}",
+        String::from_utf8_lossy(&stats)
+    );
     assert_eq!(raw(&mut b, &["FUNCTION", "KILL"]), b"+OK\r\n");
     let mut buf = Vec::new();
     assert_eq!(

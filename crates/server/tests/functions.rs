@@ -17,7 +17,9 @@ const MYLIB: &[u8] = b"#!lua name=mylib\nredis.register_function('myfunc', funct
 const LIB2: &[u8] = b"#!lua name=lib2\nlocal function helper(n)\n  return n * 2\nend\nredis.register_function{function_name='double', callback=function(keys, args) return helper(tonumber(args[1])) end, flags={'no-writes'}, description='doubles its argument'}\nredis.register_function('ping2', function() return redis.call('ping') end)";
 
 fn golden(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../redis-tests/golden").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../redis-tests/golden")
+        .join(name);
     std::fs::read(p).expect("golden payload")
 }
 
@@ -47,10 +49,16 @@ fn dump_is_byte_identical_to_redis() {
     let mut c = server.connect();
     cmd(&mut c, &[b"FUNCTION", b"FLUSH"]);
     assert_eq!(bulk(cmd(&mut c, &[b"FUNCTION", b"LOAD", MYLIB])), b"mylib");
-    assert_eq!(bulk(cmd(&mut c, &[b"FUNCTION", b"DUMP"])), golden("function-dump-mylib.bin"));
+    assert_eq!(
+        bulk(cmd(&mut c, &[b"FUNCTION", b"DUMP"])),
+        golden("function-dump-mylib.bin")
+    );
     assert_eq!(bulk(cmd(&mut c, &[b"FUNCTION", b"LOAD", LIB2])), b"lib2");
     // Libraries are dumped in name order; redis-server's hash order was the same here.
-    assert_eq!(bulk(cmd(&mut c, &[b"FUNCTION", b"DUMP"])), golden("function-dump-two-libs.bin"));
+    assert_eq!(
+        bulk(cmd(&mut c, &[b"FUNCTION", b"DUMP"])),
+        golden("function-dump-two-libs.bin")
+    );
 }
 
 #[test]
@@ -59,9 +67,18 @@ fn redis_payload_restores_here() {
     let mut c = server.connect();
     cmd(&mut c, &[b"FUNCTION", b"FLUSH"]);
     let payload = golden("function-dump-two-libs.bin");
-    assert!(simple_ok(&cmd(&mut c, &[b"FUNCTION", b"RESTORE", &payload])));
-    assert_eq!(cmd(&mut c, &[b"FCALL", b"double", b"0", b"21"]), Frame::Integer(42));
-    assert!(simple_ok(&cmd(&mut c, &[b"FCALL", b"myfunc", b"1", b"k", b"v"])));
+    assert!(simple_ok(&cmd(
+        &mut c,
+        &[b"FUNCTION", b"RESTORE", &payload]
+    )));
+    assert_eq!(
+        cmd(&mut c, &[b"FCALL", b"double", b"0", b"21"]),
+        Frame::Integer(42)
+    );
+    assert!(simple_ok(&cmd(
+        &mut c,
+        &[b"FCALL", b"myfunc", b"1", b"k", b"v"]
+    )));
     assert_eq!(bulk(cmd(&mut c, &[b"GET", b"k"])), b"v");
     // The code comes back whole, metadata line included.
     assert_eq!(bulk(cmd(&mut c, &[b"FUNCTION", b"DUMP"])), payload);
@@ -72,8 +89,14 @@ fn redis_payload_restores_here() {
     // APPEND (the default) refuses libraries that exist; FLUSH and REPLACE accept them.
     let e = cmd(&mut c, &[b"FUNCTION", b"RESTORE", &payload]);
     assert_eq!(e, Frame::Error(b"ERR Library lib2 already exists".to_vec()));
-    assert!(simple_ok(&cmd(&mut c, &[b"FUNCTION", b"RESTORE", &payload, b"REPLACE"])));
-    assert!(simple_ok(&cmd(&mut c, &[b"FUNCTION", b"RESTORE", &payload, b"FLUSH"])));
+    assert!(simple_ok(&cmd(
+        &mut c,
+        &[b"FUNCTION", b"RESTORE", &payload, b"REPLACE"]
+    )));
+    assert!(simple_ok(&cmd(
+        &mut c,
+        &[b"FUNCTION", b"RESTORE", &payload, b"FLUSH"]
+    )));
 }
 
 #[test]
@@ -90,13 +113,20 @@ fn corrupt_payloads_change_nothing() {
             bad[i] ^= flip;
             for policy in [&b"APPEND"[..], b"FLUSH", b"REPLACE"] {
                 let r = cmd(&mut c, &[b"FUNCTION", b"RESTORE", &bad, policy]);
-                assert!(matches!(r, Frame::Error(_)), "byte {i} flip {flip:#x}: {r:?}");
+                assert!(
+                    matches!(r, Frame::Error(_)),
+                    "byte {i} flip {flip:#x}: {r:?}"
+                );
             }
         }
     }
     for n in 0..payload.len() {
         let r = cmd(&mut c, &[b"FUNCTION", b"RESTORE", &payload[..n], b"FLUSH"]);
-        assert_eq!(r, Frame::Error(b"ERR DUMP payload version or checksum are wrong".to_vec()), "prefix {n}");
+        assert_eq!(
+            r,
+            Frame::Error(b"ERR DUMP payload version or checksum are wrong".to_vec()),
+            "prefix {n}"
+        );
     }
     assert_eq!(cmd(&mut c, &[b"FUNCTION", b"LIST", b"WITHCODE"]), before);
 }
@@ -107,7 +137,10 @@ fn load_timeout_cannot_be_caught() {
     let mut c = server.connect();
     let code = b"#!lua name=spin\nlocal function f() while true do end end\nlocal ok = redis.log(redis.LOG_DEBUG, 'x')\nwhile true do local g = f end";
     let r = cmd(&mut c, &[b"FUNCTION", b"LOAD", code]);
-    assert_eq!(r, Frame::Error(b"ERR Error registering functions: ERR FUNCTION LOAD timeout".to_vec()));
+    assert_eq!(
+        r,
+        Frame::Error(b"ERR Error registering functions: ERR FUNCTION LOAD timeout".to_vec())
+    );
     assert_eq!(cmd(&mut c, &[b"PING"]), Frame::Simple(b"PONG".to_vec()));
 }
 

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 fn cmd(s: &mut std::net::TcpStream, buf: &mut Vec<u8>, args: &[&[u8]]) -> String {
     s.write_all(&encode(args)).expect("write");
-    read_frame(s, buf).map(|f| f.render()).unwrap_or_else(|| "(closed)".into())
+    read_frame(s, buf)
+        .map(|f| f.render())
+        .unwrap_or_else(|| "(closed)".into())
 }
 
 #[test]
@@ -18,7 +20,10 @@ fn slow_subscriber_is_disconnected_at_the_hard_limit() {
     let server = TestServer::start(&["--client-output-buffer-limit", "pubsub 1mb 512kb 60"]);
     let mut sub = server.connect();
     let mut sbuf = Vec::new();
-    assert_eq!(cmd(&mut sub, &mut sbuf, &[b"SUBSCRIBE", b"flood"]), "*3\n  $\"subscribe\"\n  $\"flood\"\n  :1");
+    assert_eq!(
+        cmd(&mut sub, &mut sbuf, &[b"SUBSCRIBE", b"flood"]),
+        "*3\n  $\"subscribe\"\n  $\"flood\"\n  :1"
+    );
     // The subscriber never reads again. 200 messages of 256 KB (50 MB) are far more than
     // the socket buffers and the 1 MB limit hold.
     let mut publ = server.connect();
@@ -45,8 +50,16 @@ fn slow_subscriber_is_disconnected_at_the_hard_limit() {
     let mut ok = server.connect();
     let mut obuf = Vec::new();
     cmd(&mut ok, &mut obuf, &[b"SUBSCRIBE", b"flood"]);
-    assert_eq!(cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"flood", b"hi"]), ":1");
-    assert_eq!(read_frame(&mut ok, &mut obuf).map(|f| f.render()).unwrap_or_default(), "*3\n  $\"message\"\n  $\"flood\"\n  $\"hi\"");
+    assert_eq!(
+        cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"flood", b"hi"]),
+        ":1"
+    );
+    assert_eq!(
+        read_frame(&mut ok, &mut obuf)
+            .map(|f| f.render())
+            .unwrap_or_default(),
+        "*3\n  $\"message\"\n  $\"flood\"\n  $\"hi\""
+    );
 }
 
 #[test]
@@ -61,7 +74,10 @@ fn slow_subscriber_is_disconnected_after_soft_limit_seconds() {
     // 20 MB: more than the socket buffers take, so output stays pending on the server.
     let payload = vec![b'y'; 1024 * 1024];
     for _ in 0..20 {
-        assert_eq!(cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"slow", &payload]), ":1");
+        assert_eq!(
+            cmd(&mut publ, &mut pbuf, &[b"PUBLISH", b"slow", &payload]),
+            ":1"
+        );
     }
     std::thread::sleep(Duration::from_millis(1500));
     // Still over the soft limit more than a second later: the next message closes it.

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 /// Sends EVAL `body` 0 then PING; returns the raw bytes before the PING's reply.
 fn eval_raw(server: &TestServer, body: &[u8]) -> Vec<u8> {
     let mut s = server.connect();
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     let mut req = encode(&[b"EVAL", body, b"0"]);
     req.extend_from_slice(b"PING\r\n");
     s.write_all(&req).expect("write");
@@ -38,7 +39,11 @@ fn repeat(s: &[u8], n: usize) -> Vec<u8> {
 
 /// Compares long byte strings without printing them whole.
 fn same(got: &[u8], want: &[u8]) {
-    let at = got.iter().zip(want).position(|(a, b)| a != b).unwrap_or(got.len().min(want.len()));
+    let at = got
+        .iter()
+        .zip(want)
+        .position(|(a, b)| a != b)
+        .unwrap_or(got.len().min(want.len()));
     assert!(
         got == want,
         "lengths {} vs {}, first difference at {at}: {:?}",
@@ -61,11 +66,17 @@ fn self_referencing_replies_stop_at_the_lua_stack_limit() {
     want.extend_from_slice(b"*2\r\n");
     want.extend_from_slice(err);
     want.extend_from_slice(err);
-    same(&eval_raw(&server, b"local t = {} t.map = {a=t} return t"), &want);
+    same(
+        &eval_raw(&server, b"local t = {} t.map = {a=t} return t"),
+        &want,
+    );
     // Sets: 2665 levels.
     let mut want = repeat(b"*1\r\n", 2665);
     want.extend_from_slice(err);
-    same(&eval_raw(&server, b"local t = {} t.set = {} t.set[t] = true return t"), &want);
+    same(
+        &eval_raw(&server, b"local t = {} t.set = {} t.set[t] = true return t"),
+        &want,
+    );
 }
 
 #[test]
@@ -76,10 +87,22 @@ fn errors_redis_crashes_on_are_ordinary_replies() {
         let d = sha1_smol::Sha1::from(body).digest().to_string();
         d
     };
-    for body in [&b"error({})"[..], b"error({err=true})", b"error(setmetatable({}, {__tostring=function() return 'x' end}))"] {
+    for body in [
+        &b"error({})"[..],
+        b"error({err=true})",
+        b"error(setmetatable({}, {__tostring=function() return 'x' end}))",
+    ] {
         let got = cmd(&mut c, &[b"EVAL", body, b"0"]);
-        let want = format!("ERR unknown error script: {}, on @user_script:1.", sha(body));
-        assert_eq!(got, Frame::Error(want.into_bytes()), "{}", String::from_utf8_lossy(body));
+        let want = format!(
+            "ERR unknown error script: {}, on @user_script:1.",
+            sha(body)
+        );
+        assert_eq!(
+            got,
+            Frame::Error(want.into_bytes()),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
     }
     assert_eq!(cmd(&mut c, &[b"PING"]), Frame::Simple(b"PONG".to_vec()));
 }
@@ -89,10 +112,28 @@ fn runaway_scripts_end_with_an_error() {
     let server = TestServer::start(&[]);
     let mut c = server.connect();
     let got = cmd(&mut c, &[b"EVAL", b"return #string.rep('x', 2^40)", b"0"]);
-    let Frame::Error(e) = got else { panic!("error expected, got {got:?}") };
+    let Frame::Error(e) = got else {
+        panic!("error expected, got {got:?}")
+    };
     assert!(e.starts_with(b"ERR "), "{}", String::from_utf8_lossy(&e));
-    let got = cmd(&mut c, &[b"EVAL", b"local function f() return f() + 1 end return f()", b"0"]);
-    let Frame::Error(e) = got else { panic!("error expected, got {got:?}") };
-    assert!(String::from_utf8_lossy(&e).contains("stack overflow"), "{}", String::from_utf8_lossy(&e));
-    assert_eq!(cmd(&mut c, &[b"EVAL", b"return 1", b"0"]), Frame::Integer(1));
+    let got = cmd(
+        &mut c,
+        &[
+            b"EVAL",
+            b"local function f() return f() + 1 end return f()",
+            b"0",
+        ],
+    );
+    let Frame::Error(e) = got else {
+        panic!("error expected, got {got:?}")
+    };
+    assert!(
+        String::from_utf8_lossy(&e).contains("stack overflow"),
+        "{}",
+        String::from_utf8_lossy(&e)
+    );
+    assert_eq!(
+        cmd(&mut c, &[b"EVAL", b"return 1", b"0"]),
+        Frame::Integer(1)
+    );
 }

@@ -21,11 +21,24 @@ use std::path::PathBuf;
 
 enum Line {
     Text(String),
-    Cmd { text: String, check: bool, unordered: bool, send: bool, read: bool, expected: Vec<String> },
+    Cmd {
+        text: String,
+        check: bool,
+        unordered: bool,
+        send: bool,
+        read: bool,
+        expected: Vec<String>,
+    },
 }
 
 fn is_directive(n: &str) -> bool {
-    n.is_empty() || n.starts_with("> ") || n.starts_with(">? ") || n.starts_with(">~ ") || n.starts_with(">| ") || n.starts_with('!') || n.starts_with('#')
+    n.is_empty()
+        || n.starts_with("> ")
+        || n.starts_with(">? ")
+        || n.starts_with(">~ ")
+        || n.starts_with(">| ")
+        || n.starts_with('!')
+        || n.starts_with('#')
 }
 
 fn parse(src: &str) -> Vec<Line> {
@@ -37,7 +50,14 @@ fn parse(src: &str) -> Vec<Line> {
         } else if let Some(t) = l.strip_prefix(">~ ") {
             (true, true, true, true, t)
         } else if let Some(t) = l.strip_prefix(">| ") {
-            out.push(Line::Cmd { text: t.to_string(), check: false, unordered: false, send: true, read: false, expected: Vec::new() });
+            out.push(Line::Cmd {
+                text: t.to_string(),
+                check: false,
+                unordered: false,
+                send: true,
+                read: false,
+                expected: Vec::new(),
+            });
             continue;
         } else if let Some(t) = l.strip_prefix("> ") {
             (true, false, true, true, t)
@@ -55,7 +75,14 @@ fn parse(src: &str) -> Vec<Line> {
             expected.push(n.to_string());
             lines.next();
         }
-        out.push(Line::Cmd { text: text.to_string(), check, unordered, send, read, expected });
+        out.push(Line::Cmd {
+            text: text.to_string(),
+            check,
+            unordered,
+            send,
+            read,
+            expected,
+        });
     }
     out
 }
@@ -63,8 +90,12 @@ fn parse(src: &str) -> Vec<Line> {
 fn split(text: &str) -> Vec<Vec<u8>> {
     let mut store = Vec::new();
     let mut ranges = Vec::new();
-    resp::inline::split_args(text.as_bytes(), &mut store, &mut ranges).expect("balanced quotes in transcript");
-    ranges.iter().map(|&(a, b)| store[a as usize..b as usize].to_vec()).collect()
+    resp::inline::split_args(text.as_bytes(), &mut store, &mut ranges)
+        .expect("balanced quotes in transcript");
+    ranges
+        .iter()
+        .map(|&(a, b)| store[a as usize..b as usize].to_vec())
+        .collect()
 }
 
 /// Order-insensitive form of a rendering: the header line plus sorted element lines
@@ -83,7 +114,9 @@ fn transcripts_dir() -> PathBuf {
 
 #[test]
 fn transcripts() {
-    let record = std::env::var("RECORD_PORT").ok().and_then(|p| p.parse::<u16>().ok());
+    let record = std::env::var("RECORD_PORT")
+        .ok()
+        .and_then(|p| p.parse::<u16>().ok());
     let server = match record {
         Some(p) => TestServer::external(p),
         None => TestServer::start(&[]),
@@ -94,7 +127,12 @@ fn transcripts() {
         .expect("redis-tests dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .filter(|p| only.as_ref().is_none_or(|o| p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with(o.as_str()))))
+        .filter(|p| {
+            only.as_ref().is_none_or(|o| {
+                p.file_stem()
+                    .is_some_and(|s| s.to_string_lossy().starts_with(o.as_str()))
+            })
+        })
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no transcripts found");
@@ -115,7 +153,9 @@ fn transcripts() {
             match line {
                 Line::Text(t) => {
                     if let Some(ms) = t.strip_prefix("!sleep ") {
-                        std::thread::sleep(std::time::Duration::from_millis(ms.trim().parse().unwrap_or(0)));
+                        std::thread::sleep(std::time::Duration::from_millis(
+                            ms.trim().parse().unwrap_or(0),
+                        ));
                     } else if t.starts_with("!reconnect") {
                         conns[cur] = (server.connect(), Vec::new());
                     } else if let Some(n) = t.strip_prefix("!conn ") {
@@ -127,7 +167,14 @@ fn transcripts() {
                     rewritten.push_str(t);
                     rewritten.push('\n');
                 }
-                Line::Cmd { text, check, unordered, send, read, expected } => {
+                Line::Cmd {
+                    text,
+                    check,
+                    unordered,
+                    send,
+                    read,
+                    expected,
+                } => {
                     let (conn, buf) = &mut conns[cur];
                     if *send {
                         let args = split(text);
@@ -145,7 +192,13 @@ fn transcripts() {
                         None => "(connection closed)".to_string(),
                     };
                     if *send {
-                        rewritten.push_str(if *unordered { ">~ " } else if *check { "> " } else { ">? " });
+                        rewritten.push_str(if *unordered {
+                            ">~ "
+                        } else if *check {
+                            "> "
+                        } else {
+                            ">? "
+                        });
                         rewritten.push_str(text);
                     } else {
                         rewritten.push_str("!reply");
@@ -158,7 +211,11 @@ fn transcripts() {
                     if *check && record.is_none() {
                         checked += 1;
                         let want = expected.join("\n");
-                        let same = if *unordered { sorted(&got) == sorted(&want) } else { got == want };
+                        let same = if *unordered {
+                            sorted(&got) == sorted(&want)
+                        } else {
+                            got == want
+                        };
                         if !same {
                             failures.push(format!(
                                 "{}: > {} (conn {cur})\n--- expected\n{}\n--- got\n{}",
@@ -177,7 +234,13 @@ fn transcripts() {
         }
     }
     if record.is_none() {
-        assert!(failures.is_empty(), "{} of {} replies differ:\n\n{}", failures.len(), checked, failures.join("\n\n"));
+        assert!(
+            failures.is_empty(),
+            "{} of {} replies differ:\n\n{}",
+            failures.len(),
+            checked,
+            failures.join("\n\n")
+        );
         eprintln!("{checked} replies checked in {} transcripts", files.len());
     }
 }

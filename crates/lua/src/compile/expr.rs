@@ -48,7 +48,11 @@ pub(crate) struct ExpDesc {
 
 impl ExpDesc {
     pub(crate) fn new(kind: Kind) -> ExpDesc {
-        ExpDesc { kind, t: NO_JUMP, f: NO_JUMP }
+        ExpDesc {
+            kind,
+            t: NO_JUMP,
+            f: NO_JUMP,
+        }
     }
     pub(crate) fn local(reg: usize) -> ExpDesc {
         ExpDesc::new(Kind::Local(reg))
@@ -175,7 +179,11 @@ impl<'l> Compiler<'l> {
             let mut p_f = NO_JUMP;
             let mut p_t = NO_JUMP;
             if self.need_value(e.t) || self.need_value(e.f) {
-                let fj = if matches!(e.kind, Kind::Jmp(_)) { NO_JUMP } else { self.jump() };
+                let fj = if matches!(e.kind, Kind::Jmp(_)) {
+                    NO_JUMP
+                } else {
+                    self.jump()
+                };
                 p_f = self.code_label(reg, 0, 1) as i32;
                 p_t = self.code_label(reg, 1, 0) as i32;
                 self.patch_to_here(fj);
@@ -257,9 +265,17 @@ impl<'l> Compiler<'l> {
         while list != NO_JUMP {
             let next = {
                 let off = self.fs().f.code[list as usize].sbx();
-                if off == NO_JUMP { NO_JUMP } else { list + 1 + off }
+                if off == NO_JUMP {
+                    NO_JUMP
+                } else {
+                    list + 1 + off
+                }
             };
-            let ctl = if list >= 1 && matches!(self.fs().f.code[list as usize - 1].op(), Op::Eq | Op::Lt | Op::Le | Op::Test | Op::TestSet) {
+            let ctl = if list >= 1
+                && matches!(
+                    self.fs().f.code[list as usize - 1].op(),
+                    Op::Eq | Op::Lt | Op::Le | Op::Test | Op::TestSet
+                ) {
                 list as usize - 1
             } else {
                 list as usize
@@ -269,7 +285,8 @@ impl<'l> Compiler<'l> {
                 if reg != NO_REG && reg != i.b() {
                     self.instr_mut(ctl).set_a(reg as u32);
                 } else {
-                    *self.instr_mut(ctl) = crate::opcode::Instr::abc(Op::Test, i.b() as u32, 0, i.c() as u32);
+                    *self.instr_mut(ctl) =
+                        crate::opcode::Instr::abc(Op::Test, i.b() as u32, 0, i.c() as u32);
                 }
                 vtarget
             } else {
@@ -461,7 +478,11 @@ impl<'l> Compiler<'l> {
                 return Ok(());
             }
         }
-        let o2 = if op != Op::Unm && op != Op::Len { self.exp2rk(e2)? } else { 0 };
+        let o2 = if op != Op::Unm && op != Op::Len {
+            self.exp2rk(e2)?
+        } else {
+            0
+        };
         let o1 = self.exp2rk(e1)?;
         if o1 > o2 {
             self.free_exp(e1);
@@ -476,7 +497,14 @@ impl<'l> Compiler<'l> {
         Ok(())
     }
 
-    fn code_comp(&mut self, op: Op, cond: bool, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
+    fn code_comp(
+        &mut self,
+        op: Op,
+        cond: bool,
+        e1: &mut ExpDesc,
+        e2: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         let mut o1 = self.exp2rk(e1)?;
         let mut o2 = self.exp2rk(e2)?;
         self.free_exp(e2);
@@ -613,7 +641,12 @@ impl<'l> Compiler<'l> {
                 self.exp2nextreg(&mut f)?;
                 self.func_args(f, args, *line)?
             }
-            Expr::Method { obj, name, args, line } => {
+            Expr::Method {
+                obj,
+                name,
+                args,
+                line,
+            } => {
                 let mut o = self.expr(obj)?;
                 self.fs_mut().line = *line;
                 let mut key = ExpDesc::new(Kind::K(self.string_k(name)?));
@@ -640,7 +673,12 @@ impl<'l> Compiler<'l> {
                 self.prefix(*op, &mut v, *line)?;
                 v
             }
-            Expr::Table { array, hash, items, line } => self.constructor(array, hash, items, *line)?,
+            Expr::Table {
+                array,
+                hash,
+                items,
+                line,
+            } => self.constructor(array, hash, items, *line)?,
         })
     }
 
@@ -690,7 +728,13 @@ impl<'l> Compiler<'l> {
         self.exp2nextreg(&mut v)
     }
 
-    fn constructor(&mut self, array: &[Expr], hash: &[(Expr, Expr)], items: &[TableItem], line: u32) -> CResult<ExpDesc> {
+    fn constructor(
+        &mut self,
+        array: &[Expr],
+        hash: &[(Expr, Expr)],
+        items: &[TableItem],
+        line: u32,
+    ) -> CResult<ExpDesc> {
         self.fs_mut().line = line;
         let pc = self.code_abc(Op::NewTable, 0, 0, 0);
         let mut t = ExpDesc::new(Kind::Reloc(pc));

@@ -85,9 +85,19 @@ pub(crate) struct Compiler<'l> {
 }
 
 /// Compiles a parsed chunk into the main function's prototype.
-pub fn compile_chunk(l: &mut Lua, block: &Block, chunkname: &[u8]) -> Result<Rc<Proto>, CompileError> {
-    let source = l.new_str(chunkname).map_err(|_| CompileError(b"not enough memory".to_vec()))?;
-    let mut c = Compiler { l, fs: Vec::new(), chunkname: chunkname.to_vec() };
+pub fn compile_chunk(
+    l: &mut Lua,
+    block: &Block,
+    chunkname: &[u8],
+) -> Result<Rc<Proto>, CompileError> {
+    let source = l
+        .new_str(chunkname)
+        .map_err(|_| CompileError(b"not enough memory".to_vec()))?;
+    let mut c = Compiler {
+        l,
+        fs: Vec::new(),
+        chunkname: chunkname.to_vec(),
+    };
     c.open_function(source, 0);
     c.fs_mut().f.is_vararg = VARARG_ISVARARG;
     c.block(block)?;
@@ -283,7 +293,11 @@ impl<'l> Compiler<'l> {
 
     pub(crate) fn number_k(&mut self, n: f64) -> CResult<u32> {
         // -0 shares the slot of 0, as 5.1's constant table (keyed by value) does.
-        let key = if n == 0.0 { 0f64.to_bits() } else { n.to_bits() };
+        let key = if n == 0.0 {
+            0f64.to_bits()
+        } else {
+            n.to_bits()
+        };
         self.add_k(ConstKey::Num(key), Value::Num(n))
     }
 
@@ -296,7 +310,9 @@ impl<'l> Compiler<'l> {
     }
 
     pub(crate) fn intern(&mut self, s: &[u8]) -> CResult<StrRef> {
-        self.l.new_str(s).map_err(|_| CompileError(b"not enough memory".to_vec()))
+        self.l
+            .new_str(s)
+            .map_err(|_| CompileError(b"not enough memory".to_vec()))
     }
 
     // ---- variables -----------------------------------------------------------------------
@@ -310,11 +326,18 @@ impl<'l> Compiler<'l> {
             } else {
                 format!("function at line {}", fs.f.line_defined)
             };
-            return Err(self.error(line, &format!("{} has more than {} local variables", what, MAX_VARS)));
+            return Err(self.error(
+                line,
+                &format!("{} has more than {} local variables", what, MAX_VARS),
+            ));
         }
         let name = self.intern(name)?;
         let fs = self.fs_mut();
-        fs.f.locvars.push(LocVar { name, start_pc: 0, end_pc: 0 });
+        fs.f.locvars.push(LocVar {
+            name,
+            start_pc: 0,
+            end_pc: 0,
+        });
         fs.pending.push(fs.f.locvars.len() - 1);
         Ok(())
     }
@@ -380,7 +403,13 @@ impl<'l> Compiler<'l> {
         }
     }
 
-    fn resolve(&mut self, level: usize, name: &[u8], base: bool, line: u32) -> CResult<Option<ExpDesc>> {
+    fn resolve(
+        &mut self,
+        level: usize,
+        name: &[u8],
+        base: bool,
+        line: u32,
+    ) -> CResult<Option<ExpDesc>> {
         if let Some(reg) = self.find_local(level, name) {
             if !base {
                 self.mark_upval(level, reg);
@@ -390,17 +419,31 @@ impl<'l> Compiler<'l> {
         if level == 0 {
             return Ok(None);
         }
-        let Some(outer) = self.resolve(level - 1, name, false, line)? else { return Ok(None) };
+        let Some(outer) = self.resolve(level - 1, name, false, line)? else {
+            return Ok(None);
+        };
         let desc = match outer.kind {
-            expr::Kind::Local(reg) => UpvalDesc { in_stack: true, index: reg as u8 },
-            expr::Kind::Upval(idx) => UpvalDesc { in_stack: false, index: idx as u8 },
+            expr::Kind::Local(reg) => UpvalDesc {
+                in_stack: true,
+                index: reg as u8,
+            },
+            expr::Kind::Upval(idx) => UpvalDesc {
+                in_stack: false,
+                index: idx as u8,
+            },
             _ => unreachable!(),
         };
         let idx = self.index_upvalue(level, name, desc, line)?;
         Ok(Some(ExpDesc::upval(idx)))
     }
 
-    fn index_upvalue(&mut self, level: usize, name: &[u8], desc: UpvalDesc, line: u32) -> CResult<usize> {
+    fn index_upvalue(
+        &mut self,
+        level: usize,
+        name: &[u8],
+        desc: UpvalDesc,
+        line: u32,
+    ) -> CResult<usize> {
         let fs = &self.fs[level];
         for (i, (n, d)) in fs.upval_keys.iter().enumerate() {
             if n.as_bytes() == name && *d == desc {
@@ -413,7 +456,10 @@ impl<'l> Compiler<'l> {
             } else {
                 format!("function at line {}", fs.f.line_defined)
             };
-            return Err(self.error(line, &format!("{} has more than {} upvalues", what, MAX_UPVALUES)));
+            return Err(self.error(
+                line,
+                &format!("{} has more than {} upvalues", what, MAX_UPVALUES),
+            ));
         }
         let s = self.intern(name)?;
         let fs = &mut self.fs[level];
@@ -427,7 +473,12 @@ impl<'l> Compiler<'l> {
 
     pub(crate) fn enter_block(&mut self, breakable: bool) {
         let nactvar = self.nactvar();
-        self.fs_mut().blocks.push(BlockCnt { breaklist: NO_JUMP, nactvar, upval: false, breakable });
+        self.fs_mut().blocks.push(BlockCnt {
+            breaklist: NO_JUMP,
+            nactvar,
+            upval: false,
+            breakable,
+        });
     }
 
     pub(crate) fn leave_block(&mut self) {

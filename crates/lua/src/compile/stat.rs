@@ -39,7 +39,11 @@ impl<'l> Compiler<'l> {
 
     fn stat(&mut self, s: &Stat) -> CResult<()> {
         match s {
-            Stat::Assign { targets, exprs, line } => self.assign(targets, exprs, *line),
+            Stat::Assign {
+                targets,
+                exprs,
+                line,
+            } => self.assign(targets, exprs, *line),
             Stat::Call { call, line } => {
                 self.fs_mut().line = *line;
                 let e = self.expr(call)?;
@@ -52,12 +56,31 @@ impl<'l> Compiler<'l> {
             Stat::Do { body } => self.scoped_block(body, false),
             Stat::While { cond, body, line } => self.while_stat(cond, body, *line),
             Stat::Repeat { body, cond, line } => self.repeat_stat(body, cond, *line),
-            Stat::If { conds, else_block, line } => self.if_stat(conds, else_block.as_ref(), *line),
-            Stat::NumFor { var, start, limit, step, body, line } => {
-                self.num_for(var, start, limit, step.as_ref(), body, *line)
-            }
-            Stat::GenFor { vars, exprs, body, line } => self.gen_for(vars, exprs, body, *line),
-            Stat::Function { path, method, func, line } => self.function_stat(path, method.as_deref(), func, *line),
+            Stat::If {
+                conds,
+                else_block,
+                line,
+            } => self.if_stat(conds, else_block.as_ref(), *line),
+            Stat::NumFor {
+                var,
+                start,
+                limit,
+                step,
+                body,
+                line,
+            } => self.num_for(var, start, limit, step.as_ref(), body, *line),
+            Stat::GenFor {
+                vars,
+                exprs,
+                body,
+                line,
+            } => self.gen_for(vars, exprs, body, *line),
+            Stat::Function {
+                path,
+                method,
+                func,
+                line,
+            } => self.function_stat(path, method.as_deref(), func, *line),
             Stat::LocalFunction { name, func, line } => {
                 self.fs_mut().line = *line;
                 self.new_localvar(name, *line)?;
@@ -164,7 +187,9 @@ impl<'l> Compiler<'l> {
     /// A local assigned in a multiple assignment that an earlier target uses as table or
     /// key is copied first, so the earlier target sees the old value.
     fn check_conflict(&mut self, vars: &mut [ExpDesc], v: &ExpDesc) -> CResult<()> {
-        let Kind::Local(local) = v.kind else { return Ok(()) };
+        let Kind::Local(local) = v.kind else {
+            return Ok(());
+        };
         let extra = self.fs().freereg;
         let mut conflict = false;
         for lh in vars.iter_mut() {
@@ -249,7 +274,12 @@ impl<'l> Compiler<'l> {
     }
 
     /// `ifstat -> IF cond THEN block {ELSEIF cond THEN block} [ELSE block] END`
-    fn if_stat(&mut self, conds: &[(Expr, Block)], else_block: Option<&Block>, line: u32) -> CResult<()> {
+    fn if_stat(
+        &mut self,
+        conds: &[(Expr, Block)],
+        else_block: Option<&Block>,
+        line: u32,
+    ) -> CResult<()> {
         self.fs_mut().line = line;
         let mut escape = NO_JUMP;
         let mut flist = NO_JUMP;
@@ -275,7 +305,14 @@ impl<'l> Compiler<'l> {
     }
 
     /// Shared by both `for` forms: the loop body with its control variables.
-    fn for_body(&mut self, base: usize, line: u32, nvars: usize, is_num: bool, body: &Block) -> CResult<()> {
+    fn for_body(
+        &mut self,
+        base: usize,
+        line: u32,
+        nvars: usize,
+        is_num: bool,
+        body: &Block,
+    ) -> CResult<()> {
         self.adjust_localvars(3); // control variables (their registers are reserved)
         let prep = if is_num {
             self.code_asbx(Op::ForPrep, base, NO_JUMP) as i32
@@ -301,7 +338,15 @@ impl<'l> Compiler<'l> {
     }
 
     /// `fornum -> NAME = exp1,exp1[,exp1] forbody`
-    fn num_for(&mut self, var: &[u8], start: &Expr, limit: &Expr, step: Option<&Expr>, body: &Block, line: u32) -> CResult<()> {
+    fn num_for(
+        &mut self,
+        var: &[u8],
+        start: &Expr,
+        limit: &Expr,
+        step: Option<&Expr>,
+        body: &Block,
+        line: u32,
+    ) -> CResult<()> {
         self.fs_mut().line = line;
         self.enter_block(true);
         let base = self.fs().freereg;
@@ -327,7 +372,13 @@ impl<'l> Compiler<'l> {
     }
 
     /// `forlist -> NAME {,NAME} IN explist1 forbody`
-    fn gen_for(&mut self, vars: &[Vec<u8>], exprs: &[Expr], body: &Block, line: u32) -> CResult<()> {
+    fn gen_for(
+        &mut self,
+        vars: &[Vec<u8>],
+        exprs: &[Expr],
+        body: &Block,
+        line: u32,
+    ) -> CResult<()> {
         self.fs_mut().line = line;
         self.enter_block(true);
         let base = self.fs().freereg;
@@ -347,7 +398,13 @@ impl<'l> Compiler<'l> {
     }
 
     /// `funcstat -> FUNCTION funcname body`
-    fn function_stat(&mut self, path: &[Vec<u8>], method: Option<&[u8]>, func: &FuncBody, line: u32) -> CResult<()> {
+    fn function_stat(
+        &mut self,
+        path: &[Vec<u8>],
+        method: Option<&[u8]>,
+        func: &FuncBody,
+        line: u32,
+    ) -> CResult<()> {
         self.fs_mut().line = line;
         let mut v = self.single_var(&path[0], line)?;
         let mut keys: Vec<&[u8]> = path[1..].iter().map(|p| p.as_slice()).collect();
@@ -380,7 +437,12 @@ impl<'l> Compiler<'l> {
                 self.set_returns(&mut e, -1)?;
                 if let (Kind::Call(pc), 1) = (e.kind, exprs.len()) {
                     let i = self.instr_mut(pc);
-                    *i = crate::opcode::Instr::abc(Op::TailCall, i.a() as u32, i.b() as u32, i.c() as u32);
+                    *i = crate::opcode::Instr::abc(
+                        Op::TailCall,
+                        i.a() as u32,
+                        i.b() as u32,
+                        i.c() as u32,
+                    );
                 }
                 first = self.nactvar();
                 nret = -1;

@@ -204,7 +204,10 @@ impl Lexeme<'_> {
                 let open = src[self.start];
                 let mut t = Vec::with_capacity(contents.len() + 8);
                 if open == b'[' {
-                    let level = src[self.start + 1..].iter().take_while(|&&c| c == b'=').count();
+                    let level = src[self.start + 1..]
+                        .iter()
+                        .take_while(|&&c| c == b'=')
+                        .count();
                     t.push(b'[');
                     t.extend(std::iter::repeat_n(b'=', level));
                     t.push(b'[');
@@ -287,7 +290,12 @@ impl LexError {
 
 impl fmt::Display for LexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, String::from_utf8_lossy(&self.message()))
+        write!(
+            f,
+            "{}: {}",
+            self.line,
+            String::from_utf8_lossy(&self.message())
+        )
     }
 }
 
@@ -302,7 +310,11 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a [u8]) -> Self {
-        Lexer { src, raw: Raw::lexer(src), line: 1 }
+        Lexer {
+            src,
+            raw: Raw::lexer(src),
+            line: 1,
+        }
     }
 
     /// The source being read.
@@ -325,7 +337,12 @@ impl<'a> Lexer<'a> {
         loop {
             let Some(raw) = self.raw.next() else {
                 let end = self.src.len();
-                return Ok(Lexeme { token: Token::Eof, line: self.line, start: end, end });
+                return Ok(Lexeme {
+                    token: Token::Eof,
+                    line: self.line,
+                    start: end,
+                    end,
+                });
             };
             let span = self.raw.span();
             let token = match raw {
@@ -380,7 +397,12 @@ impl<'a> Lexer<'a> {
                 // Every other automaton token has a fixed spelling.
                 Ok(r) => fixed_token(r).unwrap_or(Token::Other(self.src[span.start])),
             };
-            return Ok(Lexeme { token, line: self.line, start: span.start, end: self.raw.span().end });
+            return Ok(Lexeme {
+                token,
+                line: self.line,
+                start: span.start,
+                end: self.raw.span().end,
+            });
         }
     }
 

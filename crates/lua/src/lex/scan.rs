@@ -79,11 +79,19 @@ pub(crate) fn short_string<'a>(
     };
     loop {
         let Some(&c) = src.get(i) else {
-            return Err(LexError::new(LexErrorKind::UnfinishedString, *line, b"<eof>".to_vec()));
+            return Err(LexError::new(
+                LexErrorKind::UnfinishedString,
+                *line,
+                b"<eof>".to_vec(),
+            ));
         };
         match c {
             b'\n' | b'\r' => {
-                return Err(LexError::new(LexErrorKind::UnfinishedString, *line, near(&buf)));
+                return Err(LexError::new(
+                    LexErrorKind::UnfinishedString,
+                    *line,
+                    near(&buf),
+                ));
             }
             b'\\' => {
                 i += 1;
@@ -184,7 +192,11 @@ pub(crate) fn long_bracket<'a>(
             }
             // 5.1 (LUA_COMPAT_LSTR) refuses `[[` inside a level-0 long bracket.
             b'[' if level == 0 && src.get(i + 1) == Some(&b'[') => {
-                return Err(LexError::new(LexErrorKind::NestedLongBracket, *line, b"[".to_vec()));
+                return Err(LexError::new(
+                    LexErrorKind::NestedLongBracket,
+                    *line,
+                    b"[".to_vec(),
+                ));
             }
             b'\n' | b'\r' => {
                 has_cr |= c == b'\r' || src.get(i + 1) == Some(&b'\r');

@@ -67,7 +67,11 @@ impl<'a> Parser<'a> {
         let (mut e, mut height) = if let Some(op) = unary_op(&self.cur.token) {
             self.advance()?;
             let (operand, h) = self.subexpr(UNARY_PRIORITY)?;
-            let e = Expr::Unary { op, operand: Box::new(operand), line: self.last_line };
+            let e = Expr::Unary {
+                op,
+                operand: Box::new(operand),
+                line: self.last_line,
+            };
             (e, self.height(h + 1)?)
         } else {
             self.simple_exp()?
@@ -79,7 +83,12 @@ impl<'a> Parser<'a> {
             self.advance()?;
             let (rhs, h) = self.subexpr(right)?;
             height = self.height(height.max(h) + 1)?;
-            e = Expr::Binary { op, lhs: Box::new(e), rhs: Box::new(rhs), line: self.last_line };
+            e = Expr::Binary {
+                op,
+                lhs: Box::new(e),
+                rhs: Box::new(rhs),
+                line: self.last_line,
+            };
         }
         self.leave_level();
         Ok((e, height))
@@ -122,7 +131,13 @@ impl<'a> Parser<'a> {
                 let line = self.line();
                 self.advance()?;
                 self.resolve_name(n)?;
-                Ok((Expr::Name { name: n.to_vec(), line }, 1))
+                Ok((
+                    Expr::Name {
+                        name: n.to_vec(),
+                        line,
+                    },
+                    1,
+                ))
             }
             Token::LParen => {
                 let line = self.line();
@@ -145,24 +160,41 @@ impl<'a> Parser<'a> {
                     let name = self.check_name()?;
                     let key = Box::new(Expr::Str(name));
                     height = self.height(height + 1)?;
-                    e = Expr::Index { obj: Box::new(e), key, line: self.last_line };
+                    e = Expr::Index {
+                        obj: Box::new(e),
+                        key,
+                        line: self.last_line,
+                    };
                 }
                 Token::LBracket => {
                     let (key, h) = self.index()?;
                     height = self.height(height.max(h) + 1)?;
-                    e = Expr::Index { obj: Box::new(e), key: Box::new(key), line: self.last_line };
+                    e = Expr::Index {
+                        obj: Box::new(e),
+                        key: Box::new(key),
+                        line: self.last_line,
+                    };
                 }
                 Token::Colon => {
                     self.advance()?;
                     let name = self.check_name()?;
                     let (args, line, h) = self.func_args()?;
                     height = self.height(height.max(h) + 1)?;
-                    e = Expr::Method { obj: Box::new(e), name, args, line };
+                    e = Expr::Method {
+                        obj: Box::new(e),
+                        name,
+                        args,
+                        line,
+                    };
                 }
                 Token::LParen | Token::Str(_) | Token::LBrace => {
                     let (args, line, h) = self.func_args()?;
                     height = self.height(height.max(h) + 1)?;
-                    e = Expr::Call { func: Box::new(e), args, line };
+                    e = Expr::Call {
+                        func: Box::new(e),
+                        args,
+                        line,
+                    };
                 }
                 _ => return Ok((e, height)),
             }
@@ -199,8 +231,11 @@ impl<'a> Parser<'a> {
                     );
                 }
                 self.advance()?;
-                let (args, h) =
-                    if self.check(&Token::RParen) { (Vec::new(), 0) } else { self.expr_list()? };
+                let (args, h) = if self.check(&Token::RParen) {
+                    (Vec::new(), 0)
+                } else {
+                    self.expr_list()?
+                };
                 self.check_match(&Token::RParen, &Token::LParen, line)?;
                 Ok((args, line, h))
             }
@@ -249,7 +284,15 @@ impl<'a> Parser<'a> {
         }
         self.check_match(&Token::RBrace, &Token::LBrace, line)?;
         let height = self.height(height + 1)?;
-        Ok((Expr::Table { array, hash, items, line }, height))
+        Ok((
+            Expr::Table {
+                array,
+                hash,
+                items,
+                line,
+            },
+            height,
+        ))
     }
 
     /// `recfield -> (NAME | '[' exp ']') '=' exp`
@@ -380,28 +423,38 @@ mod tests {
     #[test]
     fn suffixes() {
         match ret("a.b[c]:m(1)") {
-            Expr::Method { obj, name, args, .. } => {
+            Expr::Method {
+                obj, name, args, ..
+            } => {
                 assert_eq!(name, b"m");
                 assert_eq!(args, vec![Expr::Number(1.0)]);
                 match *obj {
                     Expr::Index { obj, key, .. } => {
                         assert!(matches!(*key, Expr::Name { .. }));
-                        assert!(matches!(*obj, Expr::Index { ref key, .. } if **key == Expr::Str(b"b".to_vec())));
+                        assert!(
+                            matches!(*obj, Expr::Index { ref key, .. } if **key == Expr::Str(b"b".to_vec()))
+                        );
                     }
                     o => panic!("{o:?}"),
                 }
             }
             e => panic!("{e:?}"),
         }
-        assert!(matches!(ret("f'x'"), Expr::Call { args, .. } if args == vec![Expr::Str(b"x".to_vec())]));
-        assert!(matches!(ret("f{}"), Expr::Call { args, .. } if matches!(args[0], Expr::Table { .. })));
+        assert!(
+            matches!(ret("f'x'"), Expr::Call { args, .. } if args == vec![Expr::Str(b"x".to_vec())])
+        );
+        assert!(
+            matches!(ret("f{}"), Expr::Call { args, .. } if matches!(args[0], Expr::Table { .. }))
+        );
         assert!(matches!(ret("f[[x]]"), Expr::Call { .. }));
     }
 
     #[test]
     fn table_items_in_order() {
         match ret("{1, x = 2, [3] = 4; 5, y}") {
-            Expr::Table { array, hash, items, .. } => {
+            Expr::Table {
+                array, hash, items, ..
+            } => {
                 assert_eq!(array.len(), 3);
                 assert_eq!(hash.len(), 2);
                 assert_eq!(hash[0].0, Expr::Str(b"x".to_vec()));
@@ -457,10 +510,21 @@ mod tests {
     #[test]
     fn binary_op_kinds() {
         let ops = [
-            ("+", BinOp::Add), ("-", BinOp::Sub), ("*", BinOp::Mul), ("/", BinOp::Div),
-            ("%", BinOp::Mod), ("^", BinOp::Pow), ("..", BinOp::Concat), ("==", BinOp::Eq),
-            ("~=", BinOp::Ne), ("<", BinOp::Lt), ("<=", BinOp::Le), (">", BinOp::Gt),
-            (">=", BinOp::Ge), ("and", BinOp::And), ("or", BinOp::Or),
+            ("+", BinOp::Add),
+            ("-", BinOp::Sub),
+            ("*", BinOp::Mul),
+            ("/", BinOp::Div),
+            ("%", BinOp::Mod),
+            ("^", BinOp::Pow),
+            ("..", BinOp::Concat),
+            ("==", BinOp::Eq),
+            ("~=", BinOp::Ne),
+            ("<", BinOp::Lt),
+            ("<=", BinOp::Le),
+            (">", BinOp::Gt),
+            (">=", BinOp::Ge),
+            ("and", BinOp::And),
+            ("or", BinOp::Or),
         ];
         for (text, op) in ops {
             assert!(matches!(ret(&format!("a {text} b")), Expr::Binary { op: o, .. } if o == op));

@@ -121,7 +121,11 @@ pub struct SyntaxError {
 impl SyntaxError {
     fn new(message: Vec<u8>) -> Self {
         let incomplete = message.ends_with(b"'<eof>'");
-        SyntaxError { message, incomplete, read_upto: 0 }
+        SyntaxError {
+            message,
+            incomplete,
+            read_upto: 0,
+        }
     }
 }
 
@@ -176,7 +180,13 @@ struct FuncState {
 
 impl FuncState {
     fn new(is_vararg: bool, line_defined: Line) -> Self {
-        FuncState { is_vararg, uses_dots: false, line_defined, active_locals: 0, loops: 0 }
+        FuncState {
+            is_vararg,
+            uses_dots: false,
+            line_defined,
+            active_locals: 0,
+            loops: 0,
+        }
     }
 }
 
@@ -213,7 +223,11 @@ impl<'a> Parser<'a> {
             levels: c_calls,
             fs: FuncState::new(true, 0),
             scope: Vec::new(),
-            fn_scopes: vec![FnScope { base: 0, line_defined: 0, upvals: Vec::new() }],
+            fn_scopes: vec![FnScope {
+                base: 0,
+                line_defined: 0,
+                upvals: Vec::new(),
+            }],
         })
     }
 
@@ -229,7 +243,10 @@ impl<'a> Parser<'a> {
         self.last_line = self.lex.line();
         let next = match self.ahead.take() {
             Some(t) => t,
-            None => self.lex.next_lexeme().map_err(|e| lex_error(self.chunkname, e))?,
+            None => self
+                .lex
+                .next_lexeme()
+                .map_err(|e| lex_error(self.chunkname, e))?,
         };
         Ok(std::mem::replace(&mut self.cur, next))
     }
@@ -237,7 +254,10 @@ impl<'a> Parser<'a> {
     /// The token after the current one.
     fn peek(&mut self) -> PResult<&Token<'a>> {
         if self.ahead.is_none() {
-            let t = self.lex.next_lexeme().map_err(|e| lex_error(self.chunkname, e))?;
+            let t = self
+                .lex
+                .next_lexeme()
+                .map_err(|e| lex_error(self.chunkname, e))?;
             self.ahead = Some(t);
         }
         Ok(&self.ahead.as_ref().expect("filled above").token)
@@ -327,7 +347,10 @@ impl<'a> Parser<'a> {
         let msg = if self.fs.line_defined == 0 {
             format!("main function has more than {limit} {what}")
         } else {
-            format!("function at line {} has more than {limit} {what}", self.fs.line_defined)
+            format!(
+                "function at line {} has more than {limit} {what}",
+                self.fs.line_defined
+            )
         };
         SyntaxError::new(self.error_prefix(msg.as_bytes()))
     }
@@ -390,7 +413,11 @@ impl<'a> Parser<'a> {
 
     /// Starts the scope of a function body.
     fn open_function(&mut self, line_defined: Line) {
-        self.fn_scopes.push(FnScope { base: self.scope.len(), line_defined, upvals: Vec::new() });
+        self.fn_scopes.push(FnScope {
+            base: self.scope.len(),
+            line_defined,
+            upvals: Vec::new(),
+        });
     }
 
     /// Ends the scope of a function body.
@@ -407,7 +434,11 @@ impl<'a> Parser<'a> {
         let Some(j) = self.scope.iter().rposition(|n| n.as_slice() == name) else {
             return Ok(());
         };
-        let owner = self.fn_scopes.iter().rposition(|f| f.base <= j).unwrap_or(0);
+        let owner = self
+            .fn_scopes
+            .iter()
+            .rposition(|f| f.base <= j)
+            .unwrap_or(0);
         for level in owner + 1..self.fn_scopes.len() {
             let f = &mut self.fn_scopes[level];
             if !f.upvals.contains(&j) {

@@ -6,7 +6,10 @@ use crate::lex::Token;
 
 /// Tokens that end a block: `else elseif end until <eof>`.
 fn block_follow(t: &Token<'_>) -> bool {
-    matches!(t, Token::Else | Token::Elseif | Token::End | Token::Until | Token::Eof)
+    matches!(
+        t,
+        Token::Else | Token::Elseif | Token::End | Token::Until | Token::Eof
+    )
 }
 
 impl<'a> Parser<'a> {
@@ -41,7 +44,14 @@ impl<'a> Parser<'a> {
         }
         self.leave_level();
         let height = self.height(height + 1)?;
-        Ok((Block { stats, last, end_line: self.last_line }, height))
+        Ok((
+            Block {
+                stats,
+                last,
+                end_line: self.last_line,
+            },
+            height,
+        ))
     }
 
     /// `block -> chunk` (in a scope of its own)
@@ -107,7 +117,14 @@ impl<'a> Parser<'a> {
             None
         };
         self.check_match(&Token::End, &Token::If, line)?;
-        Ok((Stat::If { conds, else_block, line }, height))
+        Ok((
+            Stat::If {
+                conds,
+                else_block,
+                line,
+            },
+            height,
+        ))
     }
 
     /// `test_then_block -> [IF | ELSEIF] cond THEN block`
@@ -180,7 +197,17 @@ impl<'a> Parser<'a> {
         self.activate_locals(std::slice::from_ref(&var));
         let (body, hb) = self.loop_block()?;
         self.restore_locals(locals);
-        Ok((Stat::NumFor { var, start, limit, step, body, line }, height.max(hb)))
+        Ok((
+            Stat::NumFor {
+                var,
+                start,
+                limit,
+                step,
+                body,
+                line,
+            },
+            height.max(hb),
+        ))
     }
 
     /// `forlist -> NAME {',' NAME} IN explist1 DO block`
@@ -203,7 +230,15 @@ impl<'a> Parser<'a> {
         self.activate_locals(&vars);
         let (body, hb) = self.loop_block()?;
         self.restore_locals(locals);
-        Ok((Stat::GenFor { vars, exprs, body, line }, he.max(hb)))
+        Ok((
+            Stat::GenFor {
+                vars,
+                exprs,
+                body,
+                line,
+            },
+            he.max(hb),
+        ))
     }
 
     /// `funcstat -> FUNCTION funcname body`
@@ -223,7 +258,15 @@ impl<'a> Parser<'a> {
             None
         };
         let (func, h) = self.body(method.is_some(), line)?;
-        Ok((Stat::Function { path, method, func: Box::new(func), line }, h))
+        Ok((
+            Stat::Function {
+                path,
+                method,
+                func: Box::new(func),
+                line,
+            },
+            h,
+        ))
     }
 
     /// `localfunc -> NAME body`
@@ -234,7 +277,14 @@ impl<'a> Parser<'a> {
         // 5.1 takes the function's first line after the name (usually its `(`).
         let defined = self.line();
         let (func, h) = self.body(false, defined)?;
-        Ok((Stat::LocalFunction { name, func: Box::new(func), line }, h))
+        Ok((
+            Stat::LocalFunction {
+                name,
+                func: Box::new(func),
+                line,
+            },
+            h,
+        ))
     }
 
     /// `localstat -> LOCAL NAME {',' NAME} ['=' explist1]`
@@ -247,10 +297,20 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        let (exprs, h) =
-            if self.test_next(&Token::Assign)? { self.expr_list()? } else { (Vec::new(), 0) };
+        let (exprs, h) = if self.test_next(&Token::Assign)? {
+            self.expr_list()?
+        } else {
+            (Vec::new(), 0)
+        };
         self.activate_locals(&names);
-        Ok((Stat::Local { names, exprs, line: self.last_line }, h))
+        Ok((
+            Stat::Local {
+                names,
+                exprs,
+                line: self.last_line,
+            },
+            h,
+        ))
     }
 
     /// `exprstat -> func | assignment`
@@ -280,7 +340,14 @@ impl<'a> Parser<'a> {
         }
         self.check_next(&Token::Assign)?;
         let (exprs, h) = self.expr_list()?;
-        Ok((Stat::Assign { targets, exprs, line: self.last_line }, height.max(h)))
+        Ok((
+            Stat::Assign {
+                targets,
+                exprs,
+                line: self.last_line,
+            },
+            height.max(h),
+        ))
     }
 
     /// `retstat -> RETURN [explist1]`
@@ -291,7 +358,13 @@ impl<'a> Parser<'a> {
         } else {
             self.expr_list()?
         };
-        Ok((LastStat::Return { exprs, line: self.last_line }, self.height(h + 1)?))
+        Ok((
+            LastStat::Return {
+                exprs,
+                line: self.last_line,
+            },
+            self.height(h + 1)?,
+        ))
     }
 
     /// `breakstat -> BREAK` (inside a loop of the same function)
@@ -314,15 +387,27 @@ mod tests {
     fn do_while_repeat() {
         let b = parse_ok("do x = 1 end while a do break end repeat local y until y");
         assert!(matches!(b.stats[0], Stat::Do { .. }));
-        assert!(matches!(&b.stats[1], Stat::While { body, .. } if matches!(body.last, Some(LastStat::Break { line: 1 }))));
-        assert!(matches!(&b.stats[2], Stat::Repeat { cond: Expr::Name { .. }, .. }));
+        assert!(
+            matches!(&b.stats[1], Stat::While { body, .. } if matches!(body.last, Some(LastStat::Break { line: 1 })))
+        );
+        assert!(matches!(
+            &b.stats[2],
+            Stat::Repeat {
+                cond: Expr::Name { .. },
+                ..
+            }
+        ));
     }
 
     #[test]
     fn if_chain() {
         let b = parse_ok("if a then elseif b then x() else end");
         match &b.stats[0] {
-            Stat::If { conds, else_block, line: 1 } => {
+            Stat::If {
+                conds,
+                else_block,
+                line: 1,
+            } => {
                 assert_eq!(conds.len(), 2);
                 assert!(else_block.is_some());
             }
@@ -334,15 +419,22 @@ mod tests {
     fn for_loops() {
         let b = parse_ok("for i = 1, 2 do end for k, v in pairs(t) do end");
         assert!(matches!(&b.stats[0], Stat::NumFor { var, step: None, .. } if var == b"i"));
-        assert!(matches!(&b.stats[1], Stat::GenFor { vars, exprs, .. } if vars.len() == 2 && exprs.len() == 1));
-        assert_eq!(parse_err("for i do end"), "t:1: '=' or 'in' expected near 'do'");
+        assert!(
+            matches!(&b.stats[1], Stat::GenFor { vars, exprs, .. } if vars.len() == 2 && exprs.len() == 1)
+        );
+        assert_eq!(
+            parse_err("for i do end"),
+            "t:1: '=' or 'in' expected near 'do'"
+        );
     }
 
     #[test]
     fn function_statements() {
         let b = parse_ok("function a.b.c:m(x) end local function f() end");
         match &b.stats[0] {
-            Stat::Function { path, method, func, .. } => {
+            Stat::Function {
+                path, method, func, ..
+            } => {
                 assert_eq!(path, &vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
                 assert_eq!(method.as_deref(), Some(&b"m"[..]));
                 assert_eq!(func.params, vec![b"self".to_vec(), b"x".to_vec()]);
@@ -355,7 +447,9 @@ mod tests {
     #[test]
     fn assignment_targets() {
         let b = parse_ok("a, b.c, d[1] = 1, 2");
-        assert!(matches!(&b.stats[0], Stat::Assign { targets, exprs, .. } if targets.len() == 3 && exprs.len() == 2));
+        assert!(
+            matches!(&b.stats[0], Stat::Assign { targets, exprs, .. } if targets.len() == 3 && exprs.len() == 2)
+        );
         assert_eq!(parse_err("(a) = 1"), "t:1: syntax error near '='");
         assert_eq!(parse_err("a, f() = 1"), "t:1: syntax error near '='");
         assert_eq!(parse_err("x"), "t:1: '=' expected near '<eof>'");
@@ -366,9 +460,15 @@ mod tests {
     fn return_and_break_end_blocks() {
         let b = parse_ok("return 1, 2;");
         assert!(matches!(&b.last, Some(LastStat::Return { exprs, .. }) if exprs.len() == 2));
-        assert_eq!(parse_err("return return"), "t:1: unexpected symbol near 'return'");
+        assert_eq!(
+            parse_err("return return"),
+            "t:1: unexpected symbol near 'return'"
+        );
         assert_eq!(parse_err("return; x = 1"), "t:1: '<eof>' expected near 'x'");
         assert_eq!(parse_err("break"), "t:1: no loop to break near '<eof>'");
-        assert_eq!(parse_err("while 1 do local function f() break end end"), "t:1: no loop to break near 'end'");
+        assert_eq!(
+            parse_err("while 1 do local function f() break end end"),
+            "t:1: no loop to break near 'end'"
+        );
     }
 }

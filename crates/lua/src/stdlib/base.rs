@@ -49,7 +49,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
     let next_fn = l.get_global("next")?;
     let ipairs_aux = l.new_native("ipairs_aux", ipairs_aux)?;
     let pairs_fn = l.new_native_with("pairs", crate::func::NativeKind::Fn(pairs), vec![next_fn])?;
-    let ipairs_fn = l.new_native_with("ipairs", crate::func::NativeKind::Fn(ipairs), vec![ipairs_aux])?;
+    let ipairs_fn = l.new_native_with(
+        "ipairs",
+        crate::func::NativeKind::Fn(ipairs),
+        vec![ipairs_aux],
+    )?;
     l.set_global("pairs", pairs_fn)?;
     l.set_global("ipairs", ipairs_fn)?;
 
@@ -91,7 +95,15 @@ fn assert(l: &mut Lua) -> LuaResult<usize> {
 }
 
 fn collectgarbage(l: &mut Lua) -> LuaResult<usize> {
-    const OPTS: [&str; 7] = ["stop", "restart", "collect", "count", "step", "setpause", "setstepmul"];
+    const OPTS: [&str; 7] = [
+        "stop",
+        "restart",
+        "collect",
+        "count",
+        "step",
+        "setpause",
+        "setstepmul",
+    ];
     let opt = match l.opt_str(1)? {
         Some(s) => s.as_bytes().to_vec(),
         None => b"collect".to_vec(),
@@ -214,7 +226,11 @@ fn error(l: &mut Lua) -> LuaResult<usize> {
     if let (Value::Str(s), true) = (v, level > 0) {
         // Position of the function `level` levels up from `error`'s caller.
         let fi = l.frames.len() as i64 - 1 - level;
-        let mut msg = if fi >= 0 { l.where_(fi as usize) } else { Vec::new() };
+        let mut msg = if fi >= 0 {
+            l.where_(fi as usize)
+        } else {
+            Vec::new()
+        };
         msg.extend_from_slice(s.as_bytes());
         let s = l.new_str(&msg)?;
         return Err(LuaError::Runtime(Value::Str(s)));
@@ -239,9 +255,10 @@ fn level_function(l: &mut Lua, i: usize, _fname: &str) -> LuaResult<Option<Value
     let found = l.stack_view().level(level as usize);
     match found {
         Some(Level::Frame(fi)) if fi > 0 => Ok(l.frame_closure(fi)),
-        Some(Level::Tail) => {
-            Err(l.error(format!("no function environment for tail call at level {}", level)))
-        }
+        Some(Level::Tail) => Err(l.error(format!(
+            "no function environment for tail call at level {}",
+            level
+        ))),
         _ => Err(l.arg_error(i, "invalid level")),
     }
 }
@@ -249,7 +266,11 @@ fn level_function(l: &mut Lua, i: usize, _fname: &str) -> LuaResult<Option<Value
 fn getfenv(l: &mut Lua) -> LuaResult<usize> {
     let f = level_function(l, 1, "getfenv")?;
     let env = match f {
-        None => l.cur_thread.env.map(Value::Table).unwrap_or(Value::Table(l.globals)),
+        None => l
+            .cur_thread
+            .env
+            .map(Value::Table)
+            .unwrap_or(Value::Table(l.globals)),
         Some(Value::LuaFn(c)) => Value::Table(c.env.get()),
         // 5.1 returns the global table for native functions.
         Some(_) => Value::Table(l.globals),
@@ -388,7 +409,8 @@ fn load(l: &mut Lua) -> LuaResult<usize> {
         // Parsing what has arrived tells whether that error is already there (and the
         // lexer has looked one character past it); tried after every piece while the
         // source is small, then each time it doubles, to bound the cost.
-        if src.first() != Some(&0x1b) && (src.len() <= EAGER_PARSE_LIMIT || src.len() >= next_check) {
+        if src.first() != Some(&0x1b) && (src.len() <= EAGER_PARSE_LIMIT || src.len() >= next_check)
+        {
             next_check = src.len().saturating_mul(2);
             if let Err(e) = crate::parse::parse(&src, &name) {
                 if !e.incomplete && e.read_upto < src.len() {
@@ -572,7 +594,9 @@ fn tonumber(l: &mut Lua) -> LuaResult<usize> {
         l.check_any(1)?;
         match l.arg(1) {
             Value::Num(n) => Value::Num(n),
-            Value::Str(s) => crate::number::str2number(s.as_bytes()).map(Value::Num).unwrap_or(Value::Nil),
+            Value::Str(s) => crate::number::str2number(s.as_bytes())
+                .map(Value::Num)
+                .unwrap_or(Value::Nil),
             _ => Value::Nil,
         }
     } else {
@@ -580,7 +604,9 @@ fn tonumber(l: &mut Lua) -> LuaResult<usize> {
         if !(2..=36).contains(&base) {
             return Err(l.arg_error(2, "base out of range"));
         }
-        crate::number::str2number_base(s.as_bytes(), base as u32).map(Value::Num).unwrap_or(Value::Nil)
+        crate::number::str2number_base(s.as_bytes(), base as u32)
+            .map(Value::Num)
+            .unwrap_or(Value::Nil)
     };
     l.push(v)?;
     Ok(1)
@@ -612,7 +638,11 @@ fn type_(l: &mut Lua) -> LuaResult<usize> {
 fn unpack(l: &mut Lua) -> LuaResult<usize> {
     let t = l.check_table(1)?;
     let i = l.opt_integer(2, 1)?;
-    let e = if l.arg(3).is_nil() { t.length() as i64 } else { l.check_integer(3)? };
+    let e = if l.arg(3).is_nil() {
+        t.length() as i64
+    } else {
+        l.check_integer(3)?
+    };
     if i > e {
         return Ok(0);
     }
@@ -709,7 +739,9 @@ fn co_status(l: &mut Lua) -> LuaResult<usize> {
 }
 
 fn co_wrap_aux(l: &mut Lua) -> LuaResult<usize> {
-    let Value::Thread(co) = upvalue(l, 0) else { unreachable!() };
+    let Value::Thread(co) = upvalue(l, 0) else {
+        unreachable!()
+    };
     let args: Vec<Value> = (1..=l.nargs()).map(|i| l.arg(i)).collect();
     match l.resume(co, &args) {
         Ok(vals) => {
@@ -723,7 +755,11 @@ fn co_wrap_aux(l: &mut Lua) -> LuaResult<usize> {
             // Like 5.1's auxwrap: add the caller's position to string errors.
             let mut msg = {
                 let fi = l.frames.len();
-                if fi >= 2 { l.where_(fi - 2) } else { Vec::new() }
+                if fi >= 2 {
+                    l.where_(fi - 2)
+                } else {
+                    Vec::new()
+                }
             };
             msg.extend_from_slice(s.as_bytes());
             let s = l.new_str(&msg)?;
@@ -761,8 +797,21 @@ impl Lua {
     }
 
     /// A full userdata value.
-    pub fn new_userdata(&mut self, data: Box<dyn std::any::Any>, mt: Option<crate::table::TableRef>) -> LuaResult<Value> {
-        let u = crate::value::UserData { data, metatable: mt, env: Some(self.globals), finalized: std::cell::Cell::new(false) };
-        Ok(Value::UserData(self.heap.alloc(u, 0, crate::gc::GcObj::UserData)?))
+    pub fn new_userdata(
+        &mut self,
+        data: Box<dyn std::any::Any>,
+        mt: Option<crate::table::TableRef>,
+    ) -> LuaResult<Value> {
+        let u = crate::value::UserData {
+            data,
+            metatable: mt,
+            env: Some(self.globals),
+            finalized: std::cell::Cell::new(false),
+        };
+        Ok(Value::UserData(self.heap.alloc(
+            u,
+            0,
+            crate::gc::GcObj::UserData,
+        )?))
     }
 }

@@ -14,9 +14,9 @@
 use super::base::upvalue;
 use crate::error::{LuaError, LuaResult};
 use crate::func::Proto;
-use crate::value::{Type, Value};
 use crate::gc::Gc;
 use crate::thread::{CoStatus, Thread};
+use crate::value::{Type, Value};
 use crate::vm::debuginfo::{current_line, local_name, Level, StackView};
 use crate::vm::{FrameKind, HookEvent, Lua};
 use std::rc::Rc;
@@ -90,7 +90,12 @@ fn source_fields(l: &mut Lua, t: crate::table::TableRef, p: Option<&Proto>) -> L
             let v = l.str_value(&short)?;
             set_field(l, t, "short_src", v)?;
             set_field(l, t, "linedefined", Value::Num(p.line_defined as f64))?;
-            set_field(l, t, "lastlinedefined", Value::Num(p.last_line_defined as f64))?;
+            set_field(
+                l,
+                t,
+                "lastlinedefined",
+                Value::Num(p.last_line_defined as f64),
+            )?;
             let what = if p.line_defined == 0 { "main" } else { "Lua" };
             let v = l.str_value(what.as_bytes())?;
             set_field(l, t, "what", v)
@@ -124,7 +129,12 @@ fn getinfo(l: &mut Lua) -> LuaResult<usize> {
     };
     let arg = l.arg(o + 1);
     let info = match arg {
-        Value::LuaFn(_) | Value::Native(_) => LevelInfo { func: arg, tail: false, line: -1.0, name: None },
+        Value::LuaFn(_) | Value::Native(_) => LevelInfo {
+            func: arg,
+            tail: false,
+            line: -1.0,
+            name: None,
+        },
         _ => {
             let level = l.check_integer(o + 1)?;
             let found = if level < 0 {
@@ -132,14 +142,24 @@ fn getinfo(l: &mut Lua) -> LuaResult<usize> {
             } else {
                 with_view(l, th, |v| {
                     v.level(level as usize).map(|lv| match lv {
-                        Level::Tail => LevelInfo { func: Value::Nil, tail: true, line: -1.0, name: None },
+                        Level::Tail => LevelInfo {
+                            func: Value::Nil,
+                            tail: true,
+                            line: -1.0,
+                            name: None,
+                        },
                         Level::Yield => {
                             let func = th
                                 .and_then(|t| t.yield_dest)
                                 .map(|(d, _)| v.stack[d])
                                 .filter(|f| matches!(f, Value::Native(_)))
                                 .unwrap_or(Value::Nil);
-                            LevelInfo { func, tail: false, line: -1.0, name: v.func_name(lv) }
+                            LevelInfo {
+                                func,
+                                tail: false,
+                                line: -1.0,
+                                name: v.func_name(lv),
+                            }
                         }
                         Level::Frame(fi) => {
                             let f = &v.frames[fi];
@@ -147,7 +167,12 @@ fn getinfo(l: &mut Lua) -> LuaResult<usize> {
                                 FrameKind::Lua(cl) => current_line(&cl.proto, f.pc) as f64,
                                 FrameKind::Native => -1.0,
                             };
-                            LevelInfo { func: v.closure(fi), tail: false, line, name: v.func_name(lv) }
+                            LevelInfo {
+                                func: v.closure(fi),
+                                tail: false,
+                                line,
+                                name: v.func_name(lv),
+                            }
                         }
                     })
                 })
@@ -241,7 +266,11 @@ fn find_local(v: &StackView<'_>, level: i64, n: i64) -> Result<Option<(Vec<u8>, 
         }
     }
     // Other live slots of the frame are temporaries.
-    let limit = if fi + 1 < v.frames.len() { v.frames[fi + 1].func } else { v.top };
+    let limit = if fi + 1 < v.frames.len() {
+        v.frames[fi + 1].func
+    } else {
+        v.top
+    };
     if limit > f.base && limit - f.base >= n {
         return Ok(Some((b"(*temporary)".to_vec(), f.base + n - 1)));
     }
@@ -252,7 +281,9 @@ fn getlocal(l: &mut Lua) -> LuaResult<usize> {
     let (th, o) = thread_arg(l);
     let level = l.check_integer(o + 1)?;
     let n = l.check_integer(o + 2)?;
-    let found = with_view(l, th, |v| find_local(v, level, n).map(|r| r.map(|(name, slot)| (name, v.stack[slot]))));
+    let found = with_view(l, th, |v| {
+        find_local(v, level, n).map(|r| r.map(|(name, slot)| (name, v.stack[slot])))
+    });
     match found {
         Err(()) => Err(l.arg_error(o + 1, "level out of range")),
         Ok(Some((name, v))) => {
@@ -299,7 +330,12 @@ fn upvalue_of(l: &mut Lua, set: bool) -> LuaResult<usize> {
                 return Ok(0);
             }
             let i = n as usize - 1;
-            let name = c.proto.upval_names.get(i).map(|s| s.as_bytes().to_vec()).unwrap_or_default();
+            let name = c
+                .proto
+                .upval_names
+                .get(i)
+                .map(|s| s.as_bytes().to_vec())
+                .unwrap_or_default();
             if set {
                 let v = l.check_any(3)?;
                 c.upvals[i].set(v);
@@ -459,28 +495,37 @@ fn install_dispatcher(l: &mut Lua) -> LuaResult<()> {
         l.set_hook(None, 0, false, false, false);
         return Ok(());
     }
-    let hook: Rc<dyn Fn(&mut Lua, HookEvent) -> LuaResult<()>> = Rc::new(move |l: &mut Lua, ev: HookEvent| {
-        let Some(hooks) = hook_table(l, false)? else { return Ok(()) };
-        let th = Value::Thread(l.current_thread());
-        let Value::Table(entry) = hooks.get(&th) else { return Ok(()) };
-        let f = entry.get_int(1);
-        let mask = match entry.get_int(2) {
-            Value::Str(m) => m.as_bytes().to_vec(),
-            _ => Vec::new(),
-        };
-        let (name, line, wanted): (&[u8], Value, bool) = match ev {
-            HookEvent::Call => (b"call", Value::Nil, mask.contains(&b'c')),
-            HookEvent::Return => (b"return", Value::Nil, mask.contains(&b'r')),
-            HookEvent::TailCall => (b"tail return", Value::Nil, mask.contains(&b'r')),
-            HookEvent::Line(n) => (b"line", Value::Num(n as f64), mask.contains(&b'l')),
-            HookEvent::Count => (b"count", Value::Nil, matches!(entry.get_int(3), Value::Num(c) if c > 0.0)),
-        };
-        if !wanted {
-            return Ok(());
-        }
-        let ename = l.str_value(name)?;
-        l.call(f, &[ename, line]).map(|_| ())
-    });
+    let hook: Rc<dyn Fn(&mut Lua, HookEvent) -> LuaResult<()>> =
+        Rc::new(move |l: &mut Lua, ev: HookEvent| {
+            let Some(hooks) = hook_table(l, false)? else {
+                return Ok(());
+            };
+            let th = Value::Thread(l.current_thread());
+            let Value::Table(entry) = hooks.get(&th) else {
+                return Ok(());
+            };
+            let f = entry.get_int(1);
+            let mask = match entry.get_int(2) {
+                Value::Str(m) => m.as_bytes().to_vec(),
+                _ => Vec::new(),
+            };
+            let (name, line, wanted): (&[u8], Value, bool) = match ev {
+                HookEvent::Call => (b"call", Value::Nil, mask.contains(&b'c')),
+                HookEvent::Return => (b"return", Value::Nil, mask.contains(&b'r')),
+                HookEvent::TailCall => (b"tail return", Value::Nil, mask.contains(&b'r')),
+                HookEvent::Line(n) => (b"line", Value::Num(n as f64), mask.contains(&b'l')),
+                HookEvent::Count => (
+                    b"count",
+                    Value::Nil,
+                    matches!(entry.get_int(3), Value::Num(c) if c > 0.0),
+                ),
+            };
+            if !wanted {
+                return Ok(());
+            }
+            let ename = l.str_value(name)?;
+            l.call(f, &[ename, line]).map(|_| ())
+        });
     l.set_hook(Some(hook), count, lines, calls, returns);
     Ok(())
 }
@@ -540,7 +585,9 @@ fn debug(l: &mut Lua) -> LuaResult<usize> {
         if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 || line.trim_end() == "cont" {
             return Ok(0);
         }
-        let r = l.load(line.as_bytes(), b"=(debug command)").and_then(|f| l.pcall(f, &[]));
+        let r = l
+            .load(line.as_bytes(), b"=(debug command)")
+            .and_then(|f| l.pcall(f, &[]));
         if let Err(e) = r {
             let v = l.error_value(&e);
             if let Value::Str(s) = v {

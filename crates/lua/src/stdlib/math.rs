@@ -39,7 +39,9 @@ pub struct Rand48 {
 
 impl Rand48 {
     pub fn new() -> Rand48 {
-        Rand48 { state: Cell::new(RANDOM_INITIAL_STATE) }
+        Rand48 {
+            state: Cell::new(RANDOM_INITIAL_STATE),
+        }
     }
 
     /// `srand48(seed)`: the seed's 32 bits above the fixed low half-word.
@@ -114,7 +116,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
     let reg = l.registry();
     l.raw_set(reg, key, gen)?;
     let random_fn = l.new_native_with("random", crate::func::NativeKind::Fn(random), vec![gen])?;
-    let seed_fn = l.new_native_with("randomseed", crate::func::NativeKind::Fn(randomseed), vec![gen])?;
+    let seed_fn = l.new_native_with(
+        "randomseed",
+        crate::func::NativeKind::Fn(randomseed),
+        vec![gen],
+    )?;
     for (name, f) in [("random", random_fn), ("randomseed", seed_fn)] {
         let k = l.str_value(name.as_bytes())?;
         l.raw_set(t, k, f)?;
@@ -298,7 +304,11 @@ pub fn split_frexp(x: f64) -> (f64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (x, 0);
     }
-    let (x, adjust) = if x.abs() < f64::MIN_POSITIVE { (x * TWO_54, -54) } else { (x, 0) };
+    let (x, adjust) = if x.abs() < f64::MIN_POSITIVE {
+        (x * TWO_54, -54)
+    } else {
+        (x, 0)
+    };
     let bits = x.to_bits();
     let exp = ((bits >> 52) & EXP_MASK) as i32;
     let m = f64::from_bits((bits & !(EXP_MASK << 52)) | ((EXP_BIAS as u64) << 52));
@@ -367,7 +377,15 @@ mod tests {
 
     #[test]
     fn frexp_and_ldexp_round_trip() {
-        for &x in &[1.0, -3.0, 0.1, 1e-310, 5e-324, 1.7976931348623157e308, 123456.789] {
+        for &x in &[
+            1.0,
+            -3.0,
+            0.1,
+            1e-310,
+            5e-324,
+            1.7976931348623157e308,
+            123456.789,
+        ] {
             let (m, e) = split_frexp(x);
             assert!((0.5..1.0).contains(&m.abs()), "{x}");
             assert_eq!(scale_by_pow2(m, e), x);

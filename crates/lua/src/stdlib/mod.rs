@@ -1,13 +1,13 @@
 //! Standard-library engines that are pure functions of bytes and numbers, shared by the
 //! library functions that expose them to Lua.
-pub mod format;
-pub mod pattern;
 pub mod base;
 pub mod debug;
+pub mod format;
 pub mod io;
 pub mod math;
 pub mod os;
 pub mod package;
+pub mod pattern;
 pub mod string;
 pub mod table;
 

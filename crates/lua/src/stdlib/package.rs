@@ -16,10 +16,18 @@ const CPATH_DEFAULT: &str = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/lib/x86_64-
 pub fn open(l: &mut Lua) -> LuaResult<()> {
     let pkg = l.new_table()?;
     let loaders = l.new_table()?;
-    let fs: [(&'static str, crate::func::NativeFn); 4] =
-        [("preload", loader_preload), ("lua", loader_lua), ("c", loader_c), ("croot", loader_croot)];
+    let fs: [(&'static str, crate::func::NativeFn); 4] = [
+        ("preload", loader_preload),
+        ("lua", loader_lua),
+        ("c", loader_c),
+        ("croot", loader_croot),
+    ];
     for (i, (name, f)) in fs.iter().enumerate() {
-        let v = l.new_native_with(name, crate::func::NativeKind::Fn(*f), vec![Value::Table(pkg)])?;
+        let v = l.new_native_with(
+            name,
+            crate::func::NativeKind::Fn(*f),
+            vec![Value::Table(pkg)],
+        )?;
         l.raw_set(loaders, Value::Num(i as f64 + 1.0), v)?;
     }
     set(l, pkg, "loaders", Value::Table(loaders))?;
@@ -40,15 +48,37 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
     let v = l.new_native_with("loadlib", crate::func::NativeKind::Fn(loadlib), vec![])?;
     set(l, pkg, "loadlib", v)?;
     l.set_global("package", Value::Table(pkg))?;
-    let req = l.new_native_with("require", crate::func::NativeKind::Fn(require), vec![Value::Table(pkg)])?;
+    let req = l.new_native_with(
+        "require",
+        crate::func::NativeKind::Fn(require),
+        vec![Value::Table(pkg)],
+    )?;
     l.set_global("require", req)?;
-    let module = l.new_native_with("module", crate::func::NativeKind::Fn(module), vec![Value::Table(pkg)])?;
+    let module = l.new_native_with(
+        "module",
+        crate::func::NativeKind::Fn(module),
+        vec![Value::Table(pkg)],
+    )?;
     l.set_global("module", module)?;
     // Libraries opened so far are "loaded".
     let g = l.globals();
-    for name in ["_G", "coroutine", "string", "table", "math", "io", "os", "debug", "package"] {
+    for name in [
+        "_G",
+        "coroutine",
+        "string",
+        "table",
+        "math",
+        "io",
+        "os",
+        "debug",
+        "package",
+    ] {
         let k = l.new_str(name.as_bytes())?;
-        let v = if name == "_G" { Value::Table(g) } else { g.get_str(k) };
+        let v = if name == "_G" {
+            Value::Table(g)
+        } else {
+            g.get_str(k)
+        };
         if !v.is_nil() {
             l.raw_set(loaded, Value::Str(k), v)?;
         }
@@ -84,7 +114,10 @@ fn pkg_table(l: &Lua) -> TableRef {
 /// Searches `path` (templates separated by `;`) for `name`; returns the file or the
 /// `\n\tno file '...'` list.
 fn search_path(name: &[u8], path: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let name: Vec<u8> = name.iter().map(|&c| if c == b'.' { b'/' } else { c }).collect();
+    let name: Vec<u8> = name
+        .iter()
+        .map(|&c| if c == b'.' { b'/' } else { c })
+        .collect();
     let mut tried = Vec::new();
     for tmpl in path.split(|&c| c == b';') {
         if tmpl.is_empty() {
@@ -220,7 +253,10 @@ fn require(l: &mut Lua) -> LuaResult<usize> {
     let existing = loaded.get_str(name);
     if existing.truthy() {
         if existing.raw_eq(&SENTINEL) {
-            return Err(l.error(format!("loop or previous error loading module '{}'", name.to_str_lossy())));
+            return Err(l.error(format!(
+                "loop or previous error loading module '{}'",
+                name.to_str_lossy()
+            )));
         }
         l.push(existing)?;
         return Ok(1);
@@ -233,7 +269,11 @@ fn require(l: &mut Lua) -> LuaResult<usize> {
     let loader = loop {
         let f = loaders.get_int(i);
         if f.is_nil() {
-            return Err(l.error(format!("module '{}' not found:{}", name.to_str_lossy(), String::from_utf8_lossy(&msg))));
+            return Err(l.error(format!(
+                "module '{}' not found:{}",
+                name.to_str_lossy(),
+                String::from_utf8_lossy(&msg)
+            )));
         }
         let r = l.call1(f, &[Value::Str(name)])?;
         match r {
@@ -284,7 +324,10 @@ fn module(l: &mut Lua) -> LuaResult<usize> {
         Value::Table(t) => t,
         _ => {
             let Some(t) = find_table(l, name.as_bytes())? else {
-                return Err(l.error(format!("name conflict for module '{}'", name.to_str_lossy())));
+                return Err(l.error(format!(
+                    "name conflict for module '{}'",
+                    name.to_str_lossy()
+                )));
             };
             l.raw_set(loaded, Value::Str(name), Value::Table(t))?;
             t

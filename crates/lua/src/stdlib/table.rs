@@ -172,7 +172,11 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
     l.check_type(1, Type::Table)?;
     let t = l.arg(1).as_table().unwrap();
     let i = opt_int(l, 3, 1)?;
-    let j = if l.arg(4).is_nil() { t.length() as i64 } else { check_int(l, 4)? };
+    let j = if l.arg(4).is_nil() {
+        t.length() as i64
+    } else {
+        check_int(l, 4)?
+    };
     let mut out: Vec<u8> = Vec::new();
     let mut k = i;
     while k <= j {
@@ -185,7 +189,11 @@ fn concat(l: &mut Lua) -> LuaResult<usize> {
             }
             Value::Num(n) => crate::number::fmt_number(n, &mut out),
             other => {
-                let msg = format!("invalid value ({}) at index {} in table for 'concat'", other.type_name(), k);
+                let msg = format!(
+                    "invalid value ({}) at index {} in table for 'concat'",
+                    other.type_name(),
+                    k
+                );
                 return Err(l.error(msg));
             }
         }
@@ -373,14 +381,31 @@ mod tests {
         l.exec(setup.as_bytes(), b"=setup").unwrap();
         let calls = Rc::new(Cell::new(0u32));
         let c = calls.clone();
-        l.set_hook(Some(Rc::new(move |_l: &mut Lua, _ev| {
-            c.set(c.get() + 1);
-            Ok(())
-        })), 1000, false, false, false);
+        l.set_hook(
+            Some(Rc::new(move |_l: &mut Lua, _ev| {
+                c.set(c.get() + 1);
+                Ok(())
+            })),
+            1000,
+            false,
+            false,
+            false,
+        );
         l.exec(work.as_bytes(), b"=work").unwrap();
         let n = calls.get();
-        l.set_hook(Some(Rc::new(|l: &mut Lua, _ev| Err(LuaError::Uncatchable(l.str_value(b"stop").unwrap())))), 1000, false, false, false);
-        let stopped = matches!(l.exec(work.as_bytes(), b"=work"), Err(LuaError::Uncatchable(Value::Str(_))));
+        l.set_hook(
+            Some(Rc::new(|l: &mut Lua, _ev| {
+                Err(LuaError::Uncatchable(l.str_value(b"stop").unwrap()))
+            })),
+            1000,
+            false,
+            false,
+            false,
+        );
+        let stopped = matches!(
+            l.exec(work.as_bytes(), b"=work"),
+            Err(LuaError::Uncatchable(Value::Str(_)))
+        );
         (n, stopped)
     }
 

@@ -1,7 +1,9 @@
 //! Calls and returns: entering Lua and native functions, the `__call` metamethod,
 //! varargs, protected calls and coroutine resume/yield.
 
-use super::{Frame, FrameKind, Lua, MAX_CALLS, MAX_CCALLS, MIN_STACK, MULTRET, OVERFLOW_EXTRA_CALLS};
+use super::{
+    Frame, FrameKind, Lua, MAX_CALLS, MAX_CCALLS, MIN_STACK, MULTRET, OVERFLOW_EXTRA_CALLS,
+};
 use crate::error::{LuaError, LuaResult};
 use crate::func::{NativeKind, VARARG_ISVARARG, VARARG_NEEDSARG};
 use crate::gc::Gc;
@@ -158,7 +160,9 @@ impl Lua {
             return Err(self.rt_error("stack overflow"));
         }
         if self.frames.len() >= MAX_CALLS + OVERFLOW_EXTRA_CALLS {
-            return Err(LuaError::Runtime(Value::Str(self.new_str(b"error in error handling")?)));
+            return Err(LuaError::Runtime(Value::Str(
+                self.new_str(b"error in error handling")?,
+            )));
         }
         Ok(())
     }
@@ -169,10 +173,14 @@ impl Lua {
         let t = self.new_table_sized(n, 1)?;
         for i in 0..n {
             let v = self.stack[from + i];
-            t.get_mut().set_int(&mut self.heap.mem, i as i64 + 1, v).map_err(|_| LuaError::Memory)?;
+            t.get_mut()
+                .set_int(&mut self.heap.mem, i as i64 + 1, v)
+                .map_err(|_| LuaError::Memory)?;
         }
         let key = self.new_str(b"n")?;
-        t.get_mut().set_str(&mut self.heap.mem, key, Value::Num(n as f64)).map_err(|_| LuaError::Memory)?;
+        t.get_mut()
+            .set_str(&mut self.heap.mem, key, Value::Num(n as f64))
+            .map_err(|_| LuaError::Memory)?;
         Ok(t)
     }
 
@@ -211,7 +219,9 @@ impl Lua {
                 return Err(self.rt_error("C stack overflow"));
             } else if self.n_ccalls >= MAX_CCALLS + (MAX_CCALLS >> 3) {
                 // Error while handling a stack overflow.
-                return Err(LuaError::Runtime(Value::Str(self.new_str(b"error in error handling")?)));
+                return Err(LuaError::Runtime(Value::Str(
+                    self.new_str(b"error in error handling")?,
+                )));
             }
         }
         if let PreCall::Lua = self.precall(func, nresults)? {
@@ -249,7 +259,12 @@ impl Lua {
     }
 
     pub fn save_point(&self) -> SavePoint {
-        SavePoint { frames: self.frames.len(), n_ccalls: self.n_ccalls, top: self.top, in_hook: self.hook.in_hook }
+        SavePoint {
+            frames: self.frames.len(),
+            n_ccalls: self.n_ccalls,
+            top: self.top,
+            in_hook: self.hook.in_hook,
+        }
     }
 
     /// Unwinds to a save point after an error (invariant 5); `level` is the lowest stack

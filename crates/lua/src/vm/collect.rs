@@ -6,9 +6,9 @@
 //! the registry, per-type metatables, metamethod names and the main and current threads.
 
 use super::Lua;
+use crate::error::LuaResult;
 use crate::func::Proto;
 use crate::gc::GcObj;
-use crate::error::LuaResult;
 use crate::value::Value;
 use crate::vm::meta::{TM_GC, TM_MODE};
 
@@ -74,7 +74,13 @@ impl Marker {
         }
     }
 
-    fn stack(&mut self, stack: &[Value], frames: &[super::Frame], top: usize, upvals: &[crate::func::UpValRef]) {
+    fn stack(
+        &mut self,
+        stack: &[Value],
+        frames: &[super::Frame],
+        top: usize,
+        upvals: &[crate::func::UpValRef],
+    ) {
         let live = live_top(frames, top).min(stack.len());
         for v in &stack[..live] {
             self.value(v);
@@ -101,7 +107,10 @@ impl Lua {
         self.heap.step_credit = 0;
         // A full cycle recomputes the threshold, which in 5.1 also ends a "stop".
         self.heap.stopped = false;
-        let mut m = Marker { gray: Vec::new(), weak: Vec::new() };
+        let mut m = Marker {
+            gray: Vec::new(),
+            weak: Vec::new(),
+        };
         // Roots.
         m.table(self.globals);
         m.table(self.registry);
@@ -174,7 +183,8 @@ impl Lua {
                     let st = &mut t.get_mut().state;
                     for uv in st.open_upvals.drain(..) {
                         let i = uv.index.get();
-                        uv.closed.set(st.stack.get(i).copied().unwrap_or(Value::Nil));
+                        uv.closed
+                            .set(st.stack.get(i).copied().unwrap_or(Value::Nil));
                         uv.v.set(uv.closed.as_ptr());
                     }
                 }

@@ -60,8 +60,17 @@ fn find_setter(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
         let op = i.op();
         let sets_a = !matches!(
             op,
-            Op::SetGlobal | Op::SetUpval | Op::SetTable | Op::Jmp | Op::Eq | Op::Lt | Op::Le
-                | Op::Return | Op::TForLoop | Op::SetList | Op::Close
+            Op::SetGlobal
+                | Op::SetUpval
+                | Op::SetTable
+                | Op::Jmp
+                | Op::Eq
+                | Op::Lt
+                | Op::Le
+                | Op::Return
+                | Op::TForLoop
+                | Op::SetList
+                | Op::Close
         );
         if sets_a && a == reg {
             last = Some(pc);
@@ -108,8 +117,14 @@ pub fn obj_name(p: &Proto, pc: usize, reg: usize) -> Option<(&'static str, Vec<u
             }
         }
         // A key that is not a constant string is named `?`, as 5.1 does.
-        Op::GetTable => Some(("field", const_str(p, i.c()).unwrap_or_else(|| b"?".to_vec()))),
-        Op::GetUpval => p.upval_names.get(i.b()).map(|n| ("upvalue", n.as_bytes().to_vec())),
+        Op::GetTable => Some((
+            "field",
+            const_str(p, i.c()).unwrap_or_else(|| b"?".to_vec()),
+        )),
+        Op::GetUpval => p
+            .upval_names
+            .get(i.b())
+            .map(|n| ("upvalue", n.as_bytes().to_vec())),
         Op::SelfOp => const_str(p, i.c()).map(|k| ("method", k)),
         _ => None,
     }
@@ -196,7 +211,9 @@ impl<'a> StackView<'a> {
                 &self.frames[fi - 1]
             }
         };
-        let FrameKind::Lua(cl) = caller.kind else { return None };
+        let FrameKind::Lua(cl) = caller.kind else {
+            return None;
+        };
         let p = &cl.proto;
         let pc = caller.pc.saturating_sub(1);
         let i = *p.code.get(pc)?;
@@ -301,7 +318,11 @@ impl Lua {
             stack: &self.stack,
             top: self.top,
             yielded: false,
-            lowest: if self.cur_thread == self.main_thread { 0 } else { 1 },
+            lowest: if self.cur_thread == self.main_thread {
+                0
+            } else {
+                1
+            },
         }
     }
 

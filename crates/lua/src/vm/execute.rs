@@ -120,7 +120,8 @@ impl Lua {
                     } else {
                         // SAFETY: same operands as above, nothing has run in between.
                         let (b, c) = unsafe { (*pb, *pc_) };
-                        let v = protect!(self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c())))?;
+                        let v =
+                            protect!(self.arith_slow($op, b, reg_of!(i.b()), c, reg_of!(i.c())))?;
                         r!(i.a()) = v;
                     }
                 }};
@@ -218,7 +219,9 @@ impl Lua {
                                 };
                                 match res {
                                     Ok(()) => continue,
-                                    Err(crate::table::TableError::Memory) => return Err(LuaError::Memory),
+                                    Err(crate::table::TableError::Memory) => {
+                                        return Err(LuaError::Memory)
+                                    }
                                     Err(e) => {
                                         savepc!();
                                         return Err(self.rt_error(e.message()));
@@ -289,7 +292,11 @@ impl Lua {
                         let c = rk!(i.c());
                         let eq = if b.raw_eq(&c) {
                             true
-                        } else if matches!((b, c), (Value::Table(_), Value::Table(_)) | (Value::UserData(_), Value::UserData(_))) {
+                        } else if matches!(
+                            (b, c),
+                            (Value::Table(_), Value::Table(_))
+                                | (Value::UserData(_), Value::UserData(_))
+                        ) {
                             protect!(self.equals(&b, &c))?
                         } else {
                             false
@@ -372,7 +379,11 @@ impl Lua {
                         }
                         savepc!();
                         if let Value::LuaFn(_) = self.stack[func] {
-                            if self.open_upvals.last().is_some_and(|u| u.index.get() >= base) {
+                            if self
+                                .open_upvals
+                                .last()
+                                .is_some_and(|u| u.index.get() >= base)
+                            {
                                 self.close_upvals(base);
                             }
                             let cur = self.frames.pop().unwrap();
@@ -432,10 +443,22 @@ impl Lua {
                     }
                     Op::ForLoop => {
                         // SAFETY: the three control registers are inside the frame.
-                        let (pidx, plim, pstep) = unsafe { (base_ptr.add(a), &*base_ptr.add(a + 1), &*base_ptr.add(a + 2)) };
-                        if let (Value::Num(idx), Value::Num(limit), Value::Num(step)) = (unsafe { &*pidx }, plim, pstep) {
+                        let (pidx, plim, pstep) = unsafe {
+                            (
+                                base_ptr.add(a),
+                                &*base_ptr.add(a + 1),
+                                &*base_ptr.add(a + 2),
+                            )
+                        };
+                        if let (Value::Num(idx), Value::Num(limit), Value::Num(step)) =
+                            (unsafe { &*pidx }, plim, pstep)
+                        {
                             let idx = *idx + *step;
-                            if if *step > 0.0 { idx <= *limit } else { *limit <= idx } {
+                            if if *step > 0.0 {
+                                idx <= *limit
+                            } else {
+                                *limit <= idx
+                            } {
                                 pc = (pc as i64 + i.sbx() as i64) as usize;
                                 r!(a) = Value::Num(idx);
                                 r!(a + 3) = Value::Num(idx);
@@ -488,7 +511,9 @@ impl Lua {
                             c = code[pc].0 as usize;
                             pc += 1;
                         }
-                        let Value::Table(h) = r!(a) else { unreachable!("SETLIST on a table") };
+                        let Value::Table(h) = r!(a) else {
+                            unreachable!("SETLIST on a table")
+                        };
                         let last = (c - 1) * FIELDS_PER_FLUSH as usize + n;
                         savepc!();
                         if last > h.array_len() {
@@ -500,7 +525,10 @@ impl Lua {
                         for j in 1..=n {
                             let v = r!(a + j);
                             let idx = last - n + j;
-                            if h.get_mut().set_int(&mut self.heap.mem, idx as i64, v).is_err() {
+                            if h.get_mut()
+                                .set_int(&mut self.heap.mem, idx as i64, v)
+                                .is_err()
+                            {
                                 return Err(LuaError::Memory);
                             }
                         }
@@ -519,7 +547,11 @@ impl Lua {
                             }
                         }
                         let n = upvals.len();
-                        let ncl = LuaClosure { proto: np, upvals: upvals.into_boxed_slice(), env: Cell::new(cl.env.get()) };
+                        let ncl = LuaClosure {
+                            proto: np,
+                            upvals: upvals.into_boxed_slice(),
+                            env: Cell::new(cl.env.get()),
+                        };
                         let g = self.heap.alloc(ncl, n * 8, GcObj::LuaFn)?;
                         r!(a) = Value::LuaFn(g);
                         gc_check!();
@@ -535,7 +567,11 @@ impl Lua {
                             self.top = base + a + nvar;
                         } else {
                             for j in 0..b - 1 {
-                                r!(a + j) = if j < nvar { self.stack[base - nvar + j] } else { Value::Nil };
+                                r!(a + j) = if j < nvar {
+                                    self.stack[base - nvar + j]
+                                } else {
+                                    Value::Nil
+                                };
                             }
                         }
                     }
@@ -548,7 +584,11 @@ impl Lua {
     /// `base`. True when that frame was an entry frame (leave `execute`).
     #[inline]
     fn do_return(&mut self, base: usize, first: usize, n: usize) -> LuaResult<bool> {
-        if self.open_upvals.last().is_some_and(|u| u.index.get() >= base) {
+        if self
+            .open_upvals
+            .last()
+            .is_some_and(|u| u.index.get() >= base)
+        {
             self.close_upvals(base);
         }
         if self.hook.returns {
@@ -621,7 +661,9 @@ impl Lua {
     }
 
     fn run_hook(&mut self, ev: HookEvent) -> LuaResult<()> {
-        let Some(f) = self.hook.func.clone() else { return Ok(()) };
+        let Some(f) = self.hook.func.clone() else {
+            return Ok(());
+        };
         self.hook.in_hook = true;
         let saved_top = self.top;
         // Hooks run above the running frame's registers.

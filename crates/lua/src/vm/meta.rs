@@ -33,8 +33,23 @@ pub const TM_CONCAT: usize = 15;
 pub const TM_CALL: usize = 16;
 
 pub const TM_NAMES: [&str; 17] = [
-    "__index", "__newindex", "__gc", "__mode", "__eq", "__add", "__sub", "__mul", "__div",
-    "__mod", "__pow", "__unm", "__len", "__lt", "__le", "__concat", "__call",
+    "__index",
+    "__newindex",
+    "__gc",
+    "__mode",
+    "__eq",
+    "__add",
+    "__sub",
+    "__mul",
+    "__div",
+    "__mod",
+    "__pow",
+    "__unm",
+    "__len",
+    "__lt",
+    "__le",
+    "__concat",
+    "__call",
 ];
 
 /// Longest string a concatenation may build: 5.1 on a 32-bit machine stops at its
@@ -173,7 +188,13 @@ impl Lua {
         let t = v.type_name();
         let msg = match self.var_info(reg) {
             Some((kind, name)) => {
-                format!("attempt to {} {} '{}' (a {} value)", op, kind, String::from_utf8_lossy(&name), t)
+                format!(
+                    "attempt to {} {} '{}' (a {} value)",
+                    op,
+                    kind,
+                    String::from_utf8_lossy(&name),
+                    t
+                )
             }
             None => format!("attempt to {} a {} value", op, t),
         };
@@ -268,7 +289,11 @@ impl Lua {
                     tm1
                 } else {
                     let tm2 = self.fast_tm(y.metatable, TM_EQ);
-                    if tm1.raw_eq(&tm2) { tm1 } else { Value::Nil }
+                    if tm1.raw_eq(&tm2) {
+                        tm1
+                    } else {
+                        Value::Nil
+                    }
                 }
             }
             (Value::UserData(_), Value::UserData(_)) => self.comp_tm(a, b, TM_EQ),
@@ -362,7 +387,11 @@ impl Lua {
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(h) = t {
                 let existing = h.get(&k);
-                let tm = if existing.is_nil() { self.fast_tm(h.metatable, TM_NEWINDEX) } else { Value::Nil };
+                let tm = if existing.is_nil() {
+                    self.fast_tm(h.metatable, TM_NEWINDEX)
+                } else {
+                    Value::Nil
+                };
                 if tm.is_nil() {
                     return self.raw_set(h, k, v);
                 }
@@ -448,7 +477,9 @@ impl Lua {
             }
             // Collect as many string/number operands as possible, from the right.
             let mut n = 2;
-            while top - first > n && matches!(self.stack[top - n - 1], Value::Str(_) | Value::Num(_)) {
+            while top - first > n
+                && matches!(self.stack[top - n - 1], Value::Str(_) | Value::Num(_))
+            {
                 n += 1;
             }
             // Check the size before building anything (numbers take at most 24 bytes).

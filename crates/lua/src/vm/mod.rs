@@ -178,16 +178,26 @@ impl Lua {
     pub fn new_empty() -> Lua {
         let mut heap = Heap::new();
         let mut strings = Interner::default();
-        let globals = heap.alloc(Table::new(0, 0), 0, GcObj::Table).expect("initial allocation");
-        let registry = heap.alloc(Table::new(0, 0), 0, GcObj::Table).expect("initial allocation");
+        let globals = heap
+            .alloc(Table::new(0, 0), 0, GcObj::Table)
+            .expect("initial allocation");
+        let registry = heap
+            .alloc(Table::new(0, 0), 0, GcObj::Table)
+            .expect("initial allocation");
         let main_thread = heap
             .alloc(Thread::new(Some(globals), true), 0, GcObj::Thread)
             .expect("initial allocation");
         let tm_names = meta::TM_NAMES
             .iter()
-            .map(|n| strings.intern(&mut heap, n.as_bytes()).expect("initial allocation"))
+            .map(|n| {
+                strings
+                    .intern(&mut heap, n.as_bytes())
+                    .expect("initial allocation")
+            })
             .collect();
-        let mem_err_msg = strings.intern(&mut heap, b"not enough memory").expect("initial allocation");
+        let mem_err_msg = strings
+            .intern(&mut heap, b"not enough memory")
+            .expect("initial allocation");
         let mut l = Lua {
             stack: vec![Value::Nil; BASIC_STACK],
             frames: Vec::with_capacity(16),
@@ -449,7 +459,11 @@ impl Lua {
     /// the Lua code that called the native.
     pub fn error(&mut self, msg: impl AsRef<[u8]>) -> LuaError {
         let fi = self.frames.len();
-        let mut s = if fi >= 2 { self.where_(fi - 2) } else { Vec::new() };
+        let mut s = if fi >= 2 {
+            self.where_(fi - 2)
+        } else {
+            Vec::new()
+        };
         s.extend_from_slice(msg.as_ref());
         match self.new_str(&s) {
             Ok(v) => LuaError::Runtime(Value::Str(v)),
@@ -489,7 +503,9 @@ impl Lua {
 
     pub fn new_thread(&mut self, f: Value) -> LuaResult<Gc<Thread>> {
         let env = Some(self.globals);
-        let th = self.heap.alloc(Thread::new(env, false), BASIC_STACK * 16, GcObj::Thread)?;
+        let th = self
+            .heap
+            .alloc(Thread::new(env, false), BASIC_STACK * 16, GcObj::Thread)?;
         let st = &mut th.get_mut().state;
         st.stack = vec![Value::Nil; BASIC_STACK];
         st.stack[1] = f;

@@ -67,9 +67,15 @@ struct Token {
 
 /// An open container.
 enum Open {
-    Array { t: TableRef, n: i64 },
+    Array {
+        t: TableRef,
+        n: i64,
+    },
     /// `key` is the pending key (also on the Lua stack) while its value is parsed.
-    Object { t: TableRef, key: Value },
+    Object {
+        t: TableRef,
+        key: Value,
+    },
 }
 
 struct Parser<'a> {
@@ -123,7 +129,11 @@ fn push_utf8(cp: u32, out: &mut Vec<u8>) {
     } else if cp < 0x800 {
         out.extend_from_slice(&[0xc0 | (cp >> 6) as u8, 0x80 | (cp & 0x3f) as u8]);
     } else if cp < 0x10000 {
-        out.extend_from_slice(&[0xe0 | (cp >> 12) as u8, 0x80 | ((cp >> 6) & 0x3f) as u8, 0x80 | (cp & 0x3f) as u8]);
+        out.extend_from_slice(&[
+            0xe0 | (cp >> 12) as u8,
+            0x80 | ((cp >> 6) & 0x3f) as u8,
+            0x80 | (cp & 0x3f) as u8,
+        ]);
     } else {
         out.extend_from_slice(&[
             0xf0 | (cp >> 18) as u8,
@@ -164,9 +174,15 @@ impl<'a> Parser<'a> {
         match strtod::strtod(&self.s[self.pos..]) {
             Some((v, n)) => {
                 self.pos += n;
-                Token { kind: Kind::Num(v), index }
+                Token {
+                    kind: Kind::Num(v),
+                    index,
+                }
             }
-            None => Token { kind: Kind::Error("invalid number"), index },
+            None => Token {
+                kind: Kind::Error("invalid number"),
+                index,
+            },
         }
     }
 
@@ -195,7 +211,11 @@ impl<'a> Parser<'a> {
             }
             b'f' | b'i' | b'I' | b'n' | b'N' | b't' | b'+' => {
                 let rest = &self.s[self.pos..];
-                for (word, kind) in [(&b"true"[..], Kind::Bool(true)), (b"false", Kind::Bool(false)), (b"null", Kind::Null)] {
+                for (word, kind) in [
+                    (&b"true"[..], Kind::Bool(true)),
+                    (b"false", Kind::Bool(false)),
+                    (b"null", Kind::Null),
+                ] {
                     if rest.starts_with(word) {
                         self.pos += word.len();
                         return Ok(simple(kind));
@@ -231,7 +251,10 @@ impl<'a> Parser<'a> {
                 break;
             }
             if c == 0 {
-                return Ok(Token { kind: Kind::Error("unexpected end of string"), index: self.pos });
+                return Ok(Token {
+                    kind: Kind::Error("unexpected end of string"),
+                    index: self.pos,
+                });
             }
             // A backslash escape.
             let e = at(s, self.pos + 1);
@@ -244,23 +267,36 @@ impl<'a> Parser<'a> {
                 b't' => b'\t',
                 b'u' => {
                     if !self.unicode_escape() {
-                        return Ok(Token { kind: Kind::Error("invalid unicode escape code"), index: self.pos });
+                        return Ok(Token {
+                            kind: Kind::Error("invalid unicode escape code"),
+                            index: self.pos,
+                        });
                     }
                     continue;
                 }
-                _ => return Ok(Token { kind: Kind::Error("invalid escape code"), index: self.pos }),
+                _ => {
+                    return Ok(Token {
+                        kind: Kind::Error("invalid escape code"),
+                        index: self.pos,
+                    })
+                }
             };
             self.buf.push(out);
             self.pos += 2;
         }
         self.pos += 1;
         l.charge((self.pos - index) as i64 / 64)?;
-        Ok(Token { kind: Kind::Str, index })
+        Ok(Token {
+            kind: Kind::Str,
+            index,
+        })
     }
 
     /// `\uXXXX` (or a surrogate pair `\uD8xx\uDCxx`) at `self.pos`, appended as UTF-8.
     fn unicode_escape(&mut self) -> bool {
-        let Some(mut cp) = hex4(self.s, self.pos + 2) else { return false };
+        let Some(mut cp) = hex4(self.s, self.pos + 2) else {
+            return false;
+        };
         let mut len = 6;
         if cp & 0xf800 == 0xd800 {
             if cp & 0x400 != 0 {
@@ -269,7 +305,9 @@ impl<'a> Parser<'a> {
             if at(self.s, self.pos + 6) != b'\\' || at(self.s, self.pos + 7) != b'u' {
                 return false;
             }
-            let Some(low) = hex4(self.s, self.pos + 8) else { return false };
+            let Some(low) = hex4(self.s, self.pos + 8) else {
+                return false;
+            };
             if low & 0xfc00 != 0xdc00 {
                 return false;
             }
@@ -282,7 +320,12 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_error(&self, l: &mut Lua, expected: &str, tok: Token) -> lua51::LuaError {
-        let msg = format!("Expected {} but found {} at character {}", expected, tok.kind.name(), tok.index + 1);
+        let msg = format!(
+            "Expected {} but found {} at character {}",
+            expected,
+            tok.kind.name(),
+            tok.index + 1
+        );
         l.error(msg)
     }
 
@@ -290,7 +333,10 @@ impl<'a> Parser<'a> {
     fn descend(&mut self, l: &mut Lua, slots: usize) -> LuaResult<()> {
         let depth = self.open.len() + 1;
         if depth > self.cfg.decode_max_depth as usize || !self.cstack.check(slots) {
-            let msg = format!("Found too many nested data structures ({}) at character {}", depth, self.pos);
+            let msg = format!(
+                "Found too many nested data structures ({}) at character {}",
+                depth, self.pos
+            );
             return Err(l.error(msg));
         }
         Ok(())
@@ -305,11 +351,22 @@ impl<'a> Parser<'a> {
             Kind::Null => NULL,
             Kind::ArrBegin | Kind::ObjBegin => {
                 let array = tok.kind == Kind::ArrBegin;
-                self.descend(l, if array { ARRAY_DESCEND_SLOTS } else { OBJECT_DESCEND_SLOTS })?;
+                self.descend(
+                    l,
+                    if array {
+                        ARRAY_DESCEND_SLOTS
+                    } else {
+                        OBJECT_DESCEND_SLOTS
+                    },
+                )?;
                 let t = l.new_table()?;
                 l.push(Value::Table(t))?;
                 self.cstack.used += 1;
-                self.open.push(if array { Open::Array { t, n: 0 } } else { Open::Object { t, key: Value::Nil } });
+                self.open.push(if array {
+                    Open::Array { t, n: 0 }
+                } else {
+                    Open::Object { t, key: Value::Nil }
+                });
                 return Ok(None);
             }
             _ => return Err(self.parse_error(l, "value", tok)),

@@ -31,7 +31,11 @@ enum Frame {
     /// Next index to write is `i + 1`, up to `len`.
     Array { t: TableRef, len: i64, i: i64 },
     /// Iterating with `next` from `key`.
-    Object { t: TableRef, key: Value, first: bool },
+    Object {
+        t: TableRef,
+        key: Value,
+        first: bool,
+    },
 }
 
 struct Encoder {
@@ -149,7 +153,10 @@ impl Encoder {
             }
             Value::Str(s) => escape_string(s.as_bytes(), &mut self.out),
             other => {
-                let msg = format!("Cannot serialise {}: table key must be a number or string", other.type_name());
+                let msg = format!(
+                    "Cannot serialise {}: table key must be a number or string",
+                    other.type_name()
+                );
                 return Err(l.error(msg));
             }
         }
@@ -189,7 +196,11 @@ impl Encoder {
             }
             _ => {
                 self.out.push(b'{');
-                self.stack.push(Frame::Object { t, key: Value::Nil, first: true });
+                self.stack.push(Frame::Object {
+                    t,
+                    key: Value::Nil,
+                    first: true,
+                });
                 self.cstack.used += OBJECT_SLOTS;
             }
         }
@@ -274,7 +285,14 @@ pub(crate) fn escape_string(s: &[u8], out: &mut Vec<u8>) {
             b'"' | b'\\' | b'/' => out.extend_from_slice(&[b'\\', c]),
             _ => match short_escape(c) {
                 Some(e) => out.extend_from_slice(&[b'\\', e]),
-                None => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+                None => out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(c >> 4) as usize],
+                    HEX[(c & 15) as usize],
+                ]),
             },
         }
     }

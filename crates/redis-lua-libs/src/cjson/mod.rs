@@ -147,7 +147,13 @@ const BOOL_OPTIONS: &[&str] = &["off", "on"];
 /// `json_enum_option`: sets `*setting` from argument `i` if given (a boolean maps to 0
 /// or `bool_true`, a string to its index in `options`) and pushes the current value as a
 /// boolean when it is 0 or `bool_true`, else as the option's name.
-fn enum_option(l: &mut Lua, i: usize, setting: &mut u8, options: &[&str], bool_true: u8) -> LuaResult<()> {
+fn enum_option(
+    l: &mut Lua,
+    i: usize,
+    setting: &mut u8,
+    options: &[&str],
+    bool_true: u8,
+) -> LuaResult<()> {
     match l.arg(i) {
         Value::Nil => {}
         Value::Bool(b) if bool_true != 0 => *setting = b as u8 * bool_true,

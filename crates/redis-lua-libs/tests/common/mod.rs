@@ -86,22 +86,33 @@ const KNOWN_DEVIATIONS: &[(&str, &str, &str)] = &[];
 /// Compares every case of `lib` with `golden/LIB.txt`; reports all differences.
 pub fn check_lib(lib: &str) {
     let golden = String::from_utf8(read(&format!("golden/{}.txt", lib))).unwrap();
-    let expected: std::collections::HashMap<&str, &str> =
-        golden.lines().filter_map(|line| line.split_once('\t')).collect();
+    let expected: std::collections::HashMap<&str, &str> = golden
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .collect();
     let mut failures = Vec::new();
     let all = cases(lib);
     for (name, body) in &all {
         let got = run_case(body);
-        let known = KNOWN_DEVIATIONS.iter().find(|(l, c, _)| *l == lib && c == name);
+        let known = KNOWN_DEVIATIONS
+            .iter()
+            .find(|(l, c, _)| *l == lib && c == name);
         match expected.get(name.as_str()) {
-            Some(want) if *want == got && known.is_some() => {
-                failures.push(format!("{}: matches now; remove it from KNOWN_DEVIATIONS", name))
-            }
+            Some(want) if *want == got && known.is_some() => failures.push(format!(
+                "{}: matches now; remove it from KNOWN_DEVIATIONS",
+                name
+            )),
             Some(want) if *want == got => {}
             Some(_) if known.is_some() => {}
             Some(want) => failures.push(format!("{}:\n  want {}\n  got  {}", name, want, got)),
             None => failures.push(format!("{}: no golden output (run record.py)", name)),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }

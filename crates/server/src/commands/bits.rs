@@ -11,7 +11,11 @@ use resp::Args;
 const MAX_BIT_OFFSET: i64 = (1 << 32) - 1;
 
 fn bit_offset(arg: &[u8], hash_ok: bool, width: u32) -> Result<u64, CmdError> {
-    let (mul, body) = if hash_ok && arg.first() == Some(&b'#') { (width as i64, &arg[1..]) } else { (1, arg) };
+    let (mul, body) = if hash_ok && arg.first() == Some(&b'#') {
+        (width as i64, &arg[1..])
+    } else {
+        (1, arg)
+    };
     let n = resp::request::parse_i64_strict(body).ok_or(CmdError::BitOffset)?;
     let v = n.checked_mul(mul).ok_or(CmdError::BitOffset)?;
     if n < 0 || v > MAX_BIT_OFFSET {
@@ -36,7 +40,12 @@ fn read(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     if ctx.core.ks.lookup_write(db, key, now).is_none() {
-        ctx.core.ks.set(db, key, Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())), false);
+        ctx.core.ks.set(
+            db,
+            key,
+            Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())),
+            false,
+        );
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
     v.make_raw()
@@ -76,7 +85,12 @@ pub fn getbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 /// Resolves `start end [BYTE|BIT]` arguments into an inclusive bit range of `s`.
-fn bit_range(a: &Args, from: usize, len_bytes: usize, end_given: bool) -> Result<Option<(u64, u64, bool)>, CmdError> {
+fn bit_range(
+    a: &Args,
+    from: usize,
+    len_bytes: usize,
+    end_given: bool,
+) -> Result<Option<(u64, u64, bool)>, CmdError> {
     let bit_mode = if a.len() > from + 2 {
         let m = a.get(from + 2);
         if is(m, "bit") {
@@ -89,9 +103,17 @@ fn bit_range(a: &Args, from: usize, len_bytes: usize, end_given: bool) -> Result
     } else {
         false
     };
-    let total = if bit_mode { len_bytes as i64 * 8 } else { len_bytes as i64 };
+    let total = if bit_mode {
+        len_bytes as i64 * 8
+    } else {
+        len_bytes as i64
+    };
     let mut start = int_arg(a.get(from))?;
-    let mut end = if end_given { int_arg(a.get(from + 1))? } else { total - 1 };
+    let mut end = if end_given {
+        int_arg(a.get(from + 1))?
+    } else {
+        total - 1
+    };
     if start < 0 {
         start += total;
     }
@@ -138,9 +160,10 @@ pub fn bitcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
         match bit_range(a, 2, s.len(), true)? {
             None => 0,
             Some((x, y, true)) => (x..=y).filter(|&i| get_bit(&s, i)).count() as u64,
-            Some((x, y, false)) => {
-                s[(x / 8) as usize..=(y / 8) as usize].iter().map(|b| b.count_ones() as u64).sum()
-            }
+            Some((x, y, false)) => s[(x / 8) as usize..=(y / 8) as usize]
+                .iter()
+                .map(|b| b.count_ones() as u64)
+                .sum(),
         }
     } else {
         s.iter().map(|b| b.count_ones() as u64).sum()
@@ -208,7 +231,9 @@ pub fn bitop(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(CmdError::Syntax);
     };
     if kind == 3 && a.len() != 4 {
-        return Err(CmdError::msg("ERR BITOP NOT must be called with a single source key."));
+        return Err(CmdError::msg(
+            "ERR BITOP NOT must be called with a single source key.",
+        ));
     }
     let mut srcs = Vec::new();
     for i in 3..a.len() {
@@ -229,7 +254,12 @@ pub fn bitop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if res.is_empty() {
         ctx.core.ks.delete(db, a.get(2));
     } else {
-        ctx.core.ks.set(db, a.get(2), Value::Str(crate::sds::Sds::from_vec_raw(res)), false);
+        ctx.core.ks.set(
+            db,
+            a.get(2),
+            Value::Str(crate::sds::Sds::from_vec_raw(res)),
+            false,
+        );
     }
     ctx.core.dirty += 1;
     ctx.client.out.int(len as i64);
@@ -244,19 +274,40 @@ enum Overflow {
 }
 
 enum Op {
-    Get { signed: bool, bits: u32, off: u64 },
-    Set { signed: bool, bits: u32, off: u64, val: i64, ov: Overflow },
-    Incr { signed: bool, bits: u32, off: u64, by: i64, ov: Overflow },
+    Get {
+        signed: bool,
+        bits: u32,
+        off: u64,
+    },
+    Set {
+        signed: bool,
+        bits: u32,
+        off: u64,
+        val: i64,
+        ov: Overflow,
+    },
+    Incr {
+        signed: bool,
+        bits: u32,
+        off: u64,
+        by: i64,
+        ov: Overflow,
+    },
 }
 
 fn field_type(arg: &[u8]) -> Result<(bool, u32), CmdError> {
-    let err = || CmdError::msg("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
+    let err = || {
+        CmdError::msg("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+    };
     let signed = match arg.first() {
         Some(b'i' | b'I') => true,
         Some(b'u' | b'U') => false,
         _ => return Err(err()),
     };
-    let bits = std::str::from_utf8(&arg[1..]).ok().and_then(|s| s.parse::<u32>().ok()).ok_or_else(err)?;
+    let bits = std::str::from_utf8(&arg[1..])
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+        .ok_or_else(err)?;
     if bits < 1 || (signed && bits > 64) || (!signed && bits > 63) {
         return Err(err());
     }
@@ -267,7 +318,9 @@ fn read_field(s: &[u8], off: u64, bits: u32) -> u64 {
     let mut v = 0u64;
     for i in 0..bits as u64 {
         let p = off + i;
-        let b = s.get((p >> 3) as usize).map_or(0, |b| (b >> (7 - (p & 7))) & 1);
+        let b = s
+            .get((p >> 3) as usize)
+            .map_or(0, |b| (b >> (7 - (p & 7))) & 1);
         v = (v << 1) | b as u64;
     }
     v
@@ -316,7 +369,11 @@ fn fit(v: i128, signed: bool, bits: u32, ov: Overflow) -> Option<i64> {
         Overflow::Wrap => {
             let m = 1i128 << bits;
             let w = v.rem_euclid(m);
-            Some(if signed && w > max { (w - m) as i64 } else { w as i64 })
+            Some(if signed && w > max {
+                (w - m) as i64
+            } else {
+                w as i64
+            })
         }
     }
 }
@@ -338,12 +395,26 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
             let off = bit_offset(a.get(i + 2), true, bits)?;
             let n = int_arg(a.get(i + 3))?;
             if read_only {
-                return Err(CmdError::msg("ERR BITFIELD_RO only supports the GET subcommand"));
+                return Err(CmdError::msg(
+                    "ERR BITFIELD_RO only supports the GET subcommand",
+                ));
             }
             ops.push(if is(o, "set") {
-                Op::Set { signed, bits, off, val: n, ov }
+                Op::Set {
+                    signed,
+                    bits,
+                    off,
+                    val: n,
+                    ov,
+                }
             } else {
-                Op::Incr { signed, bits, off, by: n, ov }
+                Op::Incr {
+                    signed,
+                    bits,
+                    off,
+                    by: n,
+                    ov,
+                }
             });
             i += 4;
         } else if is(o, "overflow") && left >= 1 {
@@ -358,7 +429,9 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 return Err(CmdError::msg("ERR Invalid OVERFLOW type specified"));
             };
             if read_only {
-                return Err(CmdError::msg("ERR BITFIELD_RO only supports the GET subcommand"));
+                return Err(CmdError::msg(
+                    "ERR BITFIELD_RO only supports the GET subcommand",
+                ));
             }
             i += 2;
         } else {
@@ -376,11 +449,25 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         match *op {
             Op::Get { signed, bits, off } => {
                 let raw = read_field(&s, off, bits);
-                replies.push(Some(if signed { to_signed(raw, bits) } else { raw as i64 }));
+                replies.push(Some(if signed {
+                    to_signed(raw, bits)
+                } else {
+                    raw as i64
+                }));
             }
-            Op::Set { signed, bits, off, val, ov } => {
+            Op::Set {
+                signed,
+                bits,
+                off,
+                val,
+                ov,
+            } => {
                 let raw = read_field(&s, off, bits);
-                let old = if signed { to_signed(raw, bits) } else { raw as i64 };
+                let old = if signed {
+                    to_signed(raw, bits)
+                } else {
+                    raw as i64
+                };
                 match fit(val as i128, signed, bits, ov) {
                     Some(v) => {
                         write_field(&mut s, off, bits, v as u64 & mask(bits));
@@ -389,9 +476,19 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                     None => replies.push(None),
                 }
             }
-            Op::Incr { signed, bits, off, by, ov } => {
+            Op::Incr {
+                signed,
+                bits,
+                off,
+                by,
+                ov,
+            } => {
                 let raw = read_field(&s, off, bits);
-                let old = if signed { to_signed(raw, bits) } else { raw as i64 };
+                let old = if signed {
+                    to_signed(raw, bits)
+                } else {
+                    raw as i64
+                };
                 match fit(old as i128 + by as i128, signed, bits, ov) {
                     Some(v) => {
                         write_field(&mut s, off, bits, v as u64 & mask(bits));

@@ -76,7 +76,11 @@ pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
         return Err(CmdError::Syntax);
     }
-    let (user, pass): (&[u8], &[u8]) = if a.len() == 2 { (b"default", a.get(1)) } else { (a.get(1), a.get(2)) };
+    let (user, pass): (&[u8], &[u8]) = if a.len() == 2 {
+        (b"default", a.get(1))
+    } else {
+        (a.get(1), a.get(2))
+    };
     if a.len() == 2 && ctx.core.config.requirepass.is_none() {
         return Err(CmdError::msg("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
@@ -93,8 +97,9 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let mut proto = None;
     let mut i = 1;
     if a.len() >= 2 {
-        let v = resp::request::parse_i64_strict(a.get(1))
-            .ok_or_else(|| CmdError::msg("ERR Protocol version is not an integer or out of range"))?;
+        let v = resp::request::parse_i64_strict(a.get(1)).ok_or_else(|| {
+            CmdError::msg("ERR Protocol version is not an integer or out of range")
+        })?;
         if !(2..=3).contains(&v) {
             return Err(CmdError::msg("NOPROTO unsupported protocol version"));
         }
@@ -112,7 +117,10 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
             name = Some(a.get(i + 1).to_vec());
             i += 2;
         } else {
-            return Err(CmdError::owned(format!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(a.get(i)))));
+            return Err(CmdError::owned(format!(
+                "ERR Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(a.get(i))
+            )));
         }
     }
     if let Some((u, p)) = &auth {
@@ -153,7 +161,9 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 fn validate_name(n: &[u8]) -> CmdResult {
     if n.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
-        return Err(CmdError::msg("ERR Client names cannot contain spaces, newlines or special characters."));
+        return Err(CmdError::msg(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+        ));
     }
     Ok(())
 }
@@ -194,8 +204,14 @@ pub fn client_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 2 {
         if is(a.get(2), "type") && a.len() == 4 {
             let t = a.get(3);
-            if !["normal", "master", "replica", "slave", "pubsub"].iter().any(|k| is(t, k)) {
-                return Err(CmdError::owned(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(t))));
+            if !["normal", "master", "replica", "slave", "pubsub"]
+                .iter()
+                .any(|k| is(t, k))
+            {
+                return Err(CmdError::owned(format!(
+                    "ERR Unknown client type '{}'",
+                    String::from_utf8_lossy(t)
+                )));
             }
             if is(t, "normal") || is(t, "pubsub") {
                 want_pubsub = Some(is(t, "pubsub"));
@@ -205,7 +221,10 @@ pub fn client_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
         } else if is(a.get(2), "id") && a.len() >= 4 {
             let mut v = Vec::new();
             for i in 3..a.len() {
-                let n = int_arg(a.get(i)).ok().filter(|&n| n > 0).ok_or_else(|| CmdError::msg("ERR Invalid client ID"))?;
+                let n = int_arg(a.get(i))
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| CmdError::msg("ERR Invalid client ID"))?;
                 v.push(n as u64);
             }
             ids = Some(v);
@@ -268,7 +287,13 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
         let (o, v) = (a.get(i), a.get(i + 1));
         if is(o, "id") {
-            id = Some(int_arg(v).ok().filter(|&n| n > 0).ok_or_else(|| CmdError::msg("ERR client-id should be greater than 0"))? as u64);
+            id = Some(
+                int_arg(v)
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| CmdError::msg("ERR client-id should be greater than 0"))?
+                    as u64,
+            );
         } else if is(o, "addr") {
             addr = Some(v.to_vec());
         } else if is(o, "laddr") {
@@ -289,7 +314,10 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
             } else if ["master", "replica", "slave"].iter().any(|k| is(v, k)) {
                 None
             } else {
-                return Err(CmdError::owned(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(v))));
+                return Err(CmdError::owned(format!(
+                    "ERR Unknown client type '{}'",
+                    String::from_utf8_lossy(v)
+                )));
             });
         } else if is(o, "user") {
             // Only clients of the default user exist.
@@ -322,14 +350,20 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn client_pause(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let ms = int_arg(a.get(2)).ok().filter(|&n| n >= 0).ok_or_else(|| CmdError::msg("ERR timeout is not an integer or out of range"))?;
+    let ms = int_arg(a.get(2))
+        .ok()
+        .filter(|&n| n >= 0)
+        .ok_or_else(|| CmdError::msg("ERR timeout is not an integer or out of range"))?;
     let write_only = match a.len() {
         3 => false,
         4 if is(a.get(3), "write") => true,
         4 if is(a.get(3), "all") => false,
         _ => return Err(CmdError::Syntax),
     };
-    ctx.core.pause = Some(crate::server::Pause { until: Instant::now() + Duration::from_millis(ms as u64), write_only });
+    ctx.core.pause = Some(crate::server::Pause {
+        until: Instant::now() + Duration::from_millis(ms as u64),
+        write_only,
+    });
     ctx.client.out.ok();
     Ok(())
 }

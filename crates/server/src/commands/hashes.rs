@@ -58,7 +58,12 @@ pub fn hsetnx(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn hget(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    match ctx.core.ks.hash_ref(db, a.get(1), now)?.and_then(|h| h.get(a.get(2))) {
+    match ctx
+        .core
+        .ks
+        .hash_ref(db, a.get(1), now)?
+        .and_then(|h| h.get(a.get(2)))
+    {
         Some(v) => ctx.client.out.bulk(v.as_bytes()),
         None => ctx.client.out.null(),
     }
@@ -100,21 +105,34 @@ pub fn hdel(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn hlen(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.hash_ref(db, a.get(1), now)?.map_or(0, |h| h.len());
+    let n = ctx
+        .core
+        .ks
+        .hash_ref(db, a.get(1), now)?
+        .map_or(0, |h| h.len());
     ctx.client.out.int(n as i64);
     Ok(())
 }
 
 pub fn hexists(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let e = ctx.core.ks.hash_ref(db, a.get(1), now)?.is_some_and(|h| h.get(a.get(2)).is_some());
+    let e = ctx
+        .core
+        .ks
+        .hash_ref(db, a.get(1), now)?
+        .is_some_and(|h| h.get(a.get(2)).is_some());
     ctx.client.out.int(e as i64);
     Ok(())
 }
 
 pub fn hstrlen(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.hash_ref(db, a.get(1), now)?.and_then(|h| h.get(a.get(2))).map_or(0, |v| v.len());
+    let n = ctx
+        .core
+        .ks
+        .hash_ref(db, a.get(1), now)?
+        .and_then(|h| h.get(a.get(2)))
+        .map_or(0, |v| v.len());
     ctx.client.out.int(n as i64);
     Ok(())
 }
@@ -156,7 +174,8 @@ pub fn hincrby(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let h = hash_create(ctx, a.get(1))?;
     let cur = match h.get(a.get(2)) {
         None => 0,
-        Some(v) => resp::request::parse_i64_strict(v.as_bytes()).ok_or_else(|| CmdError::msg("ERR hash value is not an integer"))?,
+        Some(v) => resp::request::parse_i64_strict(v.as_bytes())
+            .ok_or_else(|| CmdError::msg("ERR hash value is not an integer"))?,
     };
     let n = cur.checked_add(by).ok_or(CmdError::Overflow)?;
     h.set(a.get(2), n.to_string().as_bytes());
@@ -171,7 +190,9 @@ pub fn hincrbyfloat(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(CmdError::msg("ERR value is NaN or Infinity"));
     }
     let h = hash_create(ctx, a.get(1))?;
-    let cur_bytes = h.get(a.get(2)).map_or(b"0".to_vec(), |v| v.as_bytes().to_vec());
+    let cur_bytes = h
+        .get(a.get(2))
+        .map_or(b"0".to_vec(), |v| v.as_bytes().to_vec());
     let cur = float_arg(&cur_bytes).map_err(|_| CmdError::msg("ERR hash value is not a float"))?;
     let sum = cur + by;
     if !sum.is_finite() {
@@ -229,7 +250,11 @@ pub fn hrandfield(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let pairs: Vec<(Vec<u8>, Vec<u8>)> = match ctx.core.ks.hash_ref(db, a.get(1), now)? {
         None => Vec::new(),
-        Some(h) => h.pairs().into_iter().map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec())).collect(),
+        Some(h) => h
+            .pairs()
+            .into_iter()
+            .map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect(),
     };
     let picks = random_picks(ctx, pairs.len(), count);
     let out = &mut ctx.client.out;
@@ -240,7 +265,11 @@ pub fn hrandfield(ctx: &mut Ctx, a: &Args) -> CmdResult {
         },
         (Some(_), p) => {
             let resp3_pairs = withvalues && out.is_resp3();
-            out.array(if withvalues && !resp3_pairs { p.len() * 2 } else { p.len() });
+            out.array(if withvalues && !resp3_pairs {
+                p.len() * 2
+            } else {
+                p.len()
+            });
             for i in p {
                 if resp3_pairs {
                     out.array(2);
@@ -269,7 +298,9 @@ pub fn random_picks(ctx: &mut Ctx, len: usize, count: Option<i64>) -> Vec<usize>
     let count = count.map(|c| c.clamp(-RANDOM_PICKS_MAX, RANDOM_PICKS_MAX));
     match count {
         None => vec![(ctx.core.rand() % len as u64) as usize],
-        Some(c) if c < 0 => (0..c.unsigned_abs()).map(|_| (ctx.core.rand() % len as u64) as usize).collect(),
+        Some(c) if c < 0 => (0..c.unsigned_abs())
+            .map(|_| (ctx.core.rand() % len as u64) as usize)
+            .collect(),
         Some(c) if c as usize >= len => (0..len).collect(),
         Some(c) => {
             // Partial Fisher-Yates shuffle.

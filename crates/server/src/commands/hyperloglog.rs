@@ -18,11 +18,20 @@ fn corrupt(_: hll::Corrupt) -> CmdError {
 }
 
 fn sparse_max(ctx: &Ctx) -> usize {
-    ctx.core.config.get("hll-sparse-max-bytes").parse().unwrap_or(3000)
+    ctx.core
+        .config
+        .get("hll-sparse-max-bytes")
+        .parse()
+        .unwrap_or(3000)
 }
 
 /// The sketch bytes at `key` for editing, `None` when missing.
-fn sketch_mut<'a>(ks: &'a mut Keyspace, db: usize, now: i64, key: &[u8]) -> Result<Option<&'a mut Vec<u8>>, CmdError> {
+fn sketch_mut<'a>(
+    ks: &'a mut Keyspace,
+    db: usize,
+    now: i64,
+    key: &[u8],
+) -> Result<Option<&'a mut Vec<u8>>, CmdError> {
     match ks.lookup_write(db, key, now) {
         None => Ok(None),
         Some(v @ (Value::Int(_) | Value::Str(_))) => {
@@ -56,7 +65,12 @@ pub fn pfadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let key = a.get(1);
     let mut updated = 0u64;
     if sketch_mut(&mut ctx.core.ks, db, now, key)?.is_none() {
-        ctx.core.ks.set(db, key, Value::Str(Sds::from_vec_raw(hll::new_sparse())), false);
+        ctx.core.ks.set(
+            db,
+            key,
+            Value::Str(Sds::from_vec_raw(hll::new_sparse())),
+            false,
+        );
         updated += 1;
     }
     let v = sketch_mut(&mut ctx.core.ks, db, now, key)?.ok_or(CmdError::msg(CORRUPT))?;
@@ -117,7 +131,12 @@ pub fn pfmerge(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let dst = a.get(1);
     if sketch_mut(&mut ctx.core.ks, db, now, dst)?.is_none() {
-        ctx.core.ks.set(db, dst, Value::Str(Sds::from_vec_raw(hll::new_sparse())), false);
+        ctx.core.ks.set(
+            db,
+            dst,
+            Value::Str(Sds::from_vec_raw(hll::new_sparse())),
+            false,
+        );
     }
     let v = sketch_mut(&mut ctx.core.ks, db, now, dst)?.ok_or(CmdError::msg(CORRUPT))?;
     if any_dense {
@@ -155,7 +174,9 @@ pub fn pfdebug(ctx: &mut Ctx, a: &Args) -> CmdResult {
             hll::to_dense(v).map_err(corrupt)?;
             ctx.core.dirty += 1;
         }
-        let regs: Vec<u8> = (0..hll::REGISTERS).map(|i| hll::dense_get(&v[hll::HDR..], i)).collect();
+        let regs: Vec<u8> = (0..hll::REGISTERS)
+            .map(|i| hll::dense_get(&v[hll::HDR..], i))
+            .collect();
         ctx.client.out.array(regs.len());
         for r in regs {
             ctx.client.out.int(r as i64);
@@ -167,7 +188,11 @@ pub fn pfdebug(ctx: &mut Ctx, a: &Args) -> CmdResult {
         let s = hll::decode(v).map_err(corrupt)?;
         ctx.client.out.bulk(s.as_bytes());
     } else if is(sub, "encoding") {
-        let e: &[u8] = if v[4] == hll::DENSE { b"dense" } else { b"sparse" };
+        let e: &[u8] = if v[4] == hll::DENSE {
+            b"dense"
+        } else {
+            b"sparse"
+        };
         ctx.client.out.simple(e);
     } else if is(sub, "todense") {
         let conv = v[4] == hll::SPARSE;
@@ -177,7 +202,10 @@ pub fn pfdebug(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
         ctx.client.out.int(i64::from(conv));
     } else {
-        return Err(CmdError::owned(format!("ERR Unknown PFDEBUG subcommand '{}'", String::from_utf8_lossy(sub))));
+        return Err(CmdError::owned(format!(
+            "ERR Unknown PFDEBUG subcommand '{}'",
+            String::from_utf8_lossy(sub)
+        )));
     }
     Ok(())
 }

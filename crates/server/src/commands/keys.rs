@@ -40,7 +40,10 @@ pub fn touch(ctx: &mut Ctx, a: &Args) -> CmdResult {
 pub fn type_(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     ctx.core.ks.expire_if_needed(db, a.get(1), now);
-    let t = ctx.core.ks.dbs[db].dict.get(a.get(1)).map_or("none", |v| v.type_name());
+    let t = ctx.core.ks.dbs[db]
+        .dict
+        .get(a.get(1))
+        .map_or("none", |v| v.type_name());
     ctx.client.out.simple(t.as_bytes());
     Ok(())
 }
@@ -138,7 +141,10 @@ pub fn randomkey(ctx: &mut Ctx, _a: &Args) -> CmdResult {
             rng ^= rng << 17;
             rng
         };
-        let picked = core.ks.dbs[db].dict.random(&mut next).map(|(k, _)| k.as_bytes().to_vec());
+        let picked = core.ks.dbs[db]
+            .dict
+            .random(&mut next)
+            .map(|(k, _)| k.as_bytes().to_vec());
         core.rng = next();
         let Some(k) = picked else {
             ctx.client.out.null();
@@ -206,7 +212,9 @@ pub fn move_(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let dst = db_index(ctx, a.get(2))?;
     if dst == db {
-        return Err(CmdError::msg("ERR source and destination objects are the same"));
+        return Err(CmdError::msg(
+            "ERR source and destination objects are the same",
+        ));
     }
     let key = a.get(1);
     if ctx.core.ks.lookup_write(db, key, now).is_none() || ctx.core.ks.exists(dst, key, now) {
@@ -241,7 +249,9 @@ pub fn copy(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let (src, dst) = (a.get(1), a.get(2));
     if src == dst && dst_db == db {
-        return Err(CmdError::msg("ERR source and destination objects are the same"));
+        return Err(CmdError::msg(
+            "ERR source and destination objects are the same",
+        ));
     }
     let Some(v) = ctx.core.ks.lookup_write(db, src, now).cloned() else {
         ctx.client.out.int(0);
@@ -308,8 +318,12 @@ pub fn swapdb(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if x < 0 || x >= n || y < 0 || y >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    ctx.core.watches.touch_db(&ctx.core.ks, x as usize, Some(y as usize));
-    ctx.core.watches.touch_db(&ctx.core.ks, y as usize, Some(x as usize));
+    ctx.core
+        .watches
+        .touch_db(&ctx.core.ks, x as usize, Some(y as usize));
+    ctx.core
+        .watches
+        .touch_db(&ctx.core.ks, y as usize, Some(x as usize));
     ctx.core.ks.dbs.swap(x as usize, y as usize);
     ctx.core.dirty += 1;
     ctx.client.out.ok();
@@ -317,7 +331,13 @@ pub fn swapdb(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 /// EXPIRE family: `unit_ms` 1000 or 1; `absolute` for *AT variants.
-fn expire_generic(ctx: &mut Ctx, a: &Args, unit_ms: i64, absolute: bool, cmd: &'static str) -> CmdResult {
+fn expire_generic(
+    ctx: &mut Ctx,
+    a: &Args,
+    unit_ms: i64,
+    absolute: bool,
+    cmd: &'static str,
+) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let n = int_arg(a.get(2))?;
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
@@ -332,17 +352,28 @@ fn expire_generic(ctx: &mut Ctx, a: &Args, unit_ms: i64, absolute: bool, cmd: &'
         } else if is(o, "lt") {
             lt = true;
         } else {
-            return Err(CmdError::owned(format!("ERR Unsupported option {}", String::from_utf8_lossy(o))));
+            return Err(CmdError::owned(format!(
+                "ERR Unsupported option {}",
+                String::from_utf8_lossy(o)
+            )));
         }
     }
     if nx && (xx || gt || lt) {
-        return Err(CmdError::msg("ERR NX and XX, GT or LT options at the same time are not compatible"));
+        return Err(CmdError::msg(
+            "ERR NX and XX, GT or LT options at the same time are not compatible",
+        ));
     }
     if gt && lt {
-        return Err(CmdError::msg("ERR GT and LT options at the same time are not compatible"));
+        return Err(CmdError::msg(
+            "ERR GT and LT options at the same time are not compatible",
+        ));
     }
     let ms = n.checked_mul(unit_ms).ok_or(CmdError::InvalidExpire(cmd))?;
-    let when = if absolute { ms } else { ms.checked_add(now).ok_or(CmdError::InvalidExpire(cmd))? };
+    let when = if absolute {
+        ms
+    } else {
+        ms.checked_add(now).ok_or(CmdError::InvalidExpire(cmd))?
+    };
     let key = a.get(1);
     if ctx.core.ks.lookup_write(db, key, now).is_none() {
         ctx.client.out.int(0);
@@ -475,7 +506,9 @@ pub fn object_refcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     ctx.core.ks.expire_if_needed(db, a.get(2), now);
     match ctx.core.ks.dbs[db].dict.get(a.get(2)) {
-        Some(crate::db::Value::Int(n)) if (0..SHARED_INTEGERS).contains(n) => ctx.client.out.int(i32::MAX as i64),
+        Some(crate::db::Value::Int(n)) if (0..SHARED_INTEGERS).contains(n) => {
+            ctx.client.out.int(i32::MAX as i64)
+        }
         Some(_) => ctx.client.out.int(1),
         None => ctx.client.out.null(),
     }

@@ -82,7 +82,8 @@ pub fn rpushx(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 /// `count` argument of the pop commands: positive (`out of range, must be positive`).
 fn pop_count(arg: &[u8]) -> Result<usize, CmdError> {
-    let n = int_arg(arg).map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
+    let n =
+        int_arg(arg).map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
     if n < 0 {
         return Err(CmdError::msg("ERR value is out of range, must be positive"));
     }
@@ -109,9 +110,15 @@ fn pop_many(ctx: &mut Ctx, db: usize, key: &[u8], left: bool, count: usize) -> V
 fn pop_generic(ctx: &mut Ctx, a: &Args, left: bool) -> CmdResult {
     let (db, now, key) = (ctx.client.db, ctx.core.cmd_time_ms, a.get(1));
     if a.len() > 3 {
-        return Err(CmdError::WrongArity(if left { "lpop" } else { "rpop" }.into()));
+        return Err(CmdError::WrongArity(
+            if left { "lpop" } else { "rpop" }.into(),
+        ));
     }
-    let count = if a.len() == 3 { Some(pop_count(a.get(2))?) } else { None };
+    let count = if a.len() == 3 {
+        Some(pop_count(a.get(2))?)
+    } else {
+        None
+    };
     if ctx.core.ks.list_mut(db, key, now)?.is_none() {
         match count {
             Some(_) => ctx.client.out.null_array(),
@@ -144,7 +151,11 @@ pub fn rpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn llen(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.list_ref(db, a.get(1), now)?.map_or(0, |l| l.len());
+    let n = ctx
+        .core
+        .ks
+        .list_ref(db, a.get(1), now)?
+        .map_or(0, |l| l.len());
     ctx.client.out.int(n as i64);
     Ok(())
 }
@@ -235,7 +246,11 @@ pub fn lrem(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.client.out.int(0);
         return Ok(());
     };
-    let limit = if count == 0 { usize::MAX } else { count.unsigned_abs() as usize };
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count.unsigned_abs() as usize
+    };
     let mut removed = 0;
     if count >= 0 {
         let mut i = 0;
@@ -327,7 +342,11 @@ pub fn lpos(ctx: &mut Ctx, a: &Args) -> CmdResult {
         Some(n) => n as usize,
         None => 1,
     };
-    let scan_max = if maxlen == 0 { usize::MAX } else { maxlen as usize };
+    let scan_max = if maxlen == 0 {
+        usize::MAX
+    } else {
+        maxlen as usize
+    };
     let mut skip = rank.unsigned_abs() - 1;
     let mut found = Vec::new();
     let len = l.len();
@@ -372,13 +391,21 @@ fn side(arg: &[u8]) -> Result<bool, CmdError> {
 
 /// Moves one element from `src` to `dst`; `None` when `src` is missing. Checks `dst`'s type
 /// before popping.
-fn move_one(ctx: &mut Ctx, src: &[u8], dst: &[u8], from_left: bool, to_left: bool) -> Result<Option<Sds>, CmdError> {
+fn move_one(
+    ctx: &mut Ctx,
+    src: &[u8],
+    dst: &[u8],
+    from_left: bool,
+    to_left: bool,
+) -> Result<Option<Sds>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     if ctx.core.ks.list_mut(db, src, now)?.is_none() {
         return Ok(None);
     }
     ctx.core.ks.list_mut(db, dst, now)?;
-    let v = pop_many(ctx, db, src, from_left, 1).pop().expect("source is non-empty");
+    let v = pop_many(ctx, db, src, from_left, 1)
+        .pop()
+        .expect("source is non-empty");
     if ctx.core.ks.list_mut(db, dst, now)?.is_none() {
         ctx.core.ks.set(db, dst, Value::List(Box::default()), false);
     }
@@ -437,7 +464,13 @@ pub fn timeout_arg(arg: &[u8]) -> Result<Option<Instant>, CmdError> {
 /// Either parks the client (filing a block request) or, where blocking is not allowed,
 /// answers `reply` at once. (A timeout always answers a null array, even for BLMOVE,
 /// while BLMOVE inside MULTI answers a null bulk: Redis 7.0 behaviour.)
-pub fn block_or_null(ctx: &mut Ctx, keys: Vec<Vec<u8>>, deadline: Option<Instant>, kind: BlockKind, reply: TimeoutReply) {
+pub fn block_or_null(
+    ctx: &mut Ctx,
+    keys: Vec<Vec<u8>>,
+    deadline: Option<Instant>,
+    kind: BlockKind,
+    reply: TimeoutReply,
+) {
     if ctx.client.deny_blocking {
         match reply {
             TimeoutReply::NullArray => ctx.client.out.null_array(),
@@ -445,8 +478,13 @@ pub fn block_or_null(ctx: &mut Ctx, keys: Vec<Vec<u8>>, deadline: Option<Instant
         }
         return;
     }
-    ctx.client.block_req =
-        Some(BlockRequest { db: ctx.client.db, keys, deadline, kind, timeout_reply: TimeoutReply::NullArray });
+    ctx.client.block_req = Some(BlockRequest {
+        db: ctx.client.db,
+        keys,
+        deadline,
+        kind,
+        timeout_reply: TimeoutReply::NullArray,
+    });
 }
 
 fn bpop_generic(ctx: &mut Ctx, a: &Args, left: bool) -> CmdResult {
@@ -464,7 +502,13 @@ fn bpop_generic(ctx: &mut Ctx, a: &Args, left: bool) -> CmdResult {
         }
     }
     let keys = (1..a.len() - 1).map(|i| a.get(i).to_vec()).collect();
-    block_or_null(ctx, keys, deadline, BlockKind::List, TimeoutReply::NullArray);
+    block_or_null(
+        ctx,
+        keys,
+        deadline,
+        BlockKind::List,
+        TimeoutReply::NullArray,
+    );
     Ok(())
 }
 
@@ -479,7 +523,13 @@ fn bmove_generic(ctx: &mut Ctx, a: &Args, from: bool, to: bool, timeout: &[u8]) 
     let deadline = timeout_arg(timeout)?;
     match move_one(ctx, a.get(1), a.get(2), from, to)? {
         Some(v) => ctx.client.out.bulk(v.as_bytes()),
-        None => block_or_null(ctx, vec![a.get(1).to_vec()], deadline, BlockKind::List, TimeoutReply::NullBulk),
+        None => block_or_null(
+            ctx,
+            vec![a.get(1).to_vec()],
+            deadline,
+            BlockKind::List,
+            TimeoutReply::NullBulk,
+        ),
     }
     Ok(())
 }
@@ -495,11 +545,16 @@ pub fn brpoplpush(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 /// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `first`.
 fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdError> {
-    let n = int_arg(a.get(first)).ok().filter(|&n| n > 0).ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
+    let n = int_arg(a.get(first))
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
     if n > a.len() - first - 1 {
         return Err(CmdError::Syntax);
     }
-    let keys: Vec<Vec<u8>> = (first + 1..first + 1 + n).map(|i| a.get(i).to_vec()).collect();
+    let keys: Vec<Vec<u8>> = (first + 1..first + 1 + n)
+        .map(|i| a.get(i).to_vec())
+        .collect();
     let mut i = first + 1 + n;
     if i >= a.len() {
         return Err(CmdError::Syntax);
@@ -509,7 +564,10 @@ fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdE
     let mut count = None;
     while i < a.len() {
         if is(a.get(i), "count") && i + 1 < a.len() && count.is_none() {
-            let c = int_arg(a.get(i + 1)).ok().filter(|&c| c > 0).ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
+            let c = int_arg(a.get(i + 1))
+                .ok()
+                .filter(|&c| c > 0)
+                .ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
             count = Some(c as usize);
             i += 2;
         } else {
@@ -550,7 +608,13 @@ pub fn blmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let deadline = timeout_arg(a.get(1))?;
     let (keys, left, count) = mpop_args(a, 2)?;
     if !mpop_serve(ctx, &keys, left, count)? {
-        block_or_null(ctx, keys, deadline, BlockKind::List, TimeoutReply::NullArray);
+        block_or_null(
+            ctx,
+            keys,
+            deadline,
+            BlockKind::List,
+            TimeoutReply::NullArray,
+        );
     }
     Ok(())
 }
@@ -573,7 +637,13 @@ mod tests {
     fn timeouts() {
         assert!(timeout_arg(b"0").unwrap().is_none());
         assert!(timeout_arg(b"0.5").unwrap().is_some());
-        assert_eq!(timeout_arg(b"-1").unwrap_err().to_string(), "ERR timeout is negative");
-        assert_eq!(timeout_arg(b"abc").unwrap_err().to_string(), "ERR timeout is not a float or out of range");
+        assert_eq!(
+            timeout_arg(b"-1").unwrap_err().to_string(),
+            "ERR timeout is negative"
+        );
+        assert_eq!(
+            timeout_arg(b"abc").unwrap_err().to_string(),
+            "ERR timeout is not a float or out of range"
+        );
     }
 }

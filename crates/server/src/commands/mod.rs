@@ -3,17 +3,17 @@
 
 pub mod bits;
 pub mod connection;
+pub mod hashes;
+pub mod hyperloglog;
 pub mod keys;
+pub mod lists;
+pub mod pubsub;
 pub mod server_cmds;
+pub mod sets;
+pub mod sort;
 pub mod strings;
 pub mod transactions;
-pub mod lists;
-pub mod hashes;
-pub mod sets;
 pub mod zsets;
-pub mod pubsub;
-pub mod sort;
-pub mod hyperloglog;
 
 use crate::db::Value;
 use crate::error::CmdError;
@@ -45,7 +45,10 @@ pub fn float_arg(arg: &[u8]) -> Result<f64, CmdError> {
 
 /// The string bytes of a value, or WRONGTYPE for other types.
 #[inline]
-pub fn string_bytes<'a>(v: &'a Value, tmp: &'a mut crate::db::IntBuf) -> Result<&'a [u8], CmdError> {
+pub fn string_bytes<'a>(
+    v: &'a Value,
+    tmp: &'a mut crate::db::IntBuf,
+) -> Result<&'a [u8], CmdError> {
     match v {
         Value::Int(_) | Value::Str(_) => Ok(v.bytes(tmp)),
         _ => Err(CmdError::WrongType),
@@ -65,7 +68,11 @@ pub fn scan_opts<'a>(a: &resp::Args<'a>) -> Result<ScanOpts<'a>, CmdError> {
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
         .ok_or_else(|| CmdError::msg("ERR invalid cursor"))?;
-    let mut o = ScanOpts { cursor, pattern: None, count: 10 };
+    let mut o = ScanOpts {
+        cursor,
+        pattern: None,
+        count: 10,
+    };
     let mut i = 3;
     while i < a.len() {
         if i + 1 >= a.len() {
@@ -90,7 +97,12 @@ pub fn scan_opts<'a>(a: &resp::Args<'a>) -> Result<ScanOpts<'a>, CmdError> {
 
 /// Walks a [`crate::dict::Dict`] from `cursor` until about `count` entries were seen
 /// (bounded to 10×count buckets, as Redis does); returns the next cursor.
-pub fn dict_scan<V>(d: &crate::dict::Dict<V>, cursor: u64, count: usize, mut f: impl FnMut(&crate::sds::Sds, &V)) -> u64 {
+pub fn dict_scan<V>(
+    d: &crate::dict::Dict<V>,
+    cursor: u64,
+    count: usize,
+    mut f: impl FnMut(&crate::sds::Sds, &V),
+) -> u64 {
     let mut cur = cursor;
     let mut seen = 0usize;
     let mut buckets = 0usize;

@@ -13,7 +13,15 @@ use resp::Args;
 pub fn allowed_when_subscribed(name: &str) -> bool {
     matches!(
         name,
-        "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe" | "punsubscribe" | "ping" | "quit" | "reset"
+        "subscribe"
+            | "ssubscribe"
+            | "unsubscribe"
+            | "sunsubscribe"
+            | "psubscribe"
+            | "punsubscribe"
+            | "ping"
+            | "quit"
+            | "reset"
     )
 }
 
@@ -83,7 +91,9 @@ pub fn punsubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn ssubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if ctx.client.deny_blocking {
-        return Err(CmdError::msg("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"));
+        return Err(CmdError::msg(
+            "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client",
+        ));
     }
     subscribe_to(ctx, a, Kind::Shard, b"ssubscribe")
 }
@@ -93,20 +103,32 @@ pub fn sunsubscribe(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn spublish(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let n = ctx.core.pubsub.spublish(Some(&mut *ctx.client), a.get(1), a.get(2));
+    let n = ctx
+        .core
+        .pubsub
+        .spublish(Some(&mut *ctx.client), a.get(1), a.get(2));
     ctx.client.out.int(n as i64);
     Ok(())
 }
 
 pub fn publish(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let n = ctx.core.pubsub.publish(Some(&mut *ctx.client), a.get(1), a.get(2));
+    let n = ctx
+        .core
+        .pubsub
+        .publish(Some(&mut *ctx.client), a.get(1), a.get(2));
     ctx.client.out.int(n as i64);
     Ok(())
 }
 
 pub fn pubsub_channels(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let pat = (a.len() > 2).then(|| a.get(2));
-    let names: Vec<Vec<u8>> = ctx.core.pubsub.channel_names(pat).into_iter().map(<[u8]>::to_vec).collect();
+    let names: Vec<Vec<u8>> = ctx
+        .core
+        .pubsub
+        .channel_names(pat)
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     ctx.client.out.array(names.len());
     for n in &names {
         ctx.client.out.bulk(n);
@@ -132,7 +154,13 @@ pub fn pubsub_numpat(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn pubsub_shardchannels(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let pat = (a.len() > 2).then(|| a.get(2));
-    let names: Vec<Vec<u8>> = ctx.core.pubsub.shard_channel_names(pat).into_iter().map(<[u8]>::to_vec).collect();
+    let names: Vec<Vec<u8>> = ctx
+        .core
+        .pubsub
+        .shard_channel_names(pat)
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     ctx.client.out.array(names.len());
     for n in &names {
         ctx.client.out.bulk(n);

@@ -20,7 +20,9 @@ pub fn help_reply(ctx: &mut Ctx, lines: &[&str]) {
 fn info_text(ctx: &Ctx, sections: &[String]) -> String {
     let all = sections.iter().any(|s| s == "all" || s == "everything");
     let default = sections.is_empty() || sections.iter().any(|s| s == "default");
-    let want = |name: &str, in_default: bool| all || (default && in_default) || sections.iter().any(|s| s == name);
+    let want = |name: &str, in_default: bool| {
+        all || (default && in_default) || sections.iter().any(|s| s == name)
+    };
     let core = &ctx.core;
     let mut out = String::new();
     let mut section = |title: &str, body: String| {
@@ -52,7 +54,10 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         );
     }
     if want("clients", true) {
-        let n = 1 + ctx.others.as_deref().map_or(0, |o| o.iter().flatten().count());
+        let n = 1 + ctx
+            .others
+            .as_deref()
+            .map_or(0, |o| o.iter().flatten().count());
         section(
             "Clients",
             format!("connected_clients:{n}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n", core.config.maxclients, core.blocking.clients, core.blocking.clients),
@@ -99,7 +104,11 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
     }
     if want("stats", true) {
         let s = &core.stats;
-        let ops = if s.ops_samples.is_empty() { 0.0 } else { s.ops_samples.iter().sum::<f64>() / s.ops_samples.len() as f64 };
+        let ops = if s.ops_samples.is_empty() {
+            0.0
+        } else {
+            s.ops_samples.iter().sum::<f64>() / s.ops_samples.len() as f64
+        };
         let ks = &core.ks.stats;
         section(
             "Stats",
@@ -164,7 +173,11 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         let mut body = String::new();
         for (i, d) in core.ks.dbs.iter().enumerate() {
             if d.dict.len() > 0 {
-                body.push_str(&format!("db{i}:keys={},expires={},avg_ttl=0\r\n", d.dict.len(), d.expires.len()));
+                body.push_str(&format!(
+                    "db{i}:keys={},expires={},avg_ttl=0\r\n",
+                    d.dict.len(),
+                    d.expires.len()
+                ));
             }
         }
         section("Keyspace", body);
@@ -186,7 +199,11 @@ fn cpu_times() -> (f64, f64) {
 }
 
 pub fn info(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let sections: Vec<String> = a.iter().skip(1).map(|s| String::from_utf8_lossy(s).to_ascii_lowercase()).collect();
+    let sections: Vec<String> = a
+        .iter()
+        .skip(1)
+        .map(|s| String::from_utf8_lossy(s).to_ascii_lowercase())
+        .collect();
     let text = info_text(ctx, &sections);
     ctx.client.out.verbatim(b"txt", text.as_bytes());
     Ok(())
@@ -214,7 +231,9 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
         let name = String::from_utf8_lossy(a.get(i)).to_string();
         let value = String::from_utf8_lossy(a.get(i + 1)).to_string();
         let Some(canon) = Config::canonical_name(&name) else {
-            return Err(CmdError::owned(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")));
+            return Err(CmdError::owned(format!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
+            )));
         };
         if seen.contains(&canon) {
             return Err(CmdError::owned(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter")));
@@ -223,10 +242,14 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
         match trial.set(&name, &value) {
             Ok(()) => {}
             Err(ConfigError::BadDirective) => {
-                return Err(CmdError::owned(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")))
+                return Err(CmdError::owned(format!(
+                    "ERR Unknown option or number of arguments for CONFIG SET - '{name}'"
+                )))
             }
             Err(e) => {
-                return Err(CmdError::owned(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {e}")))
+                return Err(CmdError::owned(format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - {e}"
+                )))
             }
         }
     }
@@ -249,7 +272,9 @@ pub fn config_resetstat(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn config_rewrite(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     let Some(file) = ctx.core.config.file.clone() else {
-        return Err(CmdError::msg("ERR The server is running without a config file"));
+        return Err(CmdError::msg(
+            "ERR The server is running without a config file",
+        ));
     };
     std::fs::write(&file, ctx.core.config.rewrite_text())
         .map_err(|e| CmdError::owned(format!("ERR Rewriting config file: {e}")))?;
@@ -259,24 +284,29 @@ pub fn config_rewrite(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 }
 
 pub fn config_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    help_reply(ctx, &[
-        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GET <pattern>",
-        "    Return parameters matching the glob-like <pattern> and their values.",
-        "SET <directive> <value>",
-        "    Set the configuration <directive> to <value>.",
-        "RESETSTAT",
-        "    Reset statistics reported by the INFO command.",
-        "REWRITE",
-        "    Rewrite the configuration file.",
-        "HELP",
-        "    Prints this help.",
-    ]);
+    help_reply(
+        ctx,
+        &[
+            "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+            "HELP",
+            "    Prints this help.",
+        ],
+    );
     Ok(())
 }
 
 pub fn time(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     let out = &mut ctx.client.out;
     out.array(2);
     out.bulk(now.as_secs().to_string().as_bytes());
@@ -325,16 +355,23 @@ pub fn monitor(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 pub fn slowlog_get(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let mut count = 10i64;
     if a.len() == 3 {
-        count = int_arg(a.get(2)).ok().filter(|&n| n >= -1).ok_or_else(|| {
-            CmdError::msg("ERR count should be greater than or equal to -1")
-        })?;
+        count = int_arg(a.get(2))
+            .ok()
+            .filter(|&n| n >= -1)
+            .ok_or_else(|| CmdError::msg("ERR count should be greater than or equal to -1"))?;
         if count == -1 {
             count = i64::MAX;
         }
     } else if a.len() > 3 {
         return Err(CmdError::WrongArity("slowlog|get".into()));
     }
-    let entries: Vec<_> = ctx.core.slowlog.iter().take(count as usize).cloned().collect();
+    let entries: Vec<_> = ctx
+        .core
+        .slowlog
+        .iter()
+        .take(count as usize)
+        .cloned()
+        .collect();
     let out = &mut ctx.client.out;
     out.array(entries.len());
     for e in entries {
@@ -365,20 +402,23 @@ pub fn slowlog_reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 }
 
 pub fn slowlog_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    help_reply(ctx, &[
-        "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GET [<count>]",
-        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-        "    Entries are made of:",
-        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-        "    client name",
-        "LEN",
-        "    Return the length of the slowlog.",
-        "RESET",
-        "    Reset the slowlog.",
-        "HELP",
-        "    Prints this help.",
-    ]);
+    help_reply(
+        ctx,
+        &[
+            "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GET [<count>]",
+            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+            "    Entries are made of:",
+            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+            "    client name",
+            "LEN",
+            "    Return the length of the slowlog.",
+            "RESET",
+            "    Reset the slowlog.",
+            "HELP",
+            "    Prints this help.",
+        ],
+    );
     Ok(())
 }
 
@@ -405,7 +445,10 @@ pub fn latency_doctor(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     Ok(())
 }
 pub fn latency_graph(_ctx: &mut Ctx, a: &Args) -> CmdResult {
-    Err(CmdError::owned(format!("ERR No samples available for event '{}'", String::from_utf8_lossy(a.get(2)))))
+    Err(CmdError::owned(format!(
+        "ERR No samples available for event '{}'",
+        String::from_utf8_lossy(a.get(2))
+    )))
 }
 pub fn latency_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     help_reply(ctx, &[
@@ -461,13 +504,25 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
         );
         ctx.client.out.simple(line.as_bytes());
     } else if is(sub, "populate") && (3..=5).contains(&a.len()) {
-        let count = int_arg(a.get(2)).ok().filter(|&n| n >= 0).ok_or_else(|| CmdError::msg("ERR count is not an integer or out of range"))?;
-        let prefix = if a.len() >= 4 { a.get(3).to_vec() } else { b"key".to_vec() };
-        let size = if a.len() == 5 {
-            Some(int_arg(a.get(4)).ok().filter(|&n| n >= 0).ok_or_else(|| CmdError::msg("ERR size is not an integer or out of range"))? as usize)
+        let count = int_arg(a.get(2))
+            .ok()
+            .filter(|&n| n >= 0)
+            .ok_or_else(|| CmdError::msg("ERR count is not an integer or out of range"))?;
+        let prefix = if a.len() >= 4 {
+            a.get(3).to_vec()
         } else {
-            None
+            b"key".to_vec()
         };
+        let size =
+            if a.len() == 5 {
+                Some(
+                    int_arg(a.get(4)).ok().filter(|&n| n >= 0).ok_or_else(|| {
+                        CmdError::msg("ERR size is not an integer or out of range")
+                    })? as usize,
+                )
+            } else {
+                None
+            };
         let mut key = Vec::new();
         let mut val = Vec::new();
         for i in 0..count {
@@ -484,28 +539,33 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
             if let Some(s) = size {
                 val.resize(s, 0);
             }
-            ctx.core.ks.dbs[db].dict.insert_new(crate::sds::Sds::new(&key), Value::from_bytes(&val));
+            ctx.core.ks.dbs[db]
+                .dict
+                .insert_new(crate::sds::Sds::new(&key), Value::from_bytes(&val));
         }
         ctx.client.out.ok();
     } else if is(sub, "help") {
-        help_reply(ctx, &[
-            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "OBJECT <key>",
-            "    Show low level info about the <key> and associated value.",
-            "POPULATE <count> [<prefix>] [<size>]",
-            "    Create <count> string keys named key:<num>. If <prefix> is specified then",
-            "    it is used instead of the 'key' prefix. These are not propagated to",
-            "    replicas. Cluster slots are not respected so keys not belonging to the",
-            "    current node can be created in cluster mode.",
-            "SET-ACTIVE-EXPIRE <0|1>",
-            "    Setting it to 0 disables expiring keys in background when they are not",
-            "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-            "    default.",
-            "SLEEP <seconds>",
-            "    Stop the server for <seconds>. Decimals allowed.",
-            "HELP",
-            "    Prints this help.",
-        ]);
+        help_reply(
+            ctx,
+            &[
+                "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "OBJECT <key>",
+                "    Show low level info about the <key> and associated value.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                "    it is used instead of the 'key' prefix. These are not propagated to",
+                "    replicas. Cluster slots are not respected so keys not belonging to the",
+                "    current node can be created in cluster mode.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+                "HELP",
+                "    Prints this help.",
+            ],
+        );
     } else {
         return Err(CmdError::owned(format!(
             "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
@@ -544,7 +604,11 @@ fn write_command_info(ctx: &mut Ctx, id: CmdId) {
         out.map(3);
         out.bulk(b"flags");
         out.set(1);
-        out.simple(if cmd.flags & crate::command_table::WRITE != 0 { b"RW" } else { b"RO" });
+        out.simple(if cmd.flags & crate::command_table::WRITE != 0 {
+            b"RW"
+        } else {
+            b"RO"
+        });
         out.bulk(b"begin_search");
         out.map(2);
         out.bulk(b"type");
@@ -560,7 +624,11 @@ fn write_command_info(ctx: &mut Ctx, id: CmdId) {
         out.bulk(b"spec");
         out.map(3);
         out.bulk(b"lastkey");
-        out.int(if cmd.last_key < 0 { cmd.last_key as i64 } else { (cmd.last_key - cmd.first_key) as i64 });
+        out.int(if cmd.last_key < 0 {
+            cmd.last_key as i64
+        } else {
+            (cmd.last_key - cmd.first_key) as i64
+        });
         out.bulk(b"keystep");
         out.int(cmd.key_step as i64);
         out.bulk(b"limit");
@@ -625,7 +693,9 @@ pub fn command_docs(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let ids: Vec<CmdId> = if a.len() == 2 {
         ctx.core.registry.top_level().collect()
     } else {
-        (2..a.len()).filter_map(|i| ctx.core.registry.lookup(a.get(i))).collect()
+        (2..a.len())
+            .filter_map(|i| ctx.core.registry.lookup(a.get(i)))
+            .collect()
     };
     ctx.client.out.map(ids.len());
     for id in ids {
@@ -645,7 +715,10 @@ pub fn command_count(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 pub fn command_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let mut filter: Option<(String, Vec<u8>)> = None;
     if a.len() == 5 && is(a.get(2), "filterby") {
-        filter = Some((String::from_utf8_lossy(a.get(3)).to_ascii_lowercase(), a.get(4).to_vec()));
+        filter = Some((
+            String::from_utf8_lossy(a.get(3)).to_ascii_lowercase(),
+            a.get(4).to_vec(),
+        ));
     } else if a.len() != 2 {
         return Err(CmdError::Syntax);
     }
@@ -654,7 +727,9 @@ pub fn command_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     for (id, e) in reg.entries.iter().enumerate() {
         let keep = match &filter {
             None => true,
-            Some((k, v)) if k == "pattern" => crate::glob::glob_match(v, e.full_name.as_bytes(), true),
+            Some((k, v)) if k == "pattern" => {
+                crate::glob::glob_match(v, e.full_name.as_bytes(), true)
+            }
             Some((k, v)) if k == "aclcat" => {
                 let cat = format!("@{}", String::from_utf8_lossy(v).to_ascii_lowercase());
                 Registry::acl_names(e.cmd).iter().any(|c| *c == cat)
@@ -682,7 +757,9 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let cmd = ctx.core.registry.entries[id].cmd;
     let argc = a.len() - 2;
     if !Registry::arity_ok(cmd, argc) {
-        return Err(CmdError::msg("ERR Invalid number of arguments specified for command"));
+        return Err(CmdError::msg(
+            "ERR Invalid number of arguments specified for command",
+        ));
     }
     let mut pos = Registry::key_positions(cmd, argc);
     let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
@@ -709,26 +786,29 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn command_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    help_reply(ctx, &[
-        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "(no subcommand)",
-        "    Return details about all Redis commands.",
-        "COUNT",
-        "    Return the total number of commands in this Redis server.",
-        "LIST",
-        "    Return a list of all commands in this Redis server.",
-        "INFO [<command-name> ...]",
-        "    Return details about multiple Redis commands.",
-        "    If no command names are given, documentation details for all",
-        "    commands are returned.",
-        "DOCS [<command-name> ...]",
-        "    Return documentation details about multiple Redis commands.",
-        "    If no command names are given, documentation details for all",
-        "    commands are returned.",
-        "GETKEYS <full-command>",
-        "    Return the keys from a full Redis command.",
-        "HELP",
-        "    Prints this help.",
-    ]);
+    help_reply(
+        ctx,
+        &[
+            "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "HELP",
+            "    Prints this help.",
+        ],
+    );
     Ok(())
 }

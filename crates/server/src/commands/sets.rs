@@ -12,7 +12,12 @@ use resp::Args;
 pub fn sadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now, key) = (ctx.client.db, ctx.core.cmd_time_ms, a.get(1));
     if ctx.core.ks.set_mut(db, key, now)?.is_none() {
-        ctx.core.ks.set(db, key, Value::Set(Box::new(Set::for_member(a.get(2)))), false);
+        ctx.core.ks.set(
+            db,
+            key,
+            Value::Set(Box::new(Set::for_member(a.get(2)))),
+            false,
+        );
     }
     let s = ctx.core.ks.set_mut(db, key, now)?.expect("present");
     let mut n = 0;
@@ -51,14 +56,23 @@ fn reply_members(out: &mut resp::ReplyWriter, members: &[Vec<u8>]) {
 
 pub fn smembers(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let m = ctx.core.ks.set_ref(db, a.get(1), now)?.map(|s| s.members()).unwrap_or_default();
+    let m = ctx
+        .core
+        .ks
+        .set_ref(db, a.get(1), now)?
+        .map(|s| s.members())
+        .unwrap_or_default();
     reply_members(&mut ctx.client.out, &m);
     Ok(())
 }
 
 pub fn sismember(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let r = ctx.core.ks.set_ref(db, a.get(1), now)?.is_some_and(|s| s.contains(a.get(2)));
+    let r = ctx
+        .core
+        .ks
+        .set_ref(db, a.get(1), now)?
+        .is_some_and(|s| s.contains(a.get(2)));
     ctx.client.out.int(r as i64);
     Ok(())
 }
@@ -76,7 +90,11 @@ pub fn smismember(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn scard(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.set_ref(db, a.get(1), now)?.map_or(0, |s| s.len());
+    let n = ctx
+        .core
+        .ks
+        .set_ref(db, a.get(1), now)?
+        .map_or(0, |s| s.len());
     ctx.client.out.int(n as i64);
     Ok(())
 }
@@ -86,7 +104,8 @@ pub fn spop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let count = match a.len() {
         2 => None,
         3 => {
-            let c = int_arg(a.get(2)).map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
+            let c = int_arg(a.get(2))
+                .map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
             if c < 0 {
                 return Err(CmdError::msg("ERR value is out of range, must be positive"));
             }
@@ -128,7 +147,12 @@ pub fn srandmember(ctx: &mut Ctx, a: &Args) -> CmdResult {
         3 => Some(int_arg(a.get(2))?),
         _ => return Err(CmdError::Syntax),
     };
-    let members = ctx.core.ks.set_ref(db, a.get(1), now)?.map(|s| s.members()).unwrap_or_default();
+    let members = ctx
+        .core
+        .ks
+        .set_ref(db, a.get(1), now)?
+        .map(|s| s.members())
+        .unwrap_or_default();
     let picks = random_picks(ctx, members.len(), count);
     let out = &mut ctx.client.out;
     match count {
@@ -162,10 +186,16 @@ pub fn smove(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
         Some(true) => {}
     }
-    ctx.core.ks.set_mut(db, src, now)?.expect("present").remove(m);
+    ctx.core
+        .ks
+        .set_mut(db, src, now)?
+        .expect("present")
+        .remove(m);
     ctx.core.ks.remove_if_empty(db, src);
     if ctx.core.ks.set_mut(db, dst, now)?.is_none() {
-        ctx.core.ks.set(db, dst, Value::Set(Box::new(Set::for_member(m))), false);
+        ctx.core
+            .ks
+            .set(db, dst, Value::Set(Box::new(Set::for_member(m))), false);
     }
     ctx.core.ks.set_mut(db, dst, now)?.expect("present").add(m);
     ctx.core.dirty += 1;
@@ -294,14 +324,19 @@ pub fn numkeys_limit<'a>(a: &Args<'a>, zset: bool) -> Result<(Vec<&'a [u8]>, usi
     }
     let n = n as usize;
     if n > a.len() - 2 {
-        return Err(if zset { CmdError::Syntax } else { CmdError::msg("ERR Number of keys can't be greater than number of args") });
+        return Err(if zset {
+            CmdError::Syntax
+        } else {
+            CmdError::msg("ERR Number of keys can't be greater than number of args")
+        });
     }
     let keys = (2..2 + n).map(|i| a.get(i)).collect();
     let mut limit = 0;
     let mut i = 2 + n;
     while i < a.len() {
         if super::is(a.get(i), "limit") && i + 1 < a.len() {
-            let l = int_arg(a.get(i + 1)).map_err(|_| CmdError::msg("ERR LIMIT can't be negative"))?;
+            let l =
+                int_arg(a.get(i + 1)).map_err(|_| CmdError::msg("ERR LIMIT can't be negative"))?;
             if l < 0 {
                 return Err(CmdError::msg("ERR LIMIT can't be negative"));
             }
@@ -317,7 +352,11 @@ pub fn numkeys_limit<'a>(a: &Args<'a>, zset: bool) -> Result<(Vec<&'a [u8]>, usi
 pub fn sintercard(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (keys, limit) = numkeys_limit(a, false)?;
     let sets = load(ctx, &keys)?;
-    let res = compute(Op::Inter, &sets, if limit == 0 { usize::MAX } else { limit });
+    let res = compute(
+        Op::Inter,
+        &sets,
+        if limit == 0 { usize::MAX } else { limit },
+    );
     ctx.client.out.int(res.len() as i64);
     Ok(())
 }

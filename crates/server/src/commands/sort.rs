@@ -19,8 +19,8 @@
 use super::{int_arg, is};
 use crate::db::{Keyspace, Value};
 use crate::error::{CmdError, CmdResult};
-use crate::server::Ctx;
 use crate::sds::Sds;
+use crate::server::Ctx;
 use resp::Args;
 use std::cmp::Ordering;
 
@@ -45,7 +45,15 @@ struct Opts<'a> {
 }
 
 fn parse_opts<'a>(a: &Args<'a>, read_only: bool) -> Result<Opts<'a>, CmdError> {
-    let mut o = Opts { desc: false, alpha: false, limit: None, store: None, by: None, dontsort: false, gets: Vec::new() };
+    let mut o = Opts {
+        desc: false,
+        alpha: false,
+        limit: None,
+        store: None,
+        by: None,
+        dontsort: false,
+        gets: Vec::new(),
+    };
     let mut i = 2;
     while i < a.len() {
         let left = a.len() - i - 1;
@@ -84,12 +92,21 @@ fn parse_opts<'a>(a: &Args<'a>, read_only: bool) -> Result<Opts<'a>, CmdError> {
 /// The value `pattern` names for element `subst`: `#` is the element itself; the first
 /// `*` is replaced by it; a `->field` suffix reads a hash field. `None` when the pattern
 /// has no `*`, the key is missing or holds the wrong type.
-fn lookup_by_pattern(ks: &mut Keyspace, db: usize, now: i64, pat: &[u8], subst: &[u8]) -> Option<Vec<u8>> {
+fn lookup_by_pattern(
+    ks: &mut Keyspace,
+    db: usize,
+    now: i64,
+    pat: &[u8],
+    subst: &[u8],
+) -> Option<Vec<u8>> {
     if pat == b"#" {
         return Some(subst.to_vec());
     }
     let star = pat.iter().position(|&c| c == b'*')?;
-    let arrow = pat[star..].windows(2).position(|w| w == b"->").map(|p| p + star);
+    let arrow = pat[star..]
+        .windows(2)
+        .position(|w| w == b"->")
+        .map(|p| p + star);
     let (key_end, field) = match arrow {
         Some(p) if p + 2 < pat.len() => (p, Some(&pat[p + 2..])),
         _ => (pat.len(), None),
@@ -116,7 +133,10 @@ pub fn strtod_full(s: &[u8]) -> Option<f64> {
     if s.is_empty() {
         return Some(0.0);
     }
-    let t = match s.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')) {
+    let t = match s
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+    {
         Some(p) => &s[p..],
         None => return None,
     };
@@ -135,14 +155,17 @@ pub fn strtod_full(s: &[u8]) -> Option<f64> {
         } else {
             // Rust accepts words (`nan`, `inf`) and forms strtod does not use; only
             // digits, one dot and an exponent get here.
-            if !text.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+            if !text
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
                 || !text.bytes().any(|c| c.is_ascii_digit())
             {
                 return None;
             }
             let v: f64 = text.parse().ok()?;
             let mantissa = text.split(['e', 'E']).next().unwrap_or("");
-            if v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|c| (b'1'..=b'9').contains(&c))) {
+            if v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|c| (b'1'..=b'9').contains(&c)))
+            {
                 return None; // ERANGE
             }
             v
@@ -239,7 +262,14 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         None => (0, len - 1),
         Some((off, count)) => {
             let s = off.max(0);
-            (s, if count < 0 { len - 1 } else { s.saturating_add(count) - 1 })
+            (
+                s,
+                if count < 0 {
+                    len - 1
+                } else {
+                    s.saturating_add(count) - 1
+                },
+            )
         }
     };
     if start >= len {
@@ -256,11 +286,19 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 Some(p) => lookup_by_pattern(&mut ctx.core.ks, db, now, p, &e),
                 None => None,
             };
-            let mut it = Item { elem: e, score: 0.0, cmp: None };
+            let mut it = Item {
+                elem: e,
+                score: 0.0,
+                cmp: None,
+            };
             if o.alpha {
                 it.cmp = by;
             } else {
-                let src = if o.by.is_some() { by } else { Some(it.elem.clone()) };
+                let src = if o.by.is_some() {
+                    by
+                } else {
+                    Some(it.elem.clone())
+                };
                 if let Some(v) = src {
                     it.score = strtod_full(&v).ok_or(CmdError::msg(NOT_DOUBLE))?;
                 }
@@ -270,7 +308,10 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         let (alpha, by, desc) = (o.alpha, o.by.is_some(), o.desc);
         items.sort_by(|x, y| {
             let c = if !alpha {
-                x.score.partial_cmp(&y.score).unwrap_or(Ordering::Equal).then_with(|| x.elem.cmp(&y.elem))
+                x.score
+                    .partial_cmp(&y.score)
+                    .unwrap_or(Ordering::Equal)
+                    .then_with(|| x.elem.cmp(&y.elem))
             } else if by {
                 match (&x.cmp, &y.cmp) {
                     (Some(p), Some(q)) => p.cmp(q),
@@ -289,7 +330,11 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         });
         elems = items.into_iter().map(|i| i.elem).collect();
     }
-    let window: &[Vec<u8>] = if end >= start && start >= 0 { &elems[start as usize..=end as usize] } else { &[] };
+    let window: &[Vec<u8>] = if end >= start && start >= 0 {
+        &elems[start as usize..=end as usize]
+    } else {
+        &[]
+    };
     let mut out: Vec<Option<Vec<u8>>> = Vec::new();
     for e in window {
         if o.gets.is_empty() {
@@ -312,7 +357,10 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         Some(dst) => {
             let n = out.len();
             if n > 0 {
-                let list: crate::types::List = out.iter().map(|v| Sds::new(v.as_deref().unwrap_or(b""))).collect();
+                let list: crate::types::List = out
+                    .iter()
+                    .map(|v| Sds::new(v.as_deref().unwrap_or(b"")))
+                    .collect();
                 ctx.core.ks.set(db, dst, Value::List(Box::new(list)), false);
                 ctx.core.dirty += n as u64;
             } else if ctx.core.ks.delete(db, dst) {

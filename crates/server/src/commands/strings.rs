@@ -28,7 +28,13 @@ enum Ttl {
 }
 
 /// Turns `EX n` style arguments into an absolute time, with Redis's checks.
-fn expire_at(now: i64, unit_ms: i64, absolute: bool, n: i64, cmd: &'static str) -> Result<i64, CmdError> {
+fn expire_at(
+    now: i64,
+    unit_ms: i64,
+    absolute: bool,
+    n: i64,
+    cmd: &'static str,
+) -> Result<i64, CmdError> {
     if n <= 0 || (unit_ms == 1000 && n > i64::MAX / 1000) {
         return Err(CmdError::InvalidExpire(cmd));
     }
@@ -56,9 +62,16 @@ pub fn set(ctx: &mut Ctx, a: &Args) -> CmdResult {
             get = true;
         } else if is(o, "keepttl") && ttl == Ttl::None {
             ttl = Ttl::Keep;
-        } else if (is(o, "ex") || is(o, "px") || is(o, "exat") || is(o, "pxat")) && ttl == Ttl::None && has_next {
+        } else if (is(o, "ex") || is(o, "px") || is(o, "exat") || is(o, "pxat"))
+            && ttl == Ttl::None
+            && has_next
+        {
             let n = int_arg(a.get(i + 1))?;
-            let unit = if is(o, "ex") || is(o, "exat") { 1000 } else { 1 };
+            let unit = if is(o, "ex") || is(o, "exat") {
+                1000
+            } else {
+                1
+            };
             let abs = is(o, "exat") || is(o, "pxat");
             ttl = Ttl::At(expire_at(now, unit, abs, n, "set")?);
             i += 1;
@@ -103,7 +116,9 @@ pub fn setnx(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if ctx.core.ks.exists(db, a.get(1), now) {
         ctx.client.out.int(0);
     } else {
-        ctx.core.ks.set(db, a.get(1), Value::from_bytes(a.get(2)), false);
+        ctx.core
+            .ks
+            .set(db, a.get(1), Value::from_bytes(a.get(2)), false);
         ctx.core.dirty += 1;
         ctx.client.out.int(1);
     }
@@ -115,7 +130,9 @@ fn setex_generic(ctx: &mut Ctx, a: &Args, unit: i64, cmd: &'static str) -> CmdRe
     let n = int_arg(a.get(2))?;
     let when = expire_at(now, unit, false, n, cmd)?;
     let db = ctx.client.db;
-    ctx.core.ks.set(db, a.get(1), Value::from_bytes(a.get(3)), false);
+    ctx.core
+        .ks
+        .set(db, a.get(1), Value::from_bytes(a.get(3)), false);
     ctx.core.ks.set_expire(db, a.get(1), when);
     ctx.core.dirty += 1;
     ctx.client.out.ok();
@@ -151,7 +168,9 @@ pub fn mset(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let db = ctx.client.db;
     for i in (1..a.len()).step_by(2) {
-        ctx.core.ks.set(db, a.get(i), Value::from_bytes(a.get(i + 1)), false);
+        ctx.core
+            .ks
+            .set(db, a.get(i), Value::from_bytes(a.get(i + 1)), false);
     }
     ctx.core.dirty += (a.len() as u64 - 1) / 2;
     ctx.client.out.ok();
@@ -170,7 +189,9 @@ pub fn msetnx(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     for i in (1..a.len()).step_by(2) {
-        ctx.core.ks.set(db, a.get(i), Value::from_bytes(a.get(i + 1)), false);
+        ctx.core
+            .ks
+            .set(db, a.get(i), Value::from_bytes(a.get(i + 1)), false);
     }
     ctx.core.dirty += 1;
     ctx.client.out.int(1);
@@ -187,7 +208,9 @@ pub fn getset(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
         None => ctx.client.out.null(),
     }
-    ctx.core.ks.set(db, a.get(1), Value::from_bytes(a.get(2)), false);
+    ctx.core
+        .ks
+        .set(db, a.get(1), Value::from_bytes(a.get(2)), false);
     ctx.core.dirty += 1;
     Ok(())
 }
@@ -213,9 +236,16 @@ pub fn getex(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let mut i = 2;
     while i < a.len() {
         let o = a.get(i);
-        if (is(o, "ex") || is(o, "px") || is(o, "exat") || is(o, "pxat")) && ttl == Ttl::None && i + 1 < a.len() {
+        if (is(o, "ex") || is(o, "px") || is(o, "exat") || is(o, "pxat"))
+            && ttl == Ttl::None
+            && i + 1 < a.len()
+        {
             let n = int_arg(a.get(i + 1))?;
-            let unit = if is(o, "ex") || is(o, "exat") { 1000 } else { 1 };
+            let unit = if is(o, "ex") || is(o, "exat") {
+                1000
+            } else {
+                1
+            };
             let abs = is(o, "exat") || is(o, "pxat");
             ttl = Ttl::At(expire_at(now, unit, abs, n, "getex")?);
             i += 1;
@@ -262,7 +292,9 @@ pub fn append(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let max = ctx.core.config.proto_max_bulk_len;
     let len = match ctx.core.ks.lookup_write(db, a.get(1), now) {
         None => {
-            ctx.core.ks.set(db, a.get(1), Value::from_bytes(a.get(2)), false);
+            ctx.core
+                .ks
+                .set(db, a.get(1), Value::from_bytes(a.get(2)), false);
             a.get(2).len()
         }
         Some(v) => {
@@ -303,9 +335,9 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
         Some(v) => {
             let cur = match v {
                 Value::Int(n) => *n,
-                Value::Str(s) => {
-                    resp::request::parse_i64_strict(s.as_bytes()).filter(|_| s.len() <= 20).ok_or(CmdError::NotInteger)?
-                }
+                Value::Str(s) => resp::request::parse_i64_strict(s.as_bytes())
+                    .filter(|_| s.len() <= 20)
+                    .ok_or(CmdError::NotInteger)?,
                 _ => return Err(CmdError::WrongType),
             };
             let n = cur.checked_add(by).ok_or(CmdError::Overflow)?;
@@ -398,7 +430,10 @@ pub(crate) fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
     }
     let s = format!("{sum}");
     if s.contains('e') {
-        format!("{sum:.17}").trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{sum:.17}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         s
     }
@@ -419,7 +454,12 @@ pub fn incrbyfloat(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(CmdError::NanOrInfinity);
     }
     let text = incrbyfloat_text(&cur_bytes, a.get(2), sum);
-    ctx.core.ks.set(db, key, Value::Str(crate::sds::Sds::new(text.as_bytes())), true);
+    ctx.core.ks.set(
+        db,
+        key,
+        Value::Str(crate::sds::Sds::new(text.as_bytes())),
+        true,
+    );
     ctx.core.dirty += 1;
     ctx.client.out.bulk(text.as_bytes());
     Ok(())
@@ -483,7 +523,12 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if offset + val.len() as i64 > max {
             return Err(CmdError::StringTooLong);
         }
-        ctx.core.ks.set(db, key, Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())), false);
+        ctx.core.ks.set(
+            db,
+            key,
+            Value::Str(crate::sds::Sds::from_vec_raw(Vec::new())),
+            false,
+        );
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
     if !v.is_string() {
@@ -542,12 +587,16 @@ pub fn lcs(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let x = fetch(a.get(1))?;
     let y = fetch(a.get(2))?;
     if get_idx && get_len {
-        return Err(CmdError::msg("ERR If you want both the length and indexes, please just use IDX."));
+        return Err(CmdError::msg(
+            "ERR If you want both the length and indexes, please just use IDX.",
+        ));
     }
     let (n, m) = (x.len(), y.len());
     let cells = (n as u128 + 1) * (m as u128 + 1);
     if cells * 4 > ctx.core.config.proto_max_bulk_len as u128 {
-        return Err(CmdError::msg("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
+        return Err(CmdError::msg(
+            "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+        ));
     }
     let w = m + 1;
     let mut t = vec![0u32; (n + 1) * (m + 1)];
@@ -572,7 +621,9 @@ pub fn lcs(ctx: &mut Ctx, a: &Args) -> CmdResult {
             idx -= 1;
             result[idx] = x[i - 1];
             match cur {
-                Some(((as_, ae), (bs, be))) if as_ == i && bs == j => cur = Some(((i - 1, ae), (j - 1, be))),
+                Some(((as_, ae), (bs, be))) if as_ == i && bs == j => {
+                    cur = Some(((i - 1, ae), (j - 1, be)))
+                }
                 _ => {
                     if let Some(c) = cur.take() {
                         if (c.0 .1 - c.0 .0 + 1) as i64 >= min_len {

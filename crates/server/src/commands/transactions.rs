@@ -43,10 +43,15 @@ pub fn exec(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     let id = ctx.client.id;
     let now = ctx.core.cmd_time_ms;
     let aborted = ctx.core.watches.is_dirty(id)
-        || ctx.core.watches.expired_since_watch(id, &ctx.client.watched, &ctx.core.ks, now);
+        || ctx
+            .core
+            .watches
+            .expired_since_watch(id, &ctx.client.watched, &ctx.core.ks, now);
     unwatch_all(ctx);
     if m.failed {
-        return Err(CmdError::msg("EXECABORT Transaction discarded because of previous errors."));
+        return Err(CmdError::msg(
+            "EXECABORT Transaction discarded because of previous errors.",
+        ));
     }
     if aborted {
         ctx.client.out.null_array();

@@ -21,10 +21,20 @@ use resp::{Args, ReplyWriter};
 /// A member with its score, owned (results of queries).
 type Item = (Vec<u8>, f64);
 
-fn zset_create<'a>(ctx: &'a mut Ctx, key: &[u8], n: usize, max_len: usize) -> Result<&'a mut ZSet, CmdError> {
+fn zset_create<'a>(
+    ctx: &'a mut Ctx,
+    key: &[u8],
+    n: usize,
+    max_len: usize,
+) -> Result<&'a mut ZSet, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     if ctx.core.ks.zset_mut(db, key, now)?.is_none() {
-        ctx.core.ks.set(db, key, Value::ZSet(Box::new(ZSet::with_expected(n, max_len))), false);
+        ctx.core.ks.set(
+            db,
+            key,
+            Value::ZSet(Box::new(ZSet::with_expected(n, max_len))),
+            false,
+        );
     }
     Ok(ctx.core.ks.zset_mut(db, key, now)?.expect("present"))
 }
@@ -44,7 +54,11 @@ fn reply_items(out: &mut ReplyWriter, items: &[Item], withscores: bool) {
             write_score(out, *s);
         }
     } else {
-        out.array(if withscores { items.len() * 2 } else { items.len() });
+        out.array(if withscores {
+            items.len() * 2
+        } else {
+            items.len()
+        });
         for (m, s) in items {
             out.bulk(m);
             if withscores {
@@ -55,7 +69,8 @@ fn reply_items(out: &mut ReplyWriter, items: &[Item], withscores: bool) {
 }
 
 pub fn zadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) = (false, false, false, false, false, false);
+    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
+        (false, false, false, false, false, false);
     let mut i = 2;
     while i < a.len() {
         let o = a.get(i);
@@ -81,13 +96,19 @@ pub fn zadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     if nx && xx {
-        return Err(CmdError::msg("ERR XX and NX options at the same time are not compatible"));
+        return Err(CmdError::msg(
+            "ERR XX and NX options at the same time are not compatible",
+        ));
     }
     if (gt && nx) || (lt && nx) || (gt && lt) {
-        return Err(CmdError::msg("ERR GT, LT, and/or NX options at the same time are not compatible"));
+        return Err(CmdError::msg(
+            "ERR GT, LT, and/or NX options at the same time are not compatible",
+        ));
     }
     if incr && pairs > 2 {
-        return Err(CmdError::msg("ERR INCR option supports a single increment-element pair"));
+        return Err(CmdError::msg(
+            "ERR INCR option supports a single increment-element pair",
+        ));
     }
     let mut scores = Vec::with_capacity(pairs / 2);
     for j in (i..a.len()).step_by(2) {
@@ -103,7 +124,11 @@ pub fn zadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
             }
             return Ok(());
         }
-        let max_len = (i + 1..a.len()).step_by(2).map(|j| a.get(j).len()).max().unwrap_or(0);
+        let max_len = (i + 1..a.len())
+            .step_by(2)
+            .map(|j| a.get(j).len())
+            .max()
+            .unwrap_or(0);
         zset_create(ctx, key, pairs / 2, max_len)?;
     }
     let z = ctx.core.ks.zset_mut(db, key, now)?.expect("present");
@@ -192,14 +217,23 @@ pub fn zrem(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn zcard(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let n = ctx.core.ks.zset_ref(db, a.get(1), now)?.map_or(0, |z| z.len());
+    let n = ctx
+        .core
+        .ks
+        .zset_ref(db, a.get(1), now)?
+        .map_or(0, |z| z.len());
     ctx.client.out.int(n as i64);
     Ok(())
 }
 
 pub fn zscore(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    match ctx.core.ks.zset_ref(db, a.get(1), now)?.and_then(|z| z.score(a.get(2))) {
+    match ctx
+        .core
+        .ks
+        .zset_ref(db, a.get(1), now)?
+        .and_then(|z| z.score(a.get(2)))
+    {
         Some(s) => write_score(&mut ctx.client.out, s),
         None => ctx.client.out.null(),
     }
@@ -222,7 +256,11 @@ pub fn zmscore(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 fn rank_generic(ctx: &mut Ctx, a: &Args, rev: bool) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let r = ctx.core.ks.zset_ref(db, a.get(1), now)?.and_then(|z| z.rank(a.get(2)).map(|r| (r, z.len())));
+    let r = ctx
+        .core
+        .ks
+        .zset_ref(db, a.get(1), now)?
+        .and_then(|z| z.rank(a.get(2)).map(|r| (r, z.len())));
     match r {
         Some((r, n)) => ctx.client.out.int(if rev { n - 1 - r } else { r } as i64),
         None => ctx.client.out.null(),
@@ -319,7 +357,11 @@ fn select(z: &ZSet, r: &Range, rev: bool, offset: i64, count: i64) -> Vec<Item> 
         return Vec::new();
     }
     let avail = (e - s).saturating_sub(offset as usize);
-    let n = if count < 0 { avail } else { avail.min(count as usize) };
+    let n = if count < 0 {
+        avail
+    } else {
+        avail.min(count as usize)
+    };
     if rev {
         let hi = e - (offset as usize).min(e - s);
         z.range_rev(hi - n, hi).map(conv).collect()
@@ -347,7 +389,12 @@ enum By {
 
 /// Parses `min max [BYSCORE|BYLEX] [REV] [LIMIT o c] [WITHSCORES]` at `a[first..]`;
 /// `fixed` is set for the old commands whose form is decided by their name.
-fn parse_range(a: &Args, first: usize, fixed: Option<(By, bool)>, store: bool) -> Result<RangeQuery, CmdError> {
+fn parse_range(
+    a: &Args,
+    first: usize,
+    fixed: Option<(By, bool)>,
+    store: bool,
+) -> Result<RangeQuery, CmdError> {
     let (mut by, mut rev) = fixed.unwrap_or((By::Rank, false));
     let (mut withscores, mut limit) = (false, None);
     let mut i = first + 2;
@@ -370,20 +417,34 @@ fn parse_range(a: &Args, first: usize, fixed: Option<(By, bool)>, store: bool) -
         i += 1;
     }
     if limit.is_some() && by == By::Rank {
-        return Err(CmdError::msg("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+        return Err(CmdError::msg(
+            "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        ));
     }
     if withscores && by == By::Lex {
-        return Err(CmdError::msg("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
+        return Err(CmdError::msg(
+            "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+        ));
     }
     // With REV (or a ZREV* command) the first bound is the maximum.
-    let (lo, hi) = if rev && by != By::Rank { (a.get(first + 1), a.get(first)) } else { (a.get(first), a.get(first + 1)) };
+    let (lo, hi) = if rev && by != By::Rank {
+        (a.get(first + 1), a.get(first))
+    } else {
+        (a.get(first), a.get(first + 1))
+    };
     let range = match by {
         By::Rank => Range::Rank(int_arg(lo)?, int_arg(hi)?),
         By::Score => Range::Score(score_bound(lo)?, score_bound(hi)?),
         By::Lex => Range::Lex(lex_bound(lo)?, lex_bound(hi)?),
     };
     let (offset, count) = limit.unwrap_or((0, -1));
-    Ok(RangeQuery { range, rev, withscores, offset, count })
+    Ok(RangeQuery {
+        range,
+        rev,
+        withscores,
+        offset,
+        count,
+    })
 }
 
 fn range_generic(ctx: &mut Ctx, a: &Args, fixed: Option<(By, bool)>) -> CmdResult {
@@ -500,12 +561,18 @@ pub fn zremrangebylex(ctx: &mut Ctx, a: &Args) -> CmdResult {
 /// Pops up to `count` lowest (or highest) entries of `key`.
 fn pop_items(ctx: &mut Ctx, key: &[u8], max: bool, count: usize) -> Result<Vec<Item>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let Some(z) = ctx.core.ks.zset_mut(db, key, now)? else { return Ok(Vec::new()) };
+    let Some(z) = ctx.core.ks.zset_mut(db, key, now)? else {
+        return Ok(Vec::new());
+    };
     let n = count.min(z.len());
     let items: Vec<Item> = if max {
-        z.range_rev(z.len() - n, z.len()).map(|e| (e.1.as_bytes().to_vec(), e.0)).collect()
+        z.range_rev(z.len() - n, z.len())
+            .map(|e| (e.1.as_bytes().to_vec(), e.0))
+            .collect()
     } else {
-        z.range(0, n).map(|e| (e.1.as_bytes().to_vec(), e.0)).collect()
+        z.range(0, n)
+            .map(|e| (e.1.as_bytes().to_vec(), e.0))
+            .collect()
     };
     if max {
         z.remove_range(z.len() - n, z.len());
@@ -521,7 +588,8 @@ fn zpop_generic(ctx: &mut Ctx, a: &Args, max: bool) -> CmdResult {
     let count = match a.len() {
         2 => None,
         3 => {
-            let c = int_arg(a.get(2)).map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
+            let c = int_arg(a.get(2))
+                .map_err(|_| CmdError::msg("ERR value is out of range, must be positive"))?;
             if c < 0 {
                 return Err(CmdError::msg("ERR value is out of range, must be positive"));
             }
@@ -566,7 +634,13 @@ fn bzpop_generic(ctx: &mut Ctx, a: &Args, max: bool) -> CmdResult {
         }
     }
     let keys = (1..a.len() - 1).map(|i| a.get(i).to_vec()).collect();
-    block_or_null(ctx, keys, deadline, BlockKind::ZSet, TimeoutReply::NullArray);
+    block_or_null(
+        ctx,
+        keys,
+        deadline,
+        BlockKind::ZSet,
+        TimeoutReply::NullArray,
+    );
     Ok(())
 }
 
@@ -579,11 +653,16 @@ pub fn bzpopmax(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 /// Parses `numkeys key... MIN|MAX [COUNT n]` at `a[first..]`.
 fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdError> {
-    let n = int_arg(a.get(first)).ok().filter(|&n| n > 0).ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
+    let n = int_arg(a.get(first))
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
     if n > a.len() - first - 1 {
         return Err(CmdError::Syntax);
     }
-    let keys = (first + 1..first + 1 + n).map(|i| a.get(i).to_vec()).collect();
+    let keys = (first + 1..first + 1 + n)
+        .map(|i| a.get(i).to_vec())
+        .collect();
     let mut i = first + 1 + n;
     if i >= a.len() {
         return Err(CmdError::Syntax);
@@ -599,7 +678,10 @@ fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdE
     let mut count = None;
     while i < a.len() {
         if is(a.get(i), "count") && i + 1 < a.len() && count.is_none() {
-            let c = int_arg(a.get(i + 1)).ok().filter(|&c| c > 0).ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
+            let c = int_arg(a.get(i + 1))
+                .ok()
+                .filter(|&c| c > 0)
+                .ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
             count = Some(c as usize);
             i += 2;
         } else {
@@ -641,7 +723,13 @@ pub fn bzmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let deadline = timeout_arg(a.get(1))?;
     let (keys, max, count) = mpop_args(a, 2)?;
     if !mpop_serve(ctx, &keys, max, count)? {
-        block_or_null(ctx, keys, deadline, BlockKind::ZSet, TimeoutReply::NullArray);
+        block_or_null(
+            ctx,
+            keys,
+            deadline,
+            BlockKind::ZSet,
+            TimeoutReply::NullArray,
+        );
     }
     Ok(())
 }
@@ -667,7 +755,12 @@ fn load_input(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<Item>>, CmdError> 
     Ok(match ctx.core.ks.dbs[db].dict.get(key) {
         None => None,
         Some(Value::ZSet(z)) => Some(z.iter().map(|e| (e.1.as_bytes().to_vec(), e.0)).collect()),
-        Some(Value::Set(s)) => Some(s.members().into_iter().map(|m| (m, 1.0)).collect::<Vec<_>>()),
+        Some(Value::Set(s)) => Some(
+            s.members()
+                .into_iter()
+                .map(|m| (m, 1.0))
+                .collect::<Vec<_>>(),
+        ),
         Some(_) => return Err(CmdError::WrongType),
     })
 }
@@ -694,7 +787,9 @@ fn algebra(ctx: &mut Ctx, a: &Args, op: SetOp, store: bool) -> CmdResult {
     let name = ctx.core.registry.entries[ctx.cmd].full_name.clone();
     let n = int_arg(a.get(first))?;
     if n < 1 {
-        return Err(CmdError::owned(format!("ERR at least 1 input key is needed for '{name}' command")));
+        return Err(CmdError::owned(format!(
+            "ERR at least 1 input key is needed for '{name}' command"
+        )));
     }
     let n = n as usize;
     if n > a.len() - first - 1 {
@@ -709,7 +804,8 @@ fn algebra(ctx: &mut Ctx, a: &Args, op: SetOp, store: bool) -> CmdResult {
         let o = a.get(i);
         if op != SetOp::Diff && is(o, "weights") && i + n < a.len() {
             for (j, w) in weights.iter_mut().enumerate() {
-                *w = float_arg(a.get(i + 1 + j)).map_err(|_| CmdError::msg("ERR weight value is not a float"))?;
+                *w = float_arg(a.get(i + 1 + j))
+                    .map_err(|_| CmdError::msg("ERR weight value is not a float"))?;
             }
             i += n;
         } else if op != SetOp::Diff && is(o, "aggregate") && i + 1 < a.len() {
@@ -749,7 +845,9 @@ fn algebra(ctx: &mut Ctx, a: &Args, op: SetOp, store: bool) -> CmdResult {
             for (inp, w) in inputs.iter().zip(&weights) {
                 for (m, s) in inp.iter().flatten() {
                     let v = weigh(*s, *w);
-                    acc.entry(m.clone()).and_modify(|x| *x = aggregate(agg, *x, v)).or_insert(v);
+                    acc.entry(m.clone())
+                        .and_modify(|x| *x = aggregate(agg, *x, v))
+                        .or_insert(v);
                 }
             }
         }
@@ -757,7 +855,13 @@ fn algebra(ctx: &mut Ctx, a: &Args, op: SetOp, store: bool) -> CmdResult {
             if inputs.iter().all(|x| x.is_some()) {
                 let maps: Vec<std::collections::HashMap<&[u8], f64>> = inputs
                     .iter()
-                    .map(|x| x.as_ref().expect("checked").iter().map(|(m, s)| (m.as_slice(), *s)).collect())
+                    .map(|x| {
+                        x.as_ref()
+                            .expect("checked")
+                            .iter()
+                            .map(|(m, s)| (m.as_slice(), *s))
+                            .collect()
+                    })
                     .collect();
                 for (m, s) in inputs[0].as_ref().expect("checked") {
                     let mut v = weigh(*s, weights[0]);
@@ -828,8 +932,16 @@ pub fn zintercard(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let mut n = 0usize;
     if inputs.iter().all(|x| x.is_some()) {
-        let sets: Vec<std::collections::HashSet<&[u8]>> =
-            inputs.iter().map(|x| x.as_ref().expect("checked").iter().map(|(m, _)| m.as_slice()).collect()).collect();
+        let sets: Vec<std::collections::HashSet<&[u8]>> = inputs
+            .iter()
+            .map(|x| {
+                x.as_ref()
+                    .expect("checked")
+                    .iter()
+                    .map(|(m, _)| m.as_slice())
+                    .collect()
+            })
+            .collect();
         for (m, _) in inputs[0].as_ref().expect("checked") {
             if sets[1..].iter().all(|s| s.contains(m.as_slice())) {
                 n += 1;

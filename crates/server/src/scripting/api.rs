@@ -13,8 +13,14 @@ use std::rc::Rc;
 
 /// `redis.REDIS_VERSION_NUM` layout: `0x00MMmmpp`.
 fn version_num() -> f64 {
-    let mut parts = crate::server::REDIS_VERSION.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    let (a, b, c) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let mut parts = crate::server::REDIS_VERSION
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (a, b, c) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
     ((a << 16) | (b << 8) | c) as f64
 }
 
@@ -124,7 +130,8 @@ fn generic_call(l: &mut Lua, sh: &RunShared, names: &Names, raise_it: bool) -> L
         drop(argbuf);
         return Err(raise(l, errors::OUTSIDE_RUN));
     };
-    let (Ok(mut client), Ok(mut st)) = (sh.client.try_borrow_mut(), sh.state.try_borrow_mut()) else {
+    let (Ok(mut client), Ok(mut st)) = (sh.client.try_borrow_mut(), sh.state.try_borrow_mut())
+    else {
         drop(argbuf);
         let t = error_table(l, &errors::normalize(errors::RECURSIVE.as_bytes()), false)?;
         l.push(t)?;
@@ -207,7 +214,10 @@ fn log(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     }
     let level = match l.arg(1) {
         Value::Num(x) => x,
-        Value::Str(s) => match std::str::from_utf8(s.as_bytes()).ok().and_then(|t| lua_number(t)) {
+        Value::Str(s) => match std::str::from_utf8(s.as_bytes())
+            .ok()
+            .and_then(|t| lua_number(t))
+        {
             Some(x) => x,
             None => return Err(raise(l, "First argument must be a number (log level).")),
         },
@@ -244,7 +254,9 @@ fn lua_number(s: &str) -> Option<f64> {
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return u64::from_str_radix(h, 16).ok().map(|v| v as f64);
     }
-    t.parse::<f64>().ok().filter(|_| !t.is_empty() && !t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E'))
+    t.parse::<f64>().ok().filter(|_| {
+        !t.is_empty() && !t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    })
 }
 
 /// `redis.setresp(2|3)`: the protocol of later command replies in this run.
@@ -254,7 +266,10 @@ fn setresp(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     }
     let v = match l.arg(1) {
         Value::Num(x) => x as i64,
-        Value::Str(s) => std::str::from_utf8(s.as_bytes()).ok().and_then(lua_number).map_or(0, |x| x as i64),
+        Value::Str(s) => std::str::from_utf8(s.as_bytes())
+            .ok()
+            .and_then(lua_number)
+            .map_or(0, |x| x as i64),
         _ => 0,
     };
     if v != 2 && v != 3 {
@@ -262,7 +277,11 @@ fn setresp(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     }
     if let (Ok(mut st), Ok(mut c)) = (sh.state.try_borrow_mut(), sh.client.try_borrow_mut()) {
         st.resp3 = v == 3;
-        c.out.proto = if v == 3 { resp::Proto::Resp3 } else { resp::Proto::Resp2 };
+        c.out.proto = if v == 3 {
+            resp::Proto::Resp3
+        } else {
+            resp::Proto::Resp2
+        };
     }
     Ok(0)
 }
@@ -274,11 +293,17 @@ fn set_repl(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     }
     let flags = match l.arg(1) {
         Value::Num(x) => x as i64,
-        Value::Str(s) => std::str::from_utf8(s.as_bytes()).ok().and_then(lua_number).map_or(0, |x| x as i64),
+        Value::Str(s) => std::str::from_utf8(s.as_bytes())
+            .ok()
+            .and_then(lua_number)
+            .map_or(0, |x| x as i64),
         _ => 0,
     };
     if flags & !(REPL_ALL as i64) != 0 {
-        return Err(raise(l, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
+        return Err(raise(
+            l,
+            "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+        ));
     }
     if let Ok(mut st) = sh.state.try_borrow_mut() {
         st.repl = flags as u8;

@@ -75,7 +75,10 @@ pub fn parse_shebang(body: &[u8]) -> Result<Option<(u32, usize)>, CmdError> {
     for i in 1..ranges.len() {
         let t = tok(i);
         let Some(list) = t.strip_prefix(b"flags=") else {
-            return Err(CmdError::owned(format!("ERR Unknown lua shebang option: {}", String::from_utf8_lossy(t))));
+            return Err(CmdError::owned(format!(
+                "ERR Unknown lua shebang option: {}",
+                String::from_utf8_lossy(t)
+            )));
         };
         if list.is_empty() {
             continue;
@@ -135,7 +138,10 @@ impl Engine {
         name.extend_from_slice(b"f_");
         name.extend_from_slice(&sha);
         let reg = self.lua.registry();
-        let stored = self.lua.str_value(&name).and_then(|k| self.lua.raw_set(reg, k, func));
+        let stored = self
+            .lua
+            .str_value(&name)
+            .and_then(|k| self.lua.raw_set(reg, k, func));
         if let Err(e) = stored {
             return Err(compile_error(&e.to_string()));
         }
@@ -160,19 +166,34 @@ mod tests {
     fn shebang_forms() {
         assert_eq!(parse_shebang(b"return 1").unwrap(), None);
         assert_eq!(parse_shebang(b"#!lua\nreturn 1").unwrap(), Some((0, 5)));
-        assert_eq!(parse_shebang(b"#!lua flags=no-writes,allow-oom\nx").unwrap(), Some((NO_WRITES | ALLOW_OOM, 31)));
+        assert_eq!(
+            parse_shebang(b"#!lua flags=no-writes,allow-oom\nx").unwrap(),
+            Some((NO_WRITES | ALLOW_OOM, 31))
+        );
         assert_eq!(parse_shebang(b"#!lua flags=\nx").unwrap(), Some((0, 12)));
         let e = |b: &[u8]| parse_shebang(b).unwrap_err().to_string();
         assert_eq!(e(b"#!lua"), "ERR Invalid script shebang");
-        assert_eq!(e(b"#!not-lua\n"), "ERR Unexpected engine in script shebang: #!not-lua");
-        assert_eq!(e(b"#!lua badger=data\n"), "ERR Unknown lua shebang option: badger=data");
-        assert_eq!(e(b"#!lua flags=allow-oom,what?\n"), "ERR Unexpected flag in script shebang: what?");
+        assert_eq!(
+            e(b"#!not-lua\n"),
+            "ERR Unexpected engine in script shebang: #!not-lua"
+        );
+        assert_eq!(
+            e(b"#!lua badger=data\n"),
+            "ERR Unknown lua shebang option: badger=data"
+        );
+        assert_eq!(
+            e(b"#!lua flags=allow-oom,what?\n"),
+            "ERR Unexpected flag in script shebang: what?"
+        );
         assert_eq!(e(b"#!lua \"x\n"), "ERR Invalid engine in script shebang");
     }
 
     #[test]
     fn digests() {
         assert_eq!(&sha1_hex(b""), b"da39a3ee5e6b4b0d3255bfef95601890afd80709");
-        assert_eq!(&sha1_hex(b"return redis.call('get',KEYS[1])"), b"fd758d1589d044dd850a6f05d52f2eefd27f033f");
+        assert_eq!(
+            &sha1_hex(b"return redis.call('get',KEYS[1])"),
+            b"fd758d1589d044dd850a6f05d52f2eefd27f033f"
+        );
     }
 }

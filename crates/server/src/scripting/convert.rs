@@ -45,13 +45,19 @@ pub fn resp_to_lua(l: &mut Lua, names: &Names, buf: &[u8]) -> LuaResult<Value> {
 
 fn line<'a>(buf: &'a [u8], pos: &mut usize) -> LuaResult<&'a [u8]> {
     let start = *pos;
-    let rel = buf[start..].windows(2).position(|w| w == b"\r\n").ok_or_else(bad_reply)?;
+    let rel = buf[start..]
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .ok_or_else(bad_reply)?;
     *pos = start + rel + 2;
     Ok(&buf[start..start + rel])
 }
 
 fn int(s: &[u8]) -> i64 {
-    std::str::from_utf8(s).ok().and_then(|s| s.parse().ok()).unwrap_or(0)
+    std::str::from_utf8(s)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn one_field(l: &mut Lua, key: lua51::string::StrRef, v: Value) -> LuaResult<Value> {
@@ -60,7 +66,13 @@ fn one_field(l: &mut Lua, key: lua51::string::StrRef, v: Value) -> LuaResult<Val
     Ok(Value::Table(t))
 }
 
-fn parse(l: &mut Lua, names: &Names, buf: &[u8], pos: &mut usize, depth: usize) -> LuaResult<Value> {
+fn parse(
+    l: &mut Lua,
+    names: &Names,
+    buf: &[u8],
+    pos: &mut usize,
+    depth: usize,
+) -> LuaResult<Value> {
     if depth > MAX_RESP_DEPTH || *pos >= buf.len() {
         return Err(bad_reply());
     }
@@ -80,7 +92,11 @@ fn parse(l: &mut Lua, names: &Names, buf: &[u8], pos: &mut usize, depth: usize) 
             if kind == b'$' {
                 l.str_value(data)?
             } else {
-                let (fmt, body) = if data.len() >= 4 { (&data[..3], &data[4..]) } else { (&data[..0], data) };
+                let (fmt, body) = if data.len() >= 4 {
+                    (&data[..3], &data[4..])
+                } else {
+                    (&data[..0], data)
+                };
                 let inner = l.new_table_sized(0, 2)?;
                 let f = l.str_value(fmt)?;
                 l.raw_set(inner, Value::Str(names.format), f)?;
@@ -170,15 +186,30 @@ fn parse(l: &mut Lua, names: &Names, buf: &[u8], pos: &mut usize, depth: usize) 
 
 /// Writes `v` as the caller's reply. Error replies written are appended to `errors`
 /// with whether they were already counted (`ignore_error_stats_update`).
-pub fn write_reply(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>) {
+pub fn write_reply(
+    names: &Names,
+    v: Value,
+    out: &mut ReplyWriter,
+    resp3: bool,
+    errors: &mut Vec<(String, bool)>,
+) {
     write_value(names, v, out, resp3, errors, SLOTS_AT_TOP)
 }
 
 fn replace_crlf(s: &[u8]) -> Vec<u8> {
-    s.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect()
+    s.iter()
+        .map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c })
+        .collect()
 }
 
-fn write_value(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, slots: usize) {
+fn write_value(
+    names: &Names,
+    v: Value,
+    out: &mut ReplyWriter,
+    resp3: bool,
+    errors: &mut Vec<(String, bool)>,
+    slots: usize,
+) {
     if slots + SLOTS_PER_CHECK > LUA_STACK_SLOTS {
         let msg = "ERR reached lua stack limit";
         out.error(msg.as_bytes());
@@ -202,7 +233,14 @@ fn write_value(names: &Names, v: Value, out: &mut ReplyWriter, resp3: bool, erro
     }
 }
 
-fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, errors: &mut Vec<(String, bool)>, slots: usize) {
+fn write_table(
+    names: &Names,
+    t: TableRef,
+    out: &mut ReplyWriter,
+    resp3: bool,
+    errors: &mut Vec<(String, bool)>,
+    slots: usize,
+) {
     if let Value::Str(e) = t.get_str(names.err) {
         let mut text = e.as_bytes();
         while let [rest @ .., b'\r' | b'\n'] = text {
@@ -210,7 +248,10 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
         }
         let counted = t.get_str(names.ignore_stats).truthy();
         out.error(text);
-        errors.push((String::from_utf8_lossy(&replace_crlf(text)).into_owned(), counted));
+        errors.push((
+            String::from_utf8_lossy(&replace_crlf(text)).into_owned(),
+            counted,
+        ));
         return;
     }
     if let Value::Str(s) = t.get_str(names.ok) {
@@ -226,7 +267,8 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
         return;
     }
     if let Value::Table(vt) = t.get_str(names.verbatim_string) {
-        if let (Value::Str(f), Value::Str(s)) = (vt.get_str(names.format), vt.get_str(names.string)) {
+        if let (Value::Str(f), Value::Str(s)) = (vt.get_str(names.format), vt.get_str(names.string))
+        {
             let mut fmt = [b' '; 3];
             for (d, c) in fmt.iter_mut().zip(f.as_bytes()) {
                 *d = *c;
@@ -262,7 +304,14 @@ fn write_table(names: &Names, t: TableRef, out: &mut ReplyWriter, resp3: bool, e
     }
     out.array(n);
     for i in 1..=n {
-        write_value(names, t.get_int(i as i64), out, resp3, errors, slots + SLOTS_ARRAY_ITEM);
+        write_value(
+            names,
+            t.get_int(i as i64),
+            out,
+            resp3,
+            errors,
+            slots + SLOTS_ARRAY_ITEM,
+        );
     }
 }
 

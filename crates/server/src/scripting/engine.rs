@@ -73,7 +73,9 @@ end
 ";
 
 /// Base-library globals Redis removes from the sandbox.
-const REMOVED_GLOBALS: &[&str] = &["print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "debug"];
+const REMOVED_GLOBALS: &[&str] = &[
+    "print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "debug",
+];
 
 pub struct Engine {
     pub lua: Lua,
@@ -90,7 +92,14 @@ impl Engine {
     pub fn new() -> LuaResult<Engine> {
         let shared = Rc::new(RunShared::new());
         let (lua, names, handler) = build_sandbox(&shared, Vm::Eval)?;
-        Ok(Engine { lua, cache: HashMap::new(), cache_bytes: 0, shared, names, handler })
+        Ok(Engine {
+            lua,
+            cache: HashMap::new(),
+            cache_bytes: 0,
+            shared,
+            names,
+            handler,
+        })
     }
 }
 
@@ -190,7 +199,9 @@ pub(crate) fn nonexistent_global(l: &mut Lua) -> LuaResult<usize> {
         v @ Value::Num(_) => LuaError::Runtime(v).to_string(),
         _ => "(null)".to_string(),
     };
-    Err(l.error(format!("Script attempted to access nonexistent global variable '{name}'")))
+    Err(l.error(format!(
+        "Script attempted to access nonexistent global variable '{name}'"
+    )))
 }
 
 /// Installs the global table's metatable and marks every table reachable from the

@@ -118,7 +118,9 @@ pub fn raised_reply(v: Value, name: &str) -> RaisedReply {
             let source = field(t, "source");
             let line = field(t, "line");
             if let (Value::Str(src), Value::Num(n)) = (source, line) {
-                text.extend_from_slice(format!(" script: {name}, on {}:{}.", src.to_str_lossy(), n as i64).as_bytes());
+                text.extend_from_slice(
+                    format!(" script: {name}, on {}:{}.", src.to_str_lossy(), n as i64).as_bytes(),
+                );
             }
             RaisedReply { text, counted }
         }
@@ -128,7 +130,10 @@ pub fn raised_reply(v: Value, name: &str) -> RaisedReply {
                 v => LuaError::Runtime(v).to_string(),
             };
             let quoted: String = msg.chars().take(RUN_ERROR_QUOTE).collect();
-            RaisedReply { text: format!("ERR Error running script {name}, {quoted}").into_bytes(), counted: false }
+            RaisedReply {
+                text: format!("ERR Error running script {name}, {quoted}").into_bytes(),
+                counted: false,
+            }
         }
     }
 }
@@ -139,8 +144,14 @@ mod tests {
 
     #[test]
     fn normalisation_matches_redis() {
-        assert_eq!(normalize(b"MY_ERR_CODE custom msg"), b"ERR MY_ERR_CODE custom msg");
-        assert_eq!(normalize(b"-MY_ERR_CODE custom msg"), b"MY_ERR_CODE custom msg");
+        assert_eq!(
+            normalize(b"MY_ERR_CODE custom msg"),
+            b"ERR MY_ERR_CODE custom msg"
+        );
+        assert_eq!(
+            normalize(b"-MY_ERR_CODE custom msg"),
+            b"MY_ERR_CODE custom msg"
+        );
         assert_eq!(normalize(b"-ERR x\r\n"), b"ERR x");
         assert_eq!(normalize(b"-oops"), b"ERR oops");
         assert_eq!(normalize(b""), b"ERR ");

@@ -19,7 +19,12 @@ use std::time::Instant;
 /// Runs `args` as the script client. On success the reply (possibly an error reply of
 /// the command itself) is in `client.out.buf`; a command refused before running gives
 /// `Err(text)` (normalised error text, already counted in errorstats).
-pub fn run_command(core: &mut Core, client: &mut Client, st: &mut RunState, args: &Args) -> Result<(), Vec<u8>> {
+pub fn run_command(
+    core: &mut Core,
+    client: &mut Client,
+    st: &mut RunState,
+    args: &Args,
+) -> Result<(), Vec<u8>> {
     let Some(mut id) = core.registry.lookup(args.get(0)) else {
         return Err(reject(core, None, errors::UNKNOWN_CMD));
     };
@@ -59,7 +64,12 @@ pub fn run_command(core: &mut Core, client: &mut Client, st: &mut RunState, args
     let dirty = core.dirty;
     let started = Instant::now();
     let result = {
-        let mut ctx = Ctx { core, client, others: None, cmd: id };
+        let mut ctx = Ctx {
+            core,
+            client,
+            others: None,
+            cmd: id,
+        };
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
@@ -82,7 +92,8 @@ pub fn run_command(core: &mut Core, client: &mut Client, st: &mut RunState, args
         }
     }
     if core.dirty != dirty && st.repl != 0 && core.scripting.record_effects {
-        st.effects.push((db, args.iter().map(<[u8]>::to_vec).collect()));
+        st.effects
+            .push((db, args.iter().map(<[u8]>::to_vec).collect()));
     }
     Ok(())
 }

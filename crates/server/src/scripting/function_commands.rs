@@ -49,7 +49,8 @@ fn fcall_in(ctx: &mut Ctx, eng: &mut Engine, a: &Args, how: Invocation) -> CmdRe
         return Err(CmdError::msg("ERR Function not found"));
     };
     let (func, flags, name) = (f.func, f.flags, f.name.clone());
-    let numkeys = crate::commands::int_arg(a.get(2)).map_err(|_| CmdError::msg("ERR Bad number of keys provided"))?;
+    let numkeys = crate::commands::int_arg(a.get(2))
+        .map_err(|_| CmdError::msg("ERR Bad number of keys provided"))?;
     if numkeys > (a.len() - 3) as i64 {
         return Err(CmdError::msg(errors::NUMKEYS_GREATER));
     }
@@ -61,28 +62,51 @@ fn fcall_in(ctx: &mut Ctx, eng: &mut Engine, a: &Args, how: Invocation) -> CmdRe
     let l = &mut eng.lua;
     let mem_err = |e: lua51::LuaError| CmdError::owned(format!("ERR {e}"));
     let keys = l.new_table_sized(numkeys, 0).map_err(mem_err)?;
-    let argv = l.new_table_sized(a.len() - 3 - numkeys, 0).map_err(mem_err)?;
+    let argv = l
+        .new_table_sized(a.len() - 3 - numkeys, 0)
+        .map_err(mem_err)?;
     for (i, arg) in a.iter().skip(3).enumerate() {
         let v = l.str_value(arg).map_err(mem_err)?;
-        let (t, n) = if i < numkeys { (keys, i + 1) } else { (argv, i + 1 - numkeys) };
+        let (t, n) = if i < numkeys {
+            (keys, i + 1)
+        } else {
+            (argv, i + 1 - numkeys)
+        };
         l.raw_set(t, Value::Num(n as f64), v).map_err(mem_err)?;
     }
-    ctx.core.scripting.running_function =
-        Some(RunningFunction { name: name.clone(), command: a.iter().map(<[u8]>::to_vec).collect(), start: Instant::now() });
-    let target = Target { lua: &mut eng.lua, shared: &eng.shared, names: &eng.names, handler: eng.handler };
+    ctx.core.scripting.running_function = Some(RunningFunction {
+        name: name.clone(),
+        command: a.iter().map(<[u8]>::to_vec).collect(),
+        start: Instant::now(),
+    });
+    let target = Target {
+        lua: &mut eng.lua,
+        shared: &eng.shared,
+        names: &eng.names,
+        handler: eng.handler,
+    };
     run::execute(
         ctx,
         target,
         func,
         &[Value::Table(keys), Value::Table(argv)],
-        Prepared { flags: Some(flags), how, oom, name: &name, kind: super::busy::RunKind::Function },
+        Prepared {
+            flags: Some(flags),
+            how,
+            oom,
+            name: &name,
+            kind: super::busy::RunKind::Function,
+        },
     );
     ctx.core.scripting.running_function = None;
     Ok(())
 }
 
 /// Runs `f` with the Functions engine taken out of `Core`.
-fn with_engine<T>(ctx: &mut Ctx, f: impl FnOnce(&mut Ctx, &mut Engine) -> Result<T, CmdError>) -> Result<T, CmdError> {
+fn with_engine<T>(
+    ctx: &mut Ctx,
+    f: impl FnOnce(&mut Ctx, &mut Engine) -> Result<T, CmdError>,
+) -> Result<T, CmdError> {
     let mut eng = ctx.core.scripting.take_functions()?;
     let r = f(ctx, &mut eng);
     ctx.core.scripting.put_functions(eng);
@@ -95,18 +119,26 @@ pub fn function_load(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if is(a.get(i), "replace") {
             replace = true;
         } else {
-            return Err(CmdError::owned(format!("ERR Unknown option given: {}", String::from_utf8_lossy(a.get(i)))));
+            return Err(CmdError::owned(format!(
+                "ERR Unknown option given: {}",
+                String::from_utf8_lossy(a.get(i))
+            )));
         }
     }
     let code = a.get(a.len() - 1);
     let name = with_engine(ctx, |ctx, eng| {
         let meta = function_lib::parse_metadata(code)?;
         if !replace && eng.libs.get(&meta.name).is_some() {
-            return Err(CmdError::owned(format!("ERR Library '{}' already exists", meta.name)));
+            return Err(CmdError::owned(format!(
+                "ERR Library '{}' already exists",
+                meta.name
+            )));
         }
         // `redis.log` works at load time: the natives see `Core` for the duration of the
         // load, as during a run (nothing else reachable at load time touches it).
-        eng.shared.core.set(&mut *ctx.core as *mut crate::server::Core);
+        eng.shared
+            .core
+            .set(&mut *ctx.core as *mut crate::server::Core);
         let lib = eng.create_library(code, meta, Some(LOAD_TIMEOUT));
         eng.shared.core.set(std::ptr::null_mut());
         let lib = lib?;
@@ -152,7 +184,9 @@ pub fn function_flush(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(wrong_args(a));
     }
     if a.len() == 3 && !is(a.get(2), "sync") && !is(a.get(2), "async") {
-        return Err(CmdError::msg("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"));
+        return Err(CmdError::msg(
+            "ERR FUNCTION FLUSH only supports SYNC|ASYNC option",
+        ));
     }
     with_engine(ctx, |_ctx, eng| {
         for lib in eng.libs.take_all() {
@@ -180,7 +214,10 @@ pub fn function_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
             i += 1;
             pattern = Some(a.get(i));
         } else {
-            return Err(CmdError::owned(format!("ERR Unknown argument {}", String::from_utf8_lossy(t))));
+            return Err(CmdError::owned(format!(
+                "ERR Unknown argument {}",
+                String::from_utf8_lossy(t)
+            )));
         }
         i += 1;
     }
@@ -210,7 +247,11 @@ pub fn function_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 None => out.null(),
             }
             out.bulk(b"flags");
-            let set: Vec<&str> = FLAG_NAMES.iter().filter(|(_, b)| f.flags & b != 0).map(|(n, _)| *n).collect();
+            let set: Vec<&str> = FLAG_NAMES
+                .iter()
+                .filter(|(_, b)| f.flags & b != 0)
+                .map(|(n, _)| *n)
+                .collect();
             out.set(set.len());
             for n in set {
                 out.simple(n.as_bytes());
@@ -232,12 +273,13 @@ pub fn function_stats(ctx: &mut Ctx, _a: &Args) -> CmdResult {
         ));
     }
     let (libs, funcs) = ctx.core.scripting.functions_counts();
-    let running = ctx
-        .core
-        .scripting
-        .running_function
-        .as_ref()
-        .map(|r| (r.name.clone(), r.command.clone(), r.start.elapsed().as_millis() as i64));
+    let running = ctx.core.scripting.running_function.as_ref().map(|r| {
+        (
+            r.name.clone(),
+            r.command.clone(),
+            r.start.elapsed().as_millis() as i64,
+        )
+    });
     let out = &mut ctx.client.out;
     out.map(2);
     out.bulk(b"running_script");
@@ -268,7 +310,11 @@ pub fn function_stats(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 }
 
 pub fn function_dump(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    let payload = with_engine(ctx, |_ctx, eng| Ok(function_dump::dump(eng.libs.iter().map(|l| l.code.as_slice()))))?;
+    let payload = with_engine(ctx, |_ctx, eng| {
+        Ok(function_dump::dump(
+            eng.libs.iter().map(|l| l.code.as_slice()),
+        ))
+    })?;
     ctx.out().bulk(&payload);
     Ok(())
 }
@@ -325,14 +371,21 @@ fn restore(eng: &mut Engine, codes: Vec<Vec<u8>>, policy: Policy) -> Result<(), 
     for code in codes {
         let built = function_lib::parse_metadata(&code).and_then(|meta| {
             if staged.iter().any(|l| l.name == meta.name) {
-                return Err(CmdError::owned(format!("ERR Library '{}' already exists", meta.name)));
+                return Err(CmdError::owned(format!(
+                    "ERR Library '{}' already exists",
+                    meta.name
+                )));
             }
             eng.create_library(&code, meta, None)
         });
         match built {
             Ok(lib) => {
                 let clash = lib.functions.iter().find(|f| {
-                    staged.iter().any(|s| s.functions.iter().any(|g| g.name.eq_ignore_ascii_case(&f.name)))
+                    staged.iter().any(|s| {
+                        s.functions
+                            .iter()
+                            .any(|g| g.name.eq_ignore_ascii_case(&f.name))
+                    })
                 });
                 if let Some(f) = clash {
                     let e = CmdError::owned(format!("ERR Function {} already exists", f.name));
@@ -354,7 +407,9 @@ fn restore(eng: &mut Engine, codes: Vec<Vec<u8>>, policy: Policy) -> Result<(), 
         for lib in &staged {
             // Under REPLACE, libraries that the payload replaces do not count.
             let clash = lib.functions.iter().find(|f| {
-                eng.libs.owner(&f.name).is_some_and(|o| !staged.iter().any(|s| s.name == o))
+                eng.libs
+                    .owner(&f.name)
+                    .is_some_and(|o| !staged.iter().any(|s| s.name == o))
             });
             if let Some(f) = clash {
                 let e = CmdError::owned(format!("ERR Function {} already exists", f.name));

@@ -68,7 +68,11 @@ pub fn crc64(data: &[u8]) -> u64 {
         for (i, slot) in t.iter_mut().enumerate() {
             let mut c = i as u64;
             for _ in 0..8 {
-                c = if c & 1 == 1 { (c >> 1) ^ POLY_REFLECTED } else { c >> 1 };
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ POLY_REFLECTED
+                } else {
+                    c >> 1
+                };
             }
             *slot = c;
         }
@@ -111,7 +115,10 @@ pub fn parse(payload: &[u8]) -> Result<Vec<Vec<u8>>, DumpError> {
     if crc != crc64(&payload[..body_end + 2]) {
         return Err(DumpError::VersionOrChecksum);
     }
-    let mut r = Reader { data: &payload[..body_end], pos: 0 };
+    let mut r = Reader {
+        data: &payload[..body_end],
+        pos: 0,
+    };
     let mut codes = Vec::new();
     while r.pos < r.data.len() {
         match r.byte()? {
@@ -169,7 +176,11 @@ impl Reader<'_> {
     }
 
     fn take(&mut self, n: usize) -> Result<&[u8], DumpError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.data.len()).ok_or(DumpError::Corrupt)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.data.len())
+            .ok_or(DumpError::Corrupt)?;
         let s = &self.data[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -189,7 +200,9 @@ impl Reader<'_> {
             2 if b == 0x81 => {
                 let mut x = [0u8; 8];
                 x.copy_from_slice(self.take(8)?);
-                usize::try_from(u64::from_be_bytes(x)).map(Ok).map_err(|_| DumpError::Corrupt)?
+                usize::try_from(u64::from_be_bytes(x))
+                    .map(Ok)
+                    .map_err(|_| DumpError::Corrupt)?
             }
             2 => return Err(DumpError::Corrupt),
             _ => Err(b & 0x3f),
@@ -210,7 +223,9 @@ impl Reader<'_> {
             }
             Err(2) => {
                 let b = self.take(4)?;
-                Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]).to_string().into_bytes())
+                Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]])
+                    .to_string()
+                    .into_bytes())
             }
             Err(3) => {
                 let clen = self.plain_len()?;
@@ -295,7 +310,10 @@ pub fn lzf_compress_within(input: &[u8], room: usize) -> Option<Vec<u8>> {
     // Output position as liblzf counts it: what is written, the pending literals with
     // their control bytes, and the control byte reserved for the current run.
     let position = |out: &Vec<u8>, pending: usize| -> usize {
-        out.len() + pending / LZF_MAX_LITERAL * (LZF_MAX_LITERAL + 1) + pending % LZF_MAX_LITERAL + 1
+        out.len()
+            + pending / LZF_MAX_LITERAL * (LZF_MAX_LITERAL + 1)
+            + pending % LZF_MAX_LITERAL
+            + 1
     };
     let mut lit_start = 0;
     let mut ip = 0;
@@ -382,9 +400,15 @@ mod tests {
 
     #[test]
     fn payload_round_trip_and_errors() {
-        let codes: Vec<&[u8]> = vec![b"#!lua name=a\nredis.register_function('a', function() return 1 end)", b"#!lua name=b\nx"];
+        let codes: Vec<&[u8]> = vec![
+            b"#!lua name=a\nredis.register_function('a', function() return 1 end)",
+            b"#!lua name=b\nx",
+        ];
         let p = dump(codes.iter().copied());
-        assert_eq!(parse(&p).unwrap(), codes.iter().map(|c| c.to_vec()).collect::<Vec<_>>());
+        assert_eq!(
+            parse(&p).unwrap(),
+            codes.iter().map(|c| c.to_vec()).collect::<Vec<_>>()
+        );
         let mut bad = p.clone();
         bad[3] ^= 1;
         assert_eq!(parse(&bad), Err(DumpError::VersionOrChecksum));

@@ -77,7 +77,8 @@ pub fn parse_metadata(code: &[u8]) -> Result<Metadata, CmdError> {
     };
     let mut store = Vec::new();
     let mut ranges = Vec::new();
-    if resp::inline::split_args(&code[..nl], &mut store, &mut ranges).is_err() || ranges.is_empty() {
+    if resp::inline::split_args(&code[..nl], &mut store, &mut ranges).is_err() || ranges.is_empty()
+    {
         return Err(CmdError::msg("ERR Invalid library metadata"));
     }
     let tok = |i: usize| &store[ranges[i].0 as usize..ranges[i].1 as usize];
@@ -87,11 +88,16 @@ pub fn parse_metadata(code: &[u8]) -> Result<Metadata, CmdError> {
         let t = tok(i);
         if t.len() >= 5 && t[..5].eq_ignore_ascii_case(b"name=") {
             if name.is_some() {
-                return Err(CmdError::msg("ERR Invalid metadata value, name argument was given multiple times"));
+                return Err(CmdError::msg(
+                    "ERR Invalid metadata value, name argument was given multiple times",
+                ));
             }
             name = Some(t[5..].to_vec());
         } else {
-            return Err(CmdError::owned(format!("ERR Invalid metadata value given: {}", String::from_utf8_lossy(t))));
+            return Err(CmdError::owned(format!(
+                "ERR Invalid metadata value given: {}",
+                String::from_utf8_lossy(t)
+            )));
         }
     }
     let Some(name) = name else {
@@ -101,9 +107,15 @@ pub fn parse_metadata(code: &[u8]) -> Result<Metadata, CmdError> {
         return Err(CmdError::owned(format!("ERR {NAME_RULES}")));
     }
     if !engine.eq_ignore_ascii_case(ENGINE_NAME.as_bytes()) {
-        return Err(CmdError::owned(format!("ERR Engine '{}' not found", String::from_utf8_lossy(&engine))));
+        return Err(CmdError::owned(format!(
+            "ERR Engine '{}' not found",
+            String::from_utf8_lossy(&engine)
+        )));
     }
-    Ok(Metadata { name: String::from_utf8_lossy(&name).into_owned(), code_start: nl })
+    Ok(Metadata {
+        name: String::from_utf8_lossy(&name).into_owned(),
+        code_start: nl,
+    })
 }
 
 /// The loaded libraries.
@@ -148,12 +160,17 @@ impl Libraries {
         let lib = self.libs.get(self.index.get(&lower)?)?;
         // Within a library names are case-sensitive, so several may match; the last
         // one registered is the one FCALL reaches (as in Redis).
-        lib.functions.iter().rev().find(|f| f.name.eq_ignore_ascii_case(&lower))
+        lib.functions
+            .iter()
+            .rev()
+            .find(|f| f.name.eq_ignore_ascii_case(&lower))
     }
 
     /// The library holding a function of this name (ignoring case).
     pub fn owner(&self, function: &str) -> Option<&str> {
-        self.index.get(&function.to_ascii_lowercase()).map(String::as_str)
+        self.index
+            .get(&function.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// The first function of `lib` whose name another library (not `except`) already
@@ -169,7 +186,8 @@ impl Libraries {
     pub fn insert(&mut self, lib: Library) -> Option<Library> {
         let old = self.remove(&lib.name.clone());
         for f in &lib.functions {
-            self.index.insert(f.name.to_ascii_lowercase(), lib.name.clone());
+            self.index
+                .insert(f.name.to_ascii_lowercase(), lib.name.clone());
         }
         self.functions += lib.functions.len();
         self.code_bytes += lib.code.len();
@@ -221,15 +239,34 @@ mod tests {
         assert_eq!(err(b"#! name=x\nx"), "ERR Engine '' not found");
         assert_eq!(err(b"#!bad name=x-\nx"), format!("ERR {NAME_RULES}"));
         assert_eq!(err(b"#!lua name=\nx"), format!("ERR {NAME_RULES}"));
-        assert_eq!(err(b"#!lua name=x foo\nx"), "ERR Invalid metadata value given: foo");
-        assert_eq!(err(b"#!lua name=x name=y\nx"), "ERR Invalid metadata value, name argument was given multiple times");
+        assert_eq!(
+            err(b"#!lua name=x foo\nx"),
+            "ERR Invalid metadata value given: foo"
+        );
+        assert_eq!(
+            err(b"#!lua name=x name=y\nx"),
+            "ERR Invalid metadata value, name argument was given multiple times"
+        );
         let m = parse_metadata(b"#!LUA NAME=\"foo\"\nreturn").unwrap();
         assert_eq!((m.name.as_str(), m.code_start), ("foo", 16));
     }
 
     fn lib(name: &str, root: u64, fns: &[&str]) -> Library {
-        let functions = fns.iter().map(|f| Function { name: f.to_string(), func: Value::Nil, flags: 0, description: None }).collect();
-        Library { name: name.into(), code: format!("#!lua name={name}\n").into_bytes(), functions, root }
+        let functions = fns
+            .iter()
+            .map(|f| Function {
+                name: f.to_string(),
+                func: Value::Nil,
+                flags: 0,
+                description: None,
+            })
+            .collect();
+        Library {
+            name: name.into(),
+            code: format!("#!lua name={name}\n").into_bytes(),
+            functions,
+            root,
+        }
     }
 
     #[test]
@@ -238,7 +275,10 @@ mod tests {
         assert!(libs.insert(lib("a", 0, &["f1", "g"])).is_none());
         assert_eq!(libs.function(b"F1").map(|f| f.name.as_str()), Some("f1"));
         assert_eq!(libs.owner("G"), Some("a"));
-        assert_eq!(libs.clash(&lib("b", 1, &["x", "F1"]), Some("b")).as_deref(), Some("F1"));
+        assert_eq!(
+            libs.clash(&lib("b", 1, &["x", "F1"]), Some("b")).as_deref(),
+            Some("F1")
+        );
         // Replacing a library: its own names do not clash.
         assert_eq!(libs.clash(&lib("a", 2, &["f1"]), Some("a")), None);
         let old = libs.insert(lib("a", 2, &["h"])).expect("replaced");

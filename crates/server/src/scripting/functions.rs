@@ -83,7 +83,15 @@ impl Engine {
         l.raw_set(load_redis, k, reg)?;
         let redis_key = l.str_value(b"redis")?;
         if let Value::Table(rt) = l.raw_get(globals, &redis_key) {
-            for f in ["log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"] {
+            for f in [
+                "log",
+                "LOG_DEBUG",
+                "LOG_VERBOSE",
+                "LOG_NOTICE",
+                "LOG_WARNING",
+                "REDIS_VERSION",
+                "REDIS_VERSION_NUM",
+            ] {
                 let k = l.str_value(f.as_bytes())?;
                 let v = l.raw_get(rt, &k);
                 l.raw_set(load_redis, k, v)?;
@@ -111,7 +119,10 @@ impl Engine {
         l.set_readonly(env, true);
         // Keep the environment tables reachable for the collector.
         let reg = l.registry();
-        for (key, t) in [("__rlua51_fn_env", env), ("__rlua51_fn_library_api", library_api)] {
+        for (key, t) in [
+            ("__rlua51_fn_env", env),
+            ("__rlua51_fn_library_api", library_api),
+        ] {
             let k = l.str_value(key.as_bytes())?;
             l.raw_set(reg, k, Value::Table(t))?;
         }
@@ -132,7 +143,11 @@ impl Engine {
 
     /// Points the proxy environment at the library API (`loading`) or the real globals.
     fn set_env_index(&mut self, loading: bool) -> LuaResult<()> {
-        let target = if loading { self.library_api } else { self.globals };
+        let target = if loading {
+            self.library_api
+        } else {
+            self.globals
+        };
         let k = self.lua.str_value(b"__index")?;
         self.lua.set_readonly(self.env_meta, false);
         let r = self.lua.raw_set(self.env_meta, k, Value::Table(target));
@@ -155,13 +170,20 @@ impl Engine {
     /// Compiles and runs a library body, collecting its functions. Checks nothing
     /// about other libraries. `timeout` bounds the body's run time (none when loading
     /// from a trusted source).
-    pub fn create_library(&mut self, code: &[u8], meta: Metadata, timeout: Option<Duration>) -> Result<Library, CmdError> {
+    pub fn create_library(
+        &mut self,
+        code: &[u8],
+        meta: Metadata,
+        timeout: Option<Duration>,
+    ) -> Result<Library, CmdError> {
         let func = match self.lua.load(&code[meta.code_start..], CHUNK_NAME) {
             Ok(f) => f,
             Err(e) => {
                 let msg = e.to_string();
                 let msg = msg.trim_end_matches(['\r', '\n']);
-                return Err(CmdError::owned(format!("ERR Error compiling function: {msg}")));
+                return Err(CmdError::owned(format!(
+                    "ERR Error compiling function: {msg}"
+                )));
             }
         };
         if let Value::LuaFn(c) = func {
@@ -173,8 +195,13 @@ impl Engine {
         let roots = self.lua.new_table().map_err(mem_err)?;
         let reg = self.lua.registry();
         let k = self.root_key(id).map_err(mem_err)?;
-        self.lua.raw_set(reg, k, Value::Table(roots)).map_err(mem_err)?;
-        *self.load.borrow_mut() = Some(LoadState { roots, functions: Vec::new() });
+        self.lua
+            .raw_set(reg, k, Value::Table(roots))
+            .map_err(mem_err)?;
+        *self.load.borrow_mut() = Some(LoadState {
+            roots,
+            functions: Vec::new(),
+        });
 
         let result = self.set_env_index(true).and_then(|_| {
             if let Some(limit) = timeout {
@@ -188,7 +215,8 @@ impl Engine {
                     }
                     Ok(())
                 };
-                self.lua.set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
+                self.lua
+                    .set_hook(Some(Rc::new(hook)), HOOK_PERIOD, false, false, false);
             } else {
                 self.lua.set_hook(None, 0, false, false, false);
             }
@@ -197,7 +225,12 @@ impl Engine {
         run::install_hook(&mut self.lua, &self.shared);
         let restored = self.set_env_index(false);
         let state = self.load.borrow_mut().take();
-        let lib = Library { name: meta.name, code: code.to_vec(), functions: Vec::new(), root: id };
+        let lib = Library {
+            name: meta.name,
+            code: code.to_vec(),
+            functions: Vec::new(),
+            root: id,
+        };
         let fail = |eng: &mut Engine, e: CmdError| {
             eng.release(&lib);
             Err(e)
@@ -209,9 +242,17 @@ impl Engine {
             Ok(_) => {}
             Err(LuaError::Runtime(v)) | Err(LuaError::Uncatchable(v)) => {
                 let msg = self.error_text(v);
-                return fail(self, CmdError::owned(format!("ERR Error registering functions: {msg}")));
+                return fail(
+                    self,
+                    CmdError::owned(format!("ERR Error registering functions: {msg}")),
+                );
             }
-            Err(e) => return fail(self, CmdError::owned(format!("ERR Error registering functions: ERR {e}"))),
+            Err(e) => {
+                return fail(
+                    self,
+                    CmdError::owned(format!("ERR Error registering functions: ERR {e}")),
+                )
+            }
         }
         let functions = state.map(|s| s.functions).unwrap_or_default();
         if functions.is_empty() {
@@ -253,35 +294,56 @@ fn is_function(v: Value) -> bool {
 /// `redis.register_function{function_name=, callback=, flags=, description=}`.
 fn register_function(l: &mut Lua, load: &Rc<RefCell<Option<LoadState>>>) -> LuaResult<usize> {
     if load.borrow().is_none() {
-        return Err(raise(l, "redis.register_function can only be called on FUNCTION LOAD command"));
+        return Err(raise(
+            l,
+            "redis.register_function can only be called on FUNCTION LOAD command",
+        ));
     }
     let (name, callback, flags, description) = match l.nargs() {
         2 => {
             let Some(name) = string_like(l, l.arg(1))? else {
-                return Err(raise(l, "first argument to redis.register_function must be a string"));
+                return Err(raise(
+                    l,
+                    "first argument to redis.register_function must be a string",
+                ));
             };
             let cb = l.arg(2);
             if !is_function(cb) {
-                return Err(raise(l, "second argument to redis.register_function must be a function"));
+                return Err(raise(
+                    l,
+                    "second argument to redis.register_function must be a function",
+                ));
             }
             (name, cb, 0, None)
         }
         1 => named_args(l)?,
-        _ => return Err(raise(l, "wrong number of arguments to redis.register_function")),
+        _ => {
+            return Err(raise(
+                l,
+                "wrong number of arguments to redis.register_function",
+            ))
+        }
     };
     if !function_lib::valid_name(&name) {
         return Err(raise(l, NAME_RULES));
     }
     let name = String::from_utf8_lossy(&name).into_owned();
     let mut guard = load.borrow_mut();
-    let Some(st) = guard.as_mut() else { return Ok(0) };
+    let Some(st) = guard.as_mut() else {
+        return Ok(0);
+    };
     if st.functions.iter().any(|f| f.name == name) {
         drop(guard);
         return Err(raise(l, "Function already exists in the library"));
     }
     let roots = st.roots;
     let n = st.functions.len() + 1;
-    st.functions.push(Function { name, func: callback, flags, description });
+    st.functions.push(Function {
+        name,
+        func: callback,
+        flags,
+        description,
+    });
     drop(guard);
     l.raw_set(roots, Value::Num(n as f64), callback)?;
     Ok(0)
@@ -299,26 +361,45 @@ fn named_args(l: &mut Lua) -> LuaResult<Registration> {
     };
     let (mut name, mut callback, mut flags, mut description) = (None, None, 0u32, None);
     let mut key = Value::Nil;
-    while let Some((k, v)) = t.next(&key).map_err(|_| raise(l, "invalid key to 'next'"))? {
+    while let Some((k, v)) = t
+        .next(&key)
+        .map_err(|_| raise(l, "invalid key to 'next'"))?
+    {
         key = k;
         // Numbers pass as strings (and are then unknown names).
         let Some(kb) = string_like(l, k)? else {
-            return Err(raise(l, "named argument key given to redis.register_function is not a string"));
+            return Err(raise(
+                l,
+                "named argument key given to redis.register_function is not a string",
+            ));
         };
         let kb = kb.as_slice();
         if kb.eq_ignore_ascii_case(b"function_name") {
             match string_like(l, v)? {
                 Some(s) => name = Some(s),
-                None => return Err(raise(l, "function_name argument given to redis.register_function must be a string")),
+                None => {
+                    return Err(raise(
+                        l,
+                        "function_name argument given to redis.register_function must be a string",
+                    ))
+                }
             }
         } else if kb.eq_ignore_ascii_case(b"description") {
             match string_like(l, v)? {
                 Some(s) => description = Some(s),
-                None => return Err(raise(l, "description argument given to redis.register_function must be a string")),
+                None => {
+                    return Err(raise(
+                        l,
+                        "description argument given to redis.register_function must be a string",
+                    ))
+                }
             }
         } else if kb.eq_ignore_ascii_case(b"callback") {
             if !is_function(v) {
-                return Err(raise(l, "callback argument given to redis.register_function must be a function"));
+                return Err(raise(
+                    l,
+                    "callback argument given to redis.register_function must be a function",
+                ));
             }
             callback = Some(v);
         } else if kb.eq_ignore_ascii_case(b"flags") {
@@ -329,7 +410,10 @@ fn named_args(l: &mut Lua) -> LuaResult<Registration> {
             loop {
                 match l.raw_get(ft, &Value::Num(i)) {
                     Value::Nil => break,
-                    Value::Str(s) => match FLAG_NAMES.iter().find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(s.as_bytes())) {
+                    Value::Str(s) => match FLAG_NAMES
+                        .iter()
+                        .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(s.as_bytes()))
+                    {
                         Some((_, f)) => flags |= f,
                         None => return Err(raise(l, "unknown flag given")),
                     },
@@ -338,14 +422,23 @@ fn named_args(l: &mut Lua) -> LuaResult<Registration> {
                 i += 1.0;
             }
         } else {
-            return Err(raise(l, "unknown argument given to redis.register_function"));
+            return Err(raise(
+                l,
+                "unknown argument given to redis.register_function",
+            ));
         }
     }
     let Some(name) = name else {
-        return Err(raise(l, "redis.register_function must get a function name argument"));
+        return Err(raise(
+            l,
+            "redis.register_function must get a function name argument",
+        ));
     };
     let Some(callback) = callback else {
-        return Err(raise(l, "redis.register_function must get a callback argument"));
+        return Err(raise(
+            l,
+            "redis.register_function must get a callback argument",
+        ));
     };
     Ok((name, callback, flags, description))
 }

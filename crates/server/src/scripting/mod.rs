@@ -120,10 +120,14 @@ impl Scripting {
     }
 
     /// Takes the Functions state out for a command, creating it on first use.
-    pub(crate) fn take_functions(&mut self) -> Result<Box<functions::Engine>, crate::error::CmdError> {
+    pub(crate) fn take_functions(
+        &mut self,
+    ) -> Result<Box<functions::Engine>, crate::error::CmdError> {
         match self.functions.take() {
             Some(e) => Ok(e),
-            None => functions::Engine::new().map(Box::new).map_err(|e| crate::error::CmdError::owned(format!("ERR {e}"))),
+            None => functions::Engine::new()
+                .map(Box::new)
+                .map_err(|e| crate::error::CmdError::owned(format!("ERR {e}"))),
         }
     }
 
@@ -147,7 +151,8 @@ impl Scripting {
     /// Replaces the libraries with those of a payload (loading a saved dataset: no load
     /// time limit). On error nothing changes.
     pub fn restore_functions(&mut self, payload: &[u8]) -> Result<(), crate::error::CmdError> {
-        let codes = function_dump::parse(payload).map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
+        let codes = function_dump::parse(payload)
+            .map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
         let mut eng = self.take_functions()?;
         let r = function_commands::restore_all(&mut eng, codes);
         self.put_functions(eng);
@@ -169,7 +174,8 @@ impl Scripting {
         match self.engine.take() {
             Some(e) => Ok(e),
             None => {
-                let mut e = Engine::new().map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
+                let mut e =
+                    Engine::new().map_err(|e| crate::error::CmdError::owned(format!("ERR {e}")))?;
                 if let Some(x) = self.random_state {
                     lua51::stdlib::math::set_random_state(&mut e.lua, x);
                 }

@@ -6,9 +6,9 @@
 //! natives. Its `core` pointer is non-null only inside [`run_script`], while the running
 //! Lua state has been taken out of `Core` (see the module docs of `scripting`).
 
+use super::busy::RunKind;
 use super::cache::{self, Script};
 use super::engine::Engine;
-use super::busy::RunKind;
 use super::errors;
 use crate::client::Client;
 use crate::server::{Core, Ctx};
@@ -171,7 +171,9 @@ fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, mode: HookMode) {
     shared.hook_mode.set(mode);
     let sh = shared.clone();
     let hook = move |l: &mut Lua, _ev: HookEvent| -> LuaResult<()> {
-        let Ok(mut st) = sh.state.try_borrow_mut() else { return Ok(()) };
+        let Ok(mut st) = sh.state.try_borrow_mut() else {
+            return Ok(());
+        };
         if !st.running || st.busy_threshold_ms == 0 {
             return Ok(());
         }
@@ -210,8 +212,18 @@ fn set_hook_mode(l: &mut Lua, shared: &Rc<RunShared>, mode: HookMode) {
         }
         Ok(())
     };
-    let period = if mode == HookMode::Normal { HOOK_PERIOD } else { BUSY_HOOK_PERIOD };
-    l.set_hook(Some(Rc::new(hook)), period, mode == HookMode::Killed, false, false);
+    let period = if mode == HookMode::Normal {
+        HOOK_PERIOD
+    } else {
+        BUSY_HOOK_PERIOD
+    };
+    l.set_hook(
+        Some(Rc::new(hook)),
+        period,
+        mode == HookMode::Killed,
+        false,
+        false,
+    );
 }
 
 /// The error handler is running (on the kill error itself): let it attach the line.
@@ -224,7 +236,8 @@ fn in_handler(l: &Lua, sh: &RunShared) -> bool {
 /// switches the hook to line events first.
 fn kill_error(l: &mut Lua, sh: &Rc<RunShared>) -> LuaError {
     if let Some(core) = sh.core() {
-        core.log.warning("Lua script killed by user with SCRIPT KILL.");
+        core.log
+            .warning("Lua script killed by user with SCRIPT KILL.");
     }
     if sh.hook_mode.get() != HookMode::Killed {
         set_hook_mode(l, sh, HookMode::Killed);
@@ -280,15 +293,36 @@ pub fn run_script(
     set_args(l, eng.names.keys, keys).map_err(mem_err)?;
     set_args(l, eng.names.argv, argv).map_err(mem_err)?;
     let name = std::str::from_utf8(sha).unwrap_or("");
-    let target = Target { lua: &mut eng.lua, shared: &eng.shared, names: &eng.names, handler: eng.handler };
-    execute(ctx, target, func, &[], Prepared { flags, how, oom, name, kind: RunKind::Eval });
+    let target = Target {
+        lua: &mut eng.lua,
+        shared: &eng.shared,
+        names: &eng.names,
+        handler: eng.handler,
+    };
+    execute(
+        ctx,
+        target,
+        func,
+        &[],
+        Prepared {
+            flags,
+            how,
+            oom,
+            name,
+            kind: RunKind::Eval,
+        },
+    );
     Ok(())
 }
 
 /// The run-time gate (§4.4 of the scripting notes) for what this server has: declared
 /// flags against `*_RO` and `maxmemory`. Returns whether the server is over
 /// `maxmemory` at the start of the run.
-pub fn gate(ctx: &Ctx, flags: Option<u32>, how: Invocation) -> Result<bool, crate::error::CmdError> {
+pub fn gate(
+    ctx: &Ctx,
+    flags: Option<u32>,
+    how: Invocation,
+) -> Result<bool, crate::error::CmdError> {
     let maxmem = ctx.core.config.maxmemory;
     let oom = maxmem > 0 && crate::alloc::used_memory() as u64 > maxmem;
     if let Some(f) = flags {
@@ -328,13 +362,20 @@ pub struct Prepared<'a> {
 /// Calls `func(args...)` as the script of `ctx`'s client, under the error handler, and
 /// writes the caller's reply (its first result, or the error).
 pub fn execute(ctx: &mut Ctx, t: Target, func: Value, args: &[Value], p: Prepared) {
-    let Prepared { flags, how, oom, name, kind } = p;
+    let Prepared {
+        flags,
+        how,
+        oom,
+        name,
+        kind,
+    } = p;
     {
         let mut st = t.shared.state.borrow_mut();
         st.running = true;
         st.name.clear();
         st.name.push_str(name);
-        st.readonly = how == Invocation::ReadOnly || flags.is_some_and(|f| f & cache::NO_WRITES != 0);
+        st.readonly =
+            how == Invocation::ReadOnly || flags.is_some_and(|f| f & cache::NO_WRITES != 0);
         st.allow_oom = flags.is_some_and(|f| f & cache::ALLOW_OOM != 0);
         st.oom_at_start = oom;
         st.write_dirty = false;
@@ -419,7 +460,9 @@ fn set_args(l: &mut Lua, name: lua51::string::StrRef, items: &[&[u8]]) -> LuaRes
 /// otherwise), with a SELECT inside whenever a later command is in another database.
 fn record_effects(stream: &mut Vec<Vec<Vec<u8>>>, effects: Vec<(usize, Vec<Vec<u8>>)>) {
     let select = |d: usize| vec![b"SELECT".to_vec(), d.to_string().into_bytes()];
-    let Some(&(mut db, _)) = effects.first() else { return };
+    let Some(&(mut db, _)) = effects.first() else {
+        return;
+    };
     stream.push(select(db));
     let multi = effects.len() > 1;
     if multi {
@@ -451,7 +494,10 @@ mod tests {
         record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"]))]);
         assert_eq!(s, vec![cmd(&["SELECT", "0"]), cmd(&["SET", "a", "1"])]);
         let mut s = Vec::new();
-        record_effects(&mut s, vec![(0, cmd(&["SET", "a", "1"])), (9, cmd(&["DEL", "b"]))]);
+        record_effects(
+            &mut s,
+            vec![(0, cmd(&["SET", "a", "1"])), (9, cmd(&["DEL", "b"]))],
+        );
         let want = vec![
             cmd(&["SELECT", "0"]),
             cmd(&["MULTI"]),

@@ -44,14 +44,20 @@ impl Hash {
 
     pub fn get(&self, field: &[u8]) -> Option<&Sds> {
         match self {
-            Hash::Small(v) => v.iter().find(|(f, _)| f.as_bytes() == field).map(|(_, v)| v),
+            Hash::Small(v) => v
+                .iter()
+                .find(|(f, _)| f.as_bytes() == field)
+                .map(|(_, v)| v),
             Hash::Big(d) => d.get(field),
         }
     }
 
     pub fn get_mut(&mut self, field: &[u8]) -> Option<&mut Sds> {
         match self {
-            Hash::Small(v) => v.iter_mut().find(|(f, _)| f.as_bytes() == field).map(|(_, v)| v),
+            Hash::Small(v) => v
+                .iter_mut()
+                .find(|(f, _)| f.as_bytes() == field)
+                .map(|(_, v)| v),
             Hash::Big(d) => d.get_mut(field),
         }
     }
@@ -128,8 +134,18 @@ mod tests {
         assert!(h.set(b"b", b"1"));
         assert!(h.set(b"a", b"2"));
         assert!(!h.set(b"b", b"3"));
-        let p: Vec<_> = h.pairs().iter().map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec())).collect();
-        assert_eq!(p, vec![(b"b".to_vec(), b"3".to_vec()), (b"a".to_vec(), b"2".to_vec())]);
+        let p: Vec<_> = h
+            .pairs()
+            .iter()
+            .map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect();
+        assert_eq!(
+            p,
+            vec![
+                (b"b".to_vec(), b"3".to_vec()),
+                (b"a".to_vec(), b"2".to_vec())
+            ]
+        );
         assert_eq!(h.encoding(), "listpack");
         h.set(b"big", &[b'x'; 65]);
         assert_eq!(h.encoding(), "hashtable");

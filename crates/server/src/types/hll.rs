@@ -96,7 +96,10 @@ pub fn new_sparse() -> Vec<u8> {
 
 /// Whether `v` looks like a sketch (Redis's `isHLLObjectOrReply` checks).
 pub fn is_valid(v: &[u8]) -> bool {
-    v.len() >= HDR && &v[..4] == b"HYLL" && v[4] <= SPARSE && (v[4] != DENSE || v.len() == DENSE_SIZE)
+    v.len() >= HDR
+        && &v[..4] == b"HYLL"
+        && v[4] <= SPARSE
+        && (v[4] != DENSE || v.len() == DENSE_SIZE)
 }
 
 pub fn invalidate_cache(v: &mut [u8]) {
@@ -108,7 +111,9 @@ pub fn cached(v: &[u8]) -> Option<u64> {
     if v[15] & 0x80 != 0 {
         return None;
     }
-    Some(u64::from_le_bytes([v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]]))
+    Some(u64::from_le_bytes([
+        v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+    ]))
 }
 
 pub fn set_cache(v: &mut [u8], n: u64) {
@@ -141,8 +146,14 @@ pub fn dense_set(regs: &mut [u8], i: usize, val: u8) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     /// Run of zero registers; `wide` for the two-byte XZERO form.
-    Zero { len: usize, wide: bool },
-    Val { value: u8, len: usize },
+    Zero {
+        len: usize,
+        wide: bool,
+    },
+    Val {
+        value: u8,
+        len: usize,
+    },
 }
 
 impl Op {
@@ -162,12 +173,21 @@ impl Op {
 fn op_at(s: &[u8], p: usize) -> Result<Op, Corrupt> {
     let b = s[p];
     Ok(if b & 0x80 != 0 {
-        Op::Val { value: ((b >> 2) & 0x1f) + 1, len: (b & 0x03) as usize + 1 }
+        Op::Val {
+            value: ((b >> 2) & 0x1f) + 1,
+            len: (b & 0x03) as usize + 1,
+        }
     } else if b & 0x40 != 0 {
         let lo = *s.get(p + 1).ok_or(Corrupt)? as usize;
-        Op::Zero { len: ((((b & 0x3f) as usize) << 8) | lo) + 1, wide: true }
+        Op::Zero {
+            len: ((((b & 0x3f) as usize) << 8) | lo) + 1,
+            wide: true,
+        }
     } else {
-        Op::Zero { len: (b & 0x3f) as usize + 1, wide: false }
+        Op::Zero {
+            len: (b & 0x3f) as usize + 1,
+            wide: false,
+        }
     })
 }
 
@@ -250,7 +270,12 @@ fn dense_raise(regs: &mut [u8], index: usize, count: u8) -> bool {
 }
 
 /// Sparse update; `None` when the sketch must become dense first.
-fn sparse_set(v: &mut Vec<u8>, index: usize, count: u8, sparse_max: usize) -> Result<Option<bool>, Corrupt> {
+fn sparse_set(
+    v: &mut Vec<u8>,
+    index: usize,
+    count: u8,
+    sparse_max: usize,
+) -> Result<Option<bool>, Corrupt> {
     if count > SPARSE_VAL_MAX_VALUE {
         return Ok(None);
     }
@@ -273,7 +298,11 @@ fn sparse_set(v: &mut Vec<u8>, index: usize, count: u8, sparse_max: usize) -> Re
     let runlen = op.span();
     match op {
         Op::Val { value, .. } if value >= count => return Ok(Some(false)),
-        Op::Val { len: 1, .. } | Op::Zero { len: 1, wide: false } => {
+        Op::Val { len: 1, .. }
+        | Op::Zero {
+            len: 1,
+            wide: false,
+        } => {
             v[p] = val_byte(count, 1);
         }
         _ => {
@@ -483,14 +512,20 @@ pub fn self_test() -> Result<(), String> {
     let mut checkpoint = 1u64;
     for n in 1..=SELFTEST_ELEMENTS {
         let (i, c) = position(&n.to_le_bytes());
-        set(&mut sparse, i, c, SELFTEST_SPARSE_MAX).map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
-        set(&mut dense, i, c, SELFTEST_SPARSE_MAX).map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
+        set(&mut sparse, i, c, SELFTEST_SPARSE_MAX)
+            .map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
+        set(&mut dense, i, c, SELFTEST_SPARSE_MAX)
+            .map_err(|_| "TESTFAILED corrupted sketch".to_string())?;
         if n == checkpoint {
             checkpoint *= 10;
             let (a, b) = (count(&sparse), count(&dense));
-            let (Ok(a), Ok(b)) = (a, b) else { return Err("TESTFAILED corrupted sketch".into()) };
+            let (Ok(a), Ok(b)) = (a, b) else {
+                return Err("TESTFAILED corrupted sketch".into());
+            };
             if a != b {
-                return Err(format!("TESTFAILED sparse count {a} != dense count {b} at {n}"));
+                return Err(format!(
+                    "TESTFAILED sparse count {a} != dense count {b} at {n}"
+                ));
             }
             let err = (a as f64 - n as f64).abs() / n as f64;
             if n >= 100 && err > SELFTEST_MAX_ERROR {
@@ -512,10 +547,19 @@ mod tests {
     fn murmur_known_values() {
         // Register positions Redis 7.0.15 gives (PFDEBUG DECODE after PFADD h a b c d:
         // "Z:7292 v:1,1 Z:1143 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603").
-        let mut got: Vec<(usize, u8)> = [b"a", b"b", b"c", b"d"].iter().map(|e| position(*e)).collect();
+        let mut got: Vec<(usize, u8)> = [b"a", b"b", b"c", b"d"]
+            .iter()
+            .map(|e| position(*e))
+            .collect();
         got.sort();
-        assert_eq!(got.iter().map(|p| p.0).collect::<Vec<_>>(), vec![7292, 8436, 12711, 15780]);
-        assert_eq!(got.iter().map(|p| p.1).collect::<Vec<_>>(), vec![1, 1, 2, 1]);
+        assert_eq!(
+            got.iter().map(|p| p.0).collect::<Vec<_>>(),
+            vec![7292, 8436, 12711, 15780]
+        );
+        assert_eq!(
+            got.iter().map(|p| p.1).collect::<Vec<_>>(),
+            vec![1, 1, 2, 1]
+        );
     }
 
     #[test]
@@ -553,7 +597,9 @@ mod tests {
     }
 
     fn fnv1a(b: &[u8]) -> u64 {
-        b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ c as u64).wrapping_mul(0x0100_0000_01b3))
+        b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
+            (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+        })
     }
 
     /// Sketches built like `PFADD key <elements>` followed by `PFCOUNT key`; counts, sizes
@@ -576,7 +622,11 @@ mod tests {
             invalidate_cache(&mut v);
             let got = count(&v).unwrap();
             set_cache(&mut v, got);
-            assert_eq!((got, v.len(), fnv1a(&v)), (want, len, hash), "{prefix} x {n}");
+            assert_eq!(
+                (got, v.len(), fnv1a(&v)),
+                (want, len, hash),
+                "{prefix} x {n}"
+            );
         }
     }
 }

@@ -150,7 +150,11 @@ impl Set {
     pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<Vec<u8>> {
         match self {
             Set::Ints(v) if v.is_empty() => None,
-            Set::Ints(v) => Some(v[(rand() % v.len() as u64) as usize].to_string().into_bytes()),
+            Set::Ints(v) => Some(
+                v[(rand() % v.len() as u64) as usize]
+                    .to_string()
+                    .into_bytes(),
+            ),
             Set::Big(d) => d.random(rand).map(|(k, _)| k.as_bytes().to_vec()),
         }
     }
@@ -167,7 +171,10 @@ mod tests {
         assert!(s.add(b"-1"));
         assert!(!s.add(b"3"));
         assert!(s.add(b"10"));
-        assert_eq!(s.members(), vec![b"-1".to_vec(), b"3".to_vec(), b"10".to_vec()]);
+        assert_eq!(
+            s.members(),
+            vec![b"-1".to_vec(), b"3".to_vec(), b"10".to_vec()]
+        );
         assert_eq!(s.encoding(), "intset");
         assert!(!s.contains(b"03"));
         assert!(s.add(b"03"));

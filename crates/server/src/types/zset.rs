@@ -35,7 +35,9 @@ impl std::fmt::Debug for ZSet {
 /// Total order of entries: by score, then by member bytes.
 #[inline]
 pub fn cmp_entry(s1: f64, m1: &[u8], s2: f64, m2: &[u8]) -> Ordering {
-    s1.partial_cmp(&s2).unwrap_or(Ordering::Equal).then_with(|| m1.cmp(m2))
+    s1.partial_cmp(&s2)
+        .unwrap_or(Ordering::Equal)
+        .then_with(|| m1.cmp(m2))
 }
 
 impl ZSet {
@@ -72,7 +74,12 @@ impl ZSet {
     pub fn score(&self, m: &[u8]) -> Option<f64> {
         match &self.index {
             Some(d) => d.get(m).copied(),
-            None => self.chunks.iter().flatten().find(|(_, x)| x.as_bytes() == m).map(|e| e.0),
+            None => self
+                .chunks
+                .iter()
+                .flatten()
+                .find(|(_, x)| x.as_bytes() == m)
+                .map(|e| e.0),
         }
     }
 
@@ -117,7 +124,11 @@ impl ZSet {
         let end = end.min(self.len);
         let n = end.saturating_sub(start);
         let (c, o) = self.locate(start).unwrap_or((self.chunks.len(), 0));
-        self.chunks[c.min(self.chunks.len())..].iter().flatten().skip(o).take(n)
+        self.chunks[c.min(self.chunks.len())..]
+            .iter()
+            .flatten()
+            .skip(o)
+            .take(n)
     }
 
     /// Entries from rank `end - 1` down to `start`, descending.
@@ -125,7 +136,12 @@ impl ZSet {
         let end = end.min(self.len);
         let n = end.saturating_sub(start);
         let skip = self.len - end;
-        self.chunks.iter().rev().flat_map(|c| c.iter().rev()).skip(skip).take(n)
+        self.chunks
+            .iter()
+            .rev()
+            .flat_map(|c| c.iter().rev())
+            .skip(skip)
+            .take(n)
     }
 
     /// All entries in order.
@@ -149,7 +165,8 @@ impl ZSet {
             })
             .min(self.chunks.len() - 1);
         let c = &mut self.chunks[ci];
-        let pos = c.partition_point(|e| cmp_entry(e.0, e.1.as_bytes(), score, &key) == Ordering::Less);
+        let pos =
+            c.partition_point(|e| cmp_entry(e.0, e.1.as_bytes(), score, &key) == Ordering::Less);
         c.insert(pos, (score, m));
         if c.len() > CHUNK_MAX {
             let tail = c.split_off(c.len() / 2);
@@ -163,7 +180,9 @@ impl ZSet {
             let l = c.last().expect("non-empty");
             cmp_entry(l.0, l.1.as_bytes(), score, m) == Ordering::Less
         });
-        let Some(c) = self.chunks.get_mut(ci) else { return false };
+        let Some(c) = self.chunks.get_mut(ci) else {
+            return false;
+        };
         let pos = c.partition_point(|e| cmp_entry(e.0, e.1.as_bytes(), score, m) == Ordering::Less);
         if pos < c.len() && c[pos].1.as_bytes() == m {
             c.remove(pos);
@@ -223,7 +242,10 @@ impl ZSet {
 
     /// Removes ranks `start..end`; returns how many went.
     pub fn remove_range(&mut self, start: usize, end: usize) -> usize {
-        let doomed: Vec<(f64, Vec<u8>)> = self.range(start, end).map(|(s, m)| (*s, m.as_bytes().to_vec())).collect();
+        let doomed: Vec<(f64, Vec<u8>)> = self
+            .range(start, end)
+            .map(|(s, m)| (*s, m.as_bytes().to_vec()))
+            .collect();
         for (s, m) in &doomed {
             self.remove_sorted(*s, m);
             if let Some(d) = self.index.as_mut() {
@@ -244,7 +266,9 @@ mod tests {
     use super::*;
 
     fn members(z: &ZSet) -> Vec<String> {
-        z.iter().map(|(s, m)| format!("{}:{}", String::from_utf8_lossy(m.as_bytes()), s)).collect()
+        z.iter()
+            .map(|(s, m)| format!("{}:{}", String::from_utf8_lossy(m.as_bytes()), s))
+            .collect()
     }
 
     #[test]

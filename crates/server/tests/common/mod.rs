@@ -58,7 +58,10 @@ impl TestServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start rlua51-server");
-        let s = TestServer { port, child: Some(child) };
+        let s = TestServer {
+            port,
+            child: Some(child),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -76,7 +79,8 @@ impl TestServer {
 
     pub fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
         s.set_nodelay(true).expect("nodelay");
         s
     }

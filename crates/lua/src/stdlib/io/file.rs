@@ -32,7 +32,11 @@ pub enum Buffering {
 pub enum Handle {
     Std(StdStream),
     File(File),
-    Pipe { child: Child, stdin: Option<ChildStdin>, stdout: Option<ChildStdout> },
+    Pipe {
+        child: Child,
+        stdin: Option<ChildStdin>,
+        stdout: Option<ChildStdout>,
+    },
     Closed,
 }
 
@@ -162,7 +166,15 @@ impl LuaFile {
         let mut child = c.spawn()?;
         let stdin = child.stdin.take();
         let stdout = child.stdout.take();
-        Ok(LuaFile::new(Handle::Pipe { child, stdin, stdout }, reading, !reading))
+        Ok(LuaFile::new(
+            Handle::Pipe {
+                child,
+                stdin,
+                stdout,
+            },
+            reading,
+            !reading,
+        ))
     }
 
     pub fn is_closed(&self) -> bool {
@@ -183,7 +195,9 @@ impl LuaFile {
             Handle::Std(StdStream::Stdin) => io::stdin().lock().read(buf),
             Handle::Std(_) => Err(ebadf()),
             Handle::File(f) => f.read(buf),
-            Handle::Pipe { stdout: Some(o), .. } => o.read(buf),
+            Handle::Pipe {
+                stdout: Some(o), ..
+            } => o.read(buf),
             Handle::Pipe { .. } => Err(ebadf()),
             Handle::Closed => Err(ebadf()),
         }
@@ -282,7 +296,11 @@ impl LuaFile {
     }
 
     fn peek(&mut self) -> io::Result<Option<u8>> {
-        Ok(if self.fill()? { Some(self.rbuf[self.rpos]) } else { None })
+        Ok(if self.fill()? {
+            Some(self.rbuf[self.rpos])
+        } else {
+            None
+        })
     }
 
     /// Reads a line; the newline is consumed but not returned. None at end of file
@@ -343,29 +361,40 @@ impl LuaFile {
             }
         }
         let mut s = Vec::new();
-        let take = |f: &mut LuaFile, s: &mut Vec<u8>, ok: &dyn Fn(u8) -> bool| -> io::Result<bool> {
-            match f.peek()? {
-                Some(c) if ok(c) => {
-                    f.rpos += 1;
-                    s.push(c);
-                    Ok(true)
+        let take =
+            |f: &mut LuaFile, s: &mut Vec<u8>, ok: &dyn Fn(u8) -> bool| -> io::Result<bool> {
+                match f.peek()? {
+                    Some(c) if ok(c) => {
+                        f.rpos += 1;
+                        s.push(c);
+                        Ok(true)
+                    }
+                    _ => Ok(false),
                 }
-                _ => Ok(false),
-            }
-        };
+            };
         take(self, &mut s, &|c| c == b'+' || c == b'-')?;
         // inf / infinity / nan
         if let Some(c) = self.peek()? {
             if c == b'i' || c == b'I' || c == b'n' || c == b'N' {
-                let word: &[u8] = if c == b'n' || c == b'N' { b"nan" } else { b"infinity" };
+                let word: &[u8] = if c == b'n' || c == b'N' {
+                    b"nan"
+                } else {
+                    b"infinity"
+                };
                 let mut matched = 0;
-                while matched < word.len() && take(self, &mut s, &|c| c.to_ascii_lowercase() == word[matched])? {
+                while matched < word.len()
+                    && take(self, &mut s, &|c| c.to_ascii_lowercase() == word[matched])?
+                {
                     matched += 1;
                 }
                 let neg = s.first() == Some(&b'-');
                 return Ok(match (word, matched) {
                     (b"nan", 3) => Some(if neg { -f64::NAN } else { f64::NAN }),
-                    (b"infinity", 3) | (b"infinity", 8) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+                    (b"infinity", 3) | (b"infinity", 8) => Some(if neg {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::INFINITY
+                    }),
                     _ => None,
                 });
             }
@@ -374,7 +403,13 @@ impl LuaFile {
         if take(self, &mut s, &|c| c == b'0')? && take(self, &mut s, &|c| c == b'x' || c == b'X')? {
             hex = true;
         }
-        let digit = move |c: u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+        let digit = move |c: u8| {
+            if hex {
+                c.is_ascii_hexdigit()
+            } else {
+                c.is_ascii_digit()
+            }
+        };
         let mut ndigits = usize::from(s.last() == Some(&b'0') && !hex);
         while take(self, &mut s, &digit)? {
             ndigits += 1;
@@ -387,7 +422,13 @@ impl LuaFile {
         if ndigits == 0 {
             return Ok(None);
         }
-        let exp_ok = move |c: u8| if hex { c == b'p' || c == b'P' } else { c == b'e' || c == b'E' };
+        let exp_ok = move |c: u8| {
+            if hex {
+                c == b'p' || c == b'P'
+            } else {
+                c == b'e' || c == b'E'
+            }
+        };
         let mantissa_len = s.len();
         if take(self, &mut s, &exp_ok)? {
             take(self, &mut s, &|c| c == b'+' || c == b'-')?;
@@ -429,7 +470,11 @@ impl LuaFile {
         self.rbuf = Vec::new();
         self.rpos = 0;
         match h {
-            Handle::Pipe { mut child, stdin, stdout } => {
+            Handle::Pipe {
+                mut child,
+                stdin,
+                stdout,
+            } => {
                 drop(stdin);
                 drop(stdout);
                 child.wait().map(|_| ())?;
@@ -463,7 +508,13 @@ fn parse_c_float(s: &[u8], hex: bool) -> Option<f64> {
     };
     let rest = &rest[2..];
     let (mant, exp) = match rest.find(['p', 'P']) {
-        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().unwrap_or(0).clamp(-100_000, 100_000)),
+        Some(i) => (
+            &rest[..i],
+            rest[i + 1..]
+                .parse::<i64>()
+                .unwrap_or(0)
+                .clamp(-100_000, 100_000),
+        ),
         None => (rest, 0),
     };
     let mut v = 0.0f64;

@@ -71,7 +71,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
             ("write", io_write),
         ],
     )?;
-    for (name, s) in [("stdin", StdStream::Stdin), ("stdout", StdStream::Stdout), ("stderr", StdStream::Stderr)] {
+    for (name, s) in [
+        ("stdin", StdStream::Stdin),
+        ("stdout", StdStream::Stdout),
+        ("stderr", StdStream::Stderr),
+    ] {
         let f = new_file(l, LuaFile::std(s))?;
         let k = l.str_value(name.as_bytes())?;
         l.raw_set(io, k, f)?;
@@ -100,7 +104,9 @@ fn new_file(l: &mut Lua, f: LuaFile) -> LuaResult<Value> {
 
 /// The file cell of a value, if it is a file handle.
 fn as_file(l: &mut Lua, v: &Value) -> LuaResult<Option<Gc<UserData>>> {
-    let Value::UserData(u) = v else { return Ok(None) };
+    let Value::UserData(u) = v else {
+        return Ok(None);
+    };
     let mt = file_meta(l)?;
     if mt.is_some() && u.metatable == mt && u.data.downcast_ref::<FileCell>().is_some() {
         Ok(Some(*u))
@@ -110,7 +116,9 @@ fn as_file(l: &mut Lua, v: &Value) -> LuaResult<Option<Gc<UserData>>> {
 }
 
 fn cell(u: &Gc<UserData>) -> &FileCell {
-    u.data.downcast_ref::<FileCell>().expect("checked file handle")
+    u.data
+        .downcast_ref::<FileCell>()
+        .expect("checked file handle")
 }
 
 /// luaL_checkudata(i, "FILE*").
@@ -144,7 +152,14 @@ fn registry_set(l: &mut Lua, key: &[u8], v: Value) -> LuaResult<()> {
 
 /// The default input or output file; an error if it was closed.
 fn default_file(l: &mut Lua, output: bool) -> LuaResult<Gc<UserData>> {
-    let v = registry_get(l, if output { DEFAULT_OUTPUT_KEY } else { DEFAULT_INPUT_KEY })?;
+    let v = registry_get(
+        l,
+        if output {
+            DEFAULT_OUTPUT_KEY
+        } else {
+            DEFAULT_INPUT_KEY
+        },
+    )?;
     match as_file(l, &v)? {
         Some(u) if !cell(&u).borrow().is_closed() => Ok(u),
         _ => {
@@ -161,7 +176,11 @@ fn push_result(l: &mut Lua, r: std::io::Result<()>) -> LuaResult<usize> {
 
 /// `luaL_argerror(i, "<name>: <strerror>")`, 5.1's `fileerror`.
 fn file_error(l: &mut Lua, i: usize, name: &[u8], e: &std::io::Error) -> LuaError {
-    let msg = format!("{}: {}", String::from_utf8_lossy(name), crate::stdlib::os_error_text(e));
+    let msg = format!(
+        "{}: {}",
+        String::from_utf8_lossy(name),
+        crate::stdlib::os_error_text(e)
+    );
     l.arg_error(i, &msg)
 }
 
@@ -239,7 +258,11 @@ fn io_type(l: &mut Lua) -> LuaResult<usize> {
     let v = l.check_any(1)?;
     match as_file(l, &v)? {
         Some(u) => {
-            let s: &[u8] = if cell(&u).borrow().is_closed() { b"closed file" } else { b"file" };
+            let s: &[u8] = if cell(&u).borrow().is_closed() {
+                b"closed file"
+            } else {
+                b"file"
+            };
             l.push_str(s)?;
         }
         None => l.push(Value::Nil)?,
@@ -296,9 +319,16 @@ fn io_tmpfile(l: &mut Lua) -> LuaResult<usize> {
         ^ std::process::id() as u64;
     let mut last_err = std::io::Error::from_raw_os_error(libc::EEXIST);
     for _ in 0..TMPFILE_ATTEMPTS {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let p = dir.join(format!("{}{:012x}", TMPFILE_PREFIX, seed >> 16));
-        match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&p) {
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
             Ok(f) => {
                 let _ = std::fs::remove_file(&p);
                 let v = new_file(l, LuaFile::from_file(f, true, true))?;
@@ -317,7 +347,11 @@ fn io_tmpfile(l: &mut Lua) -> LuaResult<usize> {
 
 /// `io.input`/`io.output`: sets the default file from a name or a handle, returns it.
 fn set_default(l: &mut Lua, output: bool) -> LuaResult<usize> {
-    let key = if output { DEFAULT_OUTPUT_KEY } else { DEFAULT_INPUT_KEY };
+    let key = if output {
+        DEFAULT_OUTPUT_KEY
+    } else {
+        DEFAULT_INPUT_KEY
+    };
     let arg = l.arg(1);
     if !arg.is_nil() {
         let v = match arg {
@@ -387,7 +421,9 @@ fn f_lines(l: &mut Lua) -> LuaResult<usize> {
 fn lines_next(l: &mut Lua) -> LuaResult<usize> {
     let fv = crate::stdlib::base::upvalue(l, 0);
     let close_at_eof = crate::stdlib::base::upvalue(l, 1).truthy();
-    let Some(u) = as_file(l, &fv)? else { return Err(l.error("file is already closed")) };
+    let Some(u) = as_file(l, &fv)? else {
+        return Err(l.error("file is already closed"));
+    };
     let r = {
         let mut f = cell(&u).borrow_mut();
         if f.is_closed() {
@@ -462,16 +498,26 @@ fn read_formats(l: &mut Lua, u: Gc<UserData>, first: usize) -> LuaResult<usize> 
     let start = l.get_top();
     let last = if nargs < first { first } else { nargs };
     for n in first..=last {
-        let fmt = if nargs < first { Format::Line } else { parse_format(l, n)? };
+        let fmt = if nargs < first {
+            Format::Line
+        } else {
+            parse_format(l, n)?
+        };
         let limit = l.heap.mem.limit.saturating_sub(l.heap.mem.bytes);
         let r = {
             let mut f = cell(&u).borrow_mut();
             match fmt {
                 Format::Line => f.read_line().map(|o| o.map(ReadValue::Bytes)),
                 Format::Number => f.read_number().map(|o| o.map(ReadValue::Num)),
-                Format::All => f.read_chars(u64::MAX, limit).map(|v| Some(ReadValue::Bytes(v))),
-                Format::Chars(0) => f.test_eof().map(|ok| ok.then(|| ReadValue::Bytes(Vec::new()))),
-                Format::Chars(k) => f.read_chars(k, limit).map(|v| (!v.is_empty()).then_some(ReadValue::Bytes(v))),
+                Format::All => f
+                    .read_chars(u64::MAX, limit)
+                    .map(|v| Some(ReadValue::Bytes(v))),
+                Format::Chars(0) => f
+                    .test_eof()
+                    .map(|ok| ok.then(|| ReadValue::Bytes(Vec::new()))),
+                Format::Chars(k) => f
+                    .read_chars(k, limit)
+                    .map(|v| (!v.is_empty()).then_some(ReadValue::Bytes(v))),
             }
         };
         match r {

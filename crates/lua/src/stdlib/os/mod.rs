@@ -50,7 +50,11 @@ pub fn open(l: &mut Lua) -> LuaResult<()> {
 }
 
 /// Pushes `nil, "<name>: <strerror>", errno` (or `true`), as 5.1's `os_pushresult`.
-pub(crate) fn push_io_result(l: &mut Lua, r: std::io::Result<()>, name: Option<&[u8]>) -> LuaResult<usize> {
+pub(crate) fn push_io_result(
+    l: &mut Lua,
+    r: std::io::Result<()>,
+    name: Option<&[u8]>,
+) -> LuaResult<usize> {
     match r {
         Ok(()) => {
             l.push(Value::Bool(true))?;
@@ -110,7 +114,11 @@ fn execute(l: &mut Lua) -> LuaResult<usize> {
         None => i32::from(std::path::Path::new(SHELL).exists()),
         Some(c) => {
             use std::os::unix::process::ExitStatusExt;
-            match std::process::Command::new(SHELL).arg("-c").arg(std::ffi::OsStr::from_bytes(&c)).status() {
+            match std::process::Command::new(SHELL)
+                .arg("-c")
+                .arg(std::ffi::OsStr::from_bytes(&c))
+                .status()
+            {
                 Ok(st) => st.into_raw(),
                 // The shell could not be started: system() reports exit status 127.
                 Err(_) => 127 << 8,
@@ -128,7 +136,10 @@ fn exit(l: &mut Lua) -> LuaResult<usize> {
 }
 
 fn clock(l: &mut Lua) -> LuaResult<usize> {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes into the timespec we own; the clock id is a constant
     // every Linux supports.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
@@ -192,7 +203,11 @@ fn time_fn(l: &mut Lua) -> LuaResult<usize> {
     let t = l.arg(1);
     let k = l.str_value(b"isdst")?;
     let dst = l.index(t, k, None)?;
-    let isdst = if dst.is_nil() { -1 } else { i64::from(dst.truthy()) };
+    let isdst = if dst.is_nil() {
+        -1
+    } else {
+        i64::from(dst.truthy())
+    };
     // The year offset is computed in C `int` arithmetic.
     let year = year as i32 as i64;
     match time::mktime(year, month, day, hour, min, sec, isdst) {
@@ -211,12 +226,20 @@ fn date(l: &mut Lua) -> LuaResult<usize> {
     if let Some(z) = fmt.iter().position(|&c| c == 0) {
         fmt.truncate(z);
     }
-    let t = if l.arg(2).is_nil() { now() } else { num_to_int(l.check_number(2)?) };
+    let t = if l.arg(2).is_nil() {
+        now()
+    } else {
+        num_to_int(l.check_number(2)?)
+    };
     let (utc, fmt) = match fmt.strip_prefix(b"!") {
         Some(rest) => (true, rest.to_vec()),
         None => (false, fmt),
     };
-    let tm = if utc { time::gmtime(t) } else { time::localtime(t) };
+    let tm = if utc {
+        time::gmtime(t)
+    } else {
+        time::localtime(t)
+    };
     let Some(tm) = tm else {
         l.push(Value::Nil)?;
         return Ok(1);
@@ -278,7 +301,10 @@ fn tmpname(l: &mut Lua) -> LuaResult<usize> {
             seed ^= seed << 17;
             name.push(CHARS[(seed % CHARS.len() as u64) as usize] as char);
         }
-        let created = std::fs::OpenOptions::new().write(true).create_new(true).open(&name);
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&name);
         match created {
             Ok(_) => {
                 l.push_str(name.as_bytes())?;
@@ -325,18 +351,29 @@ fn setlocale(l: &mut Lua) -> LuaResult<usize> {
         Some(s) => s.as_bytes().to_vec(),
         None => b"all".to_vec(),
     };
-    let Some(cat) = LOCALE_CATEGORIES.iter().position(|c| c.as_bytes() == cat_name.as_slice()) else {
+    let Some(cat) = LOCALE_CATEGORIES
+        .iter()
+        .position(|c| c.as_bytes() == cat_name.as_slice())
+    else {
         let msg = format!("invalid option '{}'", String::from_utf8_lossy(&cat_name));
         return Err(l.arg_error(2, &msg));
     };
     let result: Option<String> = LOCALES.with(|locs| {
         let mut locs = locs.borrow_mut();
-        let cats: Vec<usize> = if cat == 0 { (0..5).collect() } else { vec![cat - 1] };
+        let cats: Vec<usize> = if cat == 0 {
+            (0..5).collect()
+        } else {
+            vec![cat - 1]
+        };
         if let Some(n) = &name {
             // Resolve every category first: setlocale changes nothing if one fails.
             let mut chosen = Vec::new();
             for &c in &cats {
-                let want = if n.is_empty() { env_locale(LOCALE_CATEGORIES[c + 1]) } else { n.clone() };
+                let want = if n.is_empty() {
+                    env_locale(LOCALE_CATEGORIES[c + 1])
+                } else {
+                    n.clone()
+                };
                 chosen.push(c_locale_name(&want)?.to_string());
             }
             for (&c, v) in cats.iter().zip(chosen) {
@@ -348,7 +385,13 @@ fn setlocale(l: &mut Lua) -> LuaResult<usize> {
         } else {
             let parts: Vec<String> = cats
                 .iter()
-                .map(|&c| format!("LC_{}={}", LOCALE_CATEGORIES[c + 1].to_ascii_uppercase(), locs[c]))
+                .map(|&c| {
+                    format!(
+                        "LC_{}={}",
+                        LOCALE_CATEGORIES[c + 1].to_ascii_uppercase(),
+                        locs[c]
+                    )
+                })
                 .collect();
             Some(parts.join(";"))
         }

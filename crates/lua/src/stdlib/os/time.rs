@@ -122,7 +122,11 @@ fn local_zone() -> Option<&'static tz::TimeZone> {
 fn local_type(t: i64) -> (i64, bool, String) {
     if let Some(z) = local_zone() {
         if let Ok(lt) = z.find_local_time_type(t) {
-            return (lt.ut_offset() as i64, lt.is_dst(), lt.time_zone_designation().to_string());
+            return (
+                lt.ut_offset() as i64,
+                lt.is_dst(),
+                lt.time_zone_designation().to_string(),
+            );
         }
     }
     (0, false, "UTC".to_string())
@@ -144,7 +148,15 @@ pub fn localtime(t: i64) -> Option<Tm> {
 /// out of range: they are normalized). `isdst` < 0 means "find out"; otherwise a time
 /// given in the other kind of time (standard vs daylight) is shifted by an hour, as
 /// glibc does. None where C returns -1 (unrepresentable).
-pub fn mktime(year: i64, mon: i64, mday: i64, hour: i64, min: i64, sec: i64, isdst: i64) -> Option<i64> {
+pub fn mktime(
+    year: i64,
+    mon: i64,
+    mday: i64,
+    hour: i64,
+    min: i64,
+    sec: i64,
+    isdst: i64,
+) -> Option<i64> {
     let y = year + TM_YEAR_BASE + mon.div_euclid(12);
     let m = mon.rem_euclid(12) + 1;
     if y.abs() > (1 << 40) {
@@ -195,10 +207,30 @@ fn nearest_offset_with_dst(t: i64, want_dst: bool) -> Option<i64> {
 }
 
 const DAY_ABBR: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const DAY_NAME: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MON_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAY_NAME: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+const MON_ABBR: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const MON_NAME: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -264,7 +296,16 @@ pub fn strftime_one(out: &mut Vec<u8>, spec: u8, tm: &Tm) {
         b'r' => expand(out, b"I:M:S p", tm),
         b'R' => expand(out, b"H:M", tm),
         b's' => {
-            let t = mktime(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec, i64::from(tm.isdst)).unwrap_or(-1);
+            let t = mktime(
+                tm.year,
+                tm.mon,
+                tm.mday,
+                tm.hour,
+                tm.min,
+                tm.sec,
+                i64::from(tm.isdst),
+            )
+            .unwrap_or(-1);
             push(&t.to_string())
         }
         b'S' => push(&format!("{:02}", tm.sec)),
@@ -327,7 +368,10 @@ mod tests {
     #[test]
     fn gmtime_known_instant() {
         let tm = gmtime(1_000_000_000).unwrap();
-        assert_eq!((tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec), (101, 8, 9, 1, 46, 40));
+        assert_eq!(
+            (tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec),
+            (101, 8, 9, 1, 46, 40)
+        );
         assert_eq!((tm.wday, tm.yday), (0, 251));
         let mut out = Vec::new();
         strftime_one(&mut out, b'c', &tm);
