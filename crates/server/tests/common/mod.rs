@@ -22,12 +22,16 @@ impl Drop for TestServer {
     }
 }
 
-/// A loopback port nobody listens on right now (outside the range reserved for others).
+/// A loopback port nobody listens on right now (outside the range reserved for others),
+/// never handed out twice in one test process (tests run in parallel threads).
 pub fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
     for _ in 0..100 {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let p = l.local_addr().expect("addr").port();
-        if !(21079..=21110).contains(&p) {
+        let mut given = GIVEN.lock().unwrap();
+        if !(21079..=21110).contains(&p) && !given.contains(&p) {
+            given.push(p);
             return p;
         }
     }
@@ -35,8 +39,18 @@ pub fn free_port() -> u16 {
 }
 
 impl TestServer {
-    /// Starts the server with extra command-line options.
+    /// Starts the server with extra command-line options. If the server exits before it
+    /// listens (its port was taken meanwhile), it is started again on another port.
     pub fn start(extra: &[&str]) -> TestServer {
+        for _ in 0..5 {
+            if let Some(s) = TestServer::try_start(extra) {
+                return s;
+            }
+        }
+        panic!("server did not start");
+    }
+
+    fn try_start(extra: &[&str]) -> Option<TestServer> {
         let port = free_port();
         let dir = std::env::temp_dir();
         let mut args: Vec<String> = vec![
@@ -58,14 +72,19 @@ impl TestServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start rlua51-server");
-        let s = TestServer {
+        let mut s = TestServer {
             port,
             child: Some(child),
         };
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
+            if !s.alive() {
+                return None;
+            }
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return s;
+                // Still ours (not another test's server that got the port)?
+                std::thread::sleep(Duration::from_millis(20));
+                return if s.alive() { Some(s) } else { None };
             }
             std::thread::sleep(Duration::from_millis(20));
         }
