@@ -543,40 +543,6 @@ pub fn brpoplpush(ctx: &mut Ctx, a: &Args) -> CmdResult {
     bmove_generic(ctx, a, false, true, a.get(3))
 }
 
-/// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `first`.
-fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdError> {
-    let n = int_arg(a.get(first))
-        .ok()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
-    if n > a.len() - first - 1 {
-        return Err(CmdError::Syntax);
-    }
-    let keys: Vec<Vec<u8>> = (first + 1..first + 1 + n)
-        .map(|i| a.get(i).to_vec())
-        .collect();
-    let mut i = first + 1 + n;
-    if i >= a.len() {
-        return Err(CmdError::Syntax);
-    }
-    let left = side(a.get(i))?;
-    i += 1;
-    let mut count = None;
-    while i < a.len() {
-        if is(a.get(i), "count") && i + 1 < a.len() && count.is_none() {
-            let c = int_arg(a.get(i + 1))
-                .ok()
-                .filter(|&c| c > 0)
-                .ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
-            count = Some(c as usize);
-            i += 2;
-        } else {
-            return Err(CmdError::Syntax);
-        }
-    }
-    Ok((keys, left, count.unwrap_or(1)))
-}
-
 /// Pops from the first non-empty key; false when all are empty.
 fn mpop_serve(ctx: &mut Ctx, keys: &[Vec<u8>], left: bool, count: usize) -> Result<bool, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
@@ -597,7 +563,7 @@ fn mpop_serve(ctx: &mut Ctx, keys: &[Vec<u8>], left: bool, count: usize) -> Resu
 }
 
 pub fn lmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let (keys, left, count) = mpop_args(a, 1)?;
+    let (keys, left, count) = super::mpop_args(a, 1, side)?;
     if !mpop_serve(ctx, &keys, left, count)? {
         ctx.client.out.null_array();
     }
@@ -606,7 +572,7 @@ pub fn lmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn blmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let deadline = timeout_arg(a.get(1))?;
-    let (keys, left, count) = mpop_args(a, 2)?;
+    let (keys, left, count) = super::mpop_args(a, 2, side)?;
     if !mpop_serve(ctx, &keys, left, count)? {
         block_or_null(
             ctx,

@@ -26,6 +26,45 @@ pub fn is(arg: &[u8], kw: &str) -> bool {
 
 /// Parses an integer argument (`ERR value is not an integer or out of range`).
 #[inline]
+/// Parses `numkeys key... WHERE [COUNT n]` at `a[first..]` (LMPOP, ZMPOP and their
+/// blocking forms); `side` reads the WHERE word (LEFT|RIGHT or MIN|MAX).
+pub fn mpop_args(
+    a: &resp::Args,
+    first: usize,
+    side: impl Fn(&[u8]) -> Result<bool, CmdError>,
+) -> Result<(Vec<Vec<u8>>, bool, usize), CmdError> {
+    let n = int_arg(a.get(first))
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
+    if n > a.len() - first - 1 {
+        return Err(CmdError::Syntax);
+    }
+    let keys = (first + 1..first + 1 + n)
+        .map(|i| a.get(i).to_vec())
+        .collect();
+    let mut i = first + 1 + n;
+    if i >= a.len() {
+        return Err(CmdError::Syntax);
+    }
+    let which = side(a.get(i))?;
+    i += 1;
+    let mut count = None;
+    while i < a.len() {
+        if is(a.get(i), "count") && i + 1 < a.len() && count.is_none() {
+            let c = int_arg(a.get(i + 1))
+                .ok()
+                .filter(|&c| c > 0)
+                .ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
+            count = Some(c as usize);
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    Ok((keys, which, count.unwrap_or(1)))
+}
+
 pub fn int_arg(arg: &[u8]) -> Result<i64, CmdError> {
     resp::request::parse_i64_strict(arg).ok_or(CmdError::NotInteger)
 }

@@ -120,15 +120,8 @@ pub fn publish(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn pubsub_channels(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let pat = (a.len() > 2).then(|| a.get(2));
-    let names: Vec<Vec<u8>> = ctx
-        .core
-        .pubsub
-        .channel_names(pat)
-        .into_iter()
-        .map(<[u8]>::to_vec)
-        .collect();
+/// Replies with channel names (PUBSUB CHANNELS / SHARDCHANNELS).
+fn reply_names(ctx: &mut Ctx, names: Vec<Vec<u8>>) -> CmdResult {
     ctx.client.out.array(names.len());
     for n in &names {
         ctx.client.out.bulk(n);
@@ -136,14 +129,36 @@ pub fn pubsub_channels(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn pubsub_numsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
+/// Replies with `channel, count` pairs for the channels named from `a[2]` on
+/// (PUBSUB NUMSUB / SHARDNUMSUB).
+fn reply_counts(
+    ctx: &mut Ctx,
+    a: &Args,
+    count: fn(&crate::pubsub::PubSub, &[u8]) -> usize,
+) -> CmdResult {
     ctx.client.out.array(2 * (a.len() - 2));
     for ch in a.iter().skip(2) {
-        let n = ctx.core.pubsub.numsub(ch);
+        let n = count(&ctx.core.pubsub, ch);
         ctx.client.out.bulk(ch);
         ctx.client.out.int(n as i64);
     }
     Ok(())
+}
+
+pub fn pubsub_channels(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let pat = (a.len() > 2).then(|| a.get(2));
+    let names = ctx
+        .core
+        .pubsub
+        .channel_names(pat)
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
+    reply_names(ctx, names)
+}
+
+pub fn pubsub_numsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    reply_counts(ctx, a, |p, ch| p.numsub(ch))
 }
 
 pub fn pubsub_numpat(ctx: &mut Ctx, _a: &Args) -> CmdResult {
@@ -154,28 +169,18 @@ pub fn pubsub_numpat(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn pubsub_shardchannels(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let pat = (a.len() > 2).then(|| a.get(2));
-    let names: Vec<Vec<u8>> = ctx
+    let names = ctx
         .core
         .pubsub
         .shard_channel_names(pat)
         .into_iter()
         .map(<[u8]>::to_vec)
         .collect();
-    ctx.client.out.array(names.len());
-    for n in &names {
-        ctx.client.out.bulk(n);
-    }
-    Ok(())
+    reply_names(ctx, names)
 }
 
 pub fn pubsub_shardnumsub(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    ctx.client.out.array(2 * (a.len() - 2));
-    for ch in a.iter().skip(2) {
-        let n = ctx.core.pubsub.shard_numsub(ch);
-        ctx.client.out.bulk(ch);
-        ctx.client.out.int(n as i64);
-    }
-    Ok(())
+    reply_counts(ctx, a, |p, ch| p.shard_numsub(ch))
 }
 
 const PUBSUB_HELP: &[&str] = &[

@@ -651,44 +651,15 @@ pub fn bzpopmax(ctx: &mut Ctx, a: &Args) -> CmdResult {
     bzpop_generic(ctx, a, true)
 }
 
-/// Parses `numkeys key... MIN|MAX [COUNT n]` at `a[first..]`.
-fn mpop_args(a: &Args, first: usize) -> Result<(Vec<Vec<u8>>, bool, usize), CmdError> {
-    let n = int_arg(a.get(first))
-        .ok()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| CmdError::msg("ERR numkeys should be greater than 0"))? as usize;
-    if n > a.len() - first - 1 {
-        return Err(CmdError::Syntax);
-    }
-    let keys = (first + 1..first + 1 + n)
-        .map(|i| a.get(i).to_vec())
-        .collect();
-    let mut i = first + 1 + n;
-    if i >= a.len() {
-        return Err(CmdError::Syntax);
-    }
-    let max = if is(a.get(i), "min") {
-        false
-    } else if is(a.get(i), "max") {
-        true
+/// `MIN|MAX` for ZMPOP/BZMPOP: true for MAX.
+fn min_max(w: &[u8]) -> Result<bool, CmdError> {
+    if is(w, "min") {
+        Ok(false)
+    } else if is(w, "max") {
+        Ok(true)
     } else {
-        return Err(CmdError::Syntax);
-    };
-    i += 1;
-    let mut count = None;
-    while i < a.len() {
-        if is(a.get(i), "count") && i + 1 < a.len() && count.is_none() {
-            let c = int_arg(a.get(i + 1))
-                .ok()
-                .filter(|&c| c > 0)
-                .ok_or_else(|| CmdError::msg("ERR count should be greater than 0"))?;
-            count = Some(c as usize);
-            i += 2;
-        } else {
-            return Err(CmdError::Syntax);
-        }
+        Err(CmdError::Syntax)
     }
-    Ok((keys, max, count.unwrap_or(1)))
 }
 
 fn mpop_serve(ctx: &mut Ctx, keys: &[Vec<u8>], max: bool, count: usize) -> Result<bool, CmdError> {
@@ -712,7 +683,7 @@ fn mpop_serve(ctx: &mut Ctx, keys: &[Vec<u8>], max: bool, count: usize) -> Resul
 }
 
 pub fn zmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let (keys, max, count) = mpop_args(a, 1)?;
+    let (keys, max, count) = super::mpop_args(a, 1, min_max)?;
     if !mpop_serve(ctx, &keys, max, count)? {
         ctx.client.out.null_array();
     }
@@ -721,7 +692,7 @@ pub fn zmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn bzmpop(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let deadline = timeout_arg(a.get(1))?;
-    let (keys, max, count) = mpop_args(a, 2)?;
+    let (keys, max, count) = super::mpop_args(a, 2, min_max)?;
     if !mpop_serve(ctx, &keys, max, count)? {
         block_or_null(
             ctx,
