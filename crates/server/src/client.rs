@@ -67,6 +67,8 @@ pub struct MultiState {
     pub queue: Vec<Vec<Vec<u8>>>,
     /// A command failed to queue (unknown, wrong arity, ...): EXEC will abort.
     pub failed: bool,
+    /// A queued command writes or may replicate (`CLIENT PAUSE WRITE` holds EXEC).
+    pub writes: bool,
 }
 
 pub struct Client {
