@@ -21,6 +21,7 @@
 pub mod alloc;
 pub mod blocking;
 pub mod client;
+pub mod command_docs;
 pub mod command_table;
 pub mod commands;
 pub mod config;

@@ -689,19 +689,64 @@ fn write_docs(ctx: &mut Ctx, id: CmdId) {
     }
 }
 
+/// Writes the docs of one command or subcommand: Redis 7.0.15's recorded docs when it has
+/// them (subcommands limited to those this server implements), else the table's summary.
+fn write_docs_entry(ctx: &mut Ctx, id: CmdId) {
+    let docs = crate::command_docs::Docs::get();
+    let reg = &ctx.core.registry;
+    let e = &reg.entries[id];
+    let doc = if e.parent.is_some() {
+        docs.sub(&e.full_name)
+    } else {
+        docs.top(&e.full_name)
+    };
+    match doc {
+        Some(doc) => {
+            let keep = |full: &str| {
+                full.split_once('|')
+                    .and_then(|(p, s)| reg.resolve(p.as_bytes(), Some(s.as_bytes())))
+                    .is_some()
+            };
+            crate::command_docs::write_doc(&mut ctx.client.out, doc, &keep);
+        }
+        None => write_docs(ctx, id),
+    }
+}
+
 pub fn command_docs(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let ids: Vec<CmdId> = if a.len() == 2 {
-        ctx.core.registry.top_level().collect()
+        // Redis's order for the commands it documents, then any others of ours.
+        let docs = crate::command_docs::Docs::get();
+        let reg = &ctx.core.registry;
+        let mut ids: Vec<CmdId> = docs
+            .commands
+            .iter()
+            .filter_map(|(n, _)| reg.lookup(n.as_bytes()))
+            .collect();
+        ids.extend(
+            reg.top_level()
+                .filter(|i| docs.top(&reg.entries[*i].full_name).is_none()),
+        );
+        ids
     } else {
         (2..a.len())
-            .filter_map(|i| ctx.core.registry.lookup(a.get(i)))
+            .filter_map(|i| {
+                let name = a.get(i);
+                match name.iter().position(|&c| c == b'|') {
+                    Some(p) => {
+                        let parent = ctx.core.registry.lookup(&name[..p])?;
+                        ctx.core.registry.lookup_sub(parent, &name[p + 1..])
+                    }
+                    None => ctx.core.registry.lookup(name),
+                }
+            })
             .collect()
     };
     ctx.client.out.map(ids.len());
     for id in ids {
         let n = ctx.core.registry.entries[id].full_name.clone();
         ctx.client.out.bulk(n.as_bytes());
-        write_docs(ctx, id);
+        write_docs_entry(ctx, id);
     }
     Ok(())
 }
