@@ -236,7 +236,10 @@ impl Server {
         let mut next_cron = Instant::now() + period;
         loop {
             let now = Instant::now();
-            let timeout = next_cron.saturating_duration_since(now);
+            let mut timeout = next_cron.saturating_duration_since(now);
+            if self.core.ks.access.eviction_running {
+                timeout = Duration::ZERO;
+            }
             if let Err(e) = self.net.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != ErrorKind::Interrupted {
                     return Err(e);
@@ -730,6 +733,9 @@ impl Server {
 
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
+        if self.core.ks.access.eviction_running {
+            crate::evict::perform_evictions(&mut self.core);
+        }
         self.deliver_pubsub(true);
         self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);

@@ -29,6 +29,7 @@ pub mod db;
 pub mod dict;
 pub mod error;
 pub mod event_loop;
+pub mod evict;
 pub mod glob;
 pub mod log;
 pub mod multi;

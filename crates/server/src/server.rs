@@ -142,6 +142,7 @@ impl Core {
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
         };
+        core.ks.access.configure(&core.config);
         core.run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
             .collect();
@@ -319,8 +320,8 @@ pub fn call(
         return CallOutcome::Done;
     }
     if core.config.maxmemory > 0
+        && !crate::evict::perform_evictions(core)
         && cmd.flags & command_table::DENYOOM != 0
-        && crate::alloc::used_memory() as u64 > core.config.maxmemory
     {
         reject(core, client, Some(id), CmdError::Oom);
         return CallOutcome::Done;
@@ -378,6 +379,7 @@ pub fn call(
     }
     let mark = client.out.buf.len();
     core.cmd_time_ms = unix_ms();
+    core.ks.tick(core.cmd_time_ms);
     let dirty_before = core.dirty;
     core.ks.track_expired = !core.watches.is_empty() || crate::notify::wants_expired(core);
     let snapshot = crate::notify::before(core, client, cmd, args);

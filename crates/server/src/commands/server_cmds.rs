@@ -113,7 +113,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         section(
             "Stats",
             format!(
-                "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:0\r\n",
+                "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:0\r\n",
                 s.total_connections_received,
                 s.total_commands_processed,
                 ops.round() as u64,
@@ -122,6 +122,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
                 s.rejected_connections,
                 ks.expired_keys,
                 ks.expire_cycle_cpu_ms,
+                core.ks.access.evicted_keys,
                 ks.keyspace_hits,
                 ks.keyspace_misses,
                 core.pubsub.channel_count(),
@@ -254,7 +255,13 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     ctx.core.log.level = trial.loglevel;
+    let maxmemory_lowered = trial.maxmemory != ctx.core.config.maxmemory;
     ctx.core.config = trial;
+    ctx.core.ks.access.configure(&ctx.core.config);
+    if maxmemory_lowered {
+        // As Redis: a new limit below the used memory evicts at once.
+        crate::evict::perform_evictions(ctx.core);
+    }
     ctx.client.out.ok();
     Ok(())
 }
