@@ -30,6 +30,7 @@ pub mod dict;
 pub mod error;
 pub mod event_loop;
 pub mod evict;
+pub mod f80;
 pub mod glob;
 pub mod log;
 pub mod multi;
