@@ -453,6 +453,7 @@ impl Server {
                     let args = parser.args(buf);
                     let dirty = self.core.dirty;
                     let rounds = self.net.busy_rounds;
+                    self.core.monitor_backlog = (self.net.monitors > 0).then(Vec::new);
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
                     self.deliver_pubsub(false);
                     if self.net.busy_rounds != rounds {
@@ -635,14 +636,28 @@ impl Server {
             return;
         }
         self.net.monitors = count + usize::from(c.monitor);
-        let Some(id) = self.core.registry.lookup(args.get(0)) else {
+        let sub = (args.len() > 1).then(|| args.get(1));
+        let Some(id) = self.core.registry.resolve(args.get(0), sub) else {
             return;
         };
-        let flags = self.core.registry.entries[id].cmd.flags;
-        if flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0 {
+        let entry = &self.core.registry.entries[id];
+        let flags = entry.cmd.flags;
+        // Scripts and functions are shown although flagged skip_monitor, as Redis does,
+        // followed by the commands they ran.
+        let script = matches!(
+            entry.cmd.name,
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+        );
+        let backlog = self.core.monitor_backlog.take().unwrap_or_default();
+        if !script
+            && flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0
+        {
             return;
         }
-        let line = monitor_line(c, args);
+        let mut line = monitor_line(c, args);
+        for l in backlog {
+            line.extend_from_slice(&l);
+        }
         for (slot, other) in self.net.clients.iter_mut().enumerate() {
             if let Some(o) = other.as_mut().filter(|o| o.monitor) {
                 o.out.raw(&line);

@@ -559,18 +559,18 @@ fn div(n: &Big, m: &Big) -> (Big, bool) {
     (q, !r.is_zero())
 }
 
-/// Redis's `string2ld`: the whole string must be a number (up to a NUL byte, as C sees
-/// it), with no leading space, not NaN, and neither overflowing nor underflowing to zero.
+/// Redis's `string2ld`: the whole string must be a number (a NUL byte inside ends the C
+/// string early and is rejected, as 7.0 checks the parsed length), with no leading space,
+/// not NaN, and neither overflowing nor underflowing to zero.
 pub fn parse(s: &[u8]) -> Option<F80> {
     if s.is_empty() || s.len() >= MAX_LONG_DOUBLE_CHARS {
         return None;
     }
-    let c_str = &s[..s.iter().position(|&b| b == 0).unwrap_or(s.len())];
     if s[0].is_ascii_whitespace() || s[0] == 0x0b {
         return None;
     }
-    let p = parse_prefix(c_str);
-    if p.end != c_str.len() {
+    let p = parse_prefix(s);
+    if p.end != s.len() {
         return None;
     }
     match p.value {
@@ -754,7 +754,8 @@ mod tests {
         assert!(parse(b"1e-5000").is_none());
         assert!(parse(b"abc").is_none());
         assert!(parse(b"0x").is_none());
-        assert_eq!(parse(b"1\0junk"), parse(b"1"));
+        assert_eq!(parse(b"1\02"), None);
+        assert_eq!(parse(b"\0"), None);
         assert_eq!(parse(b"1e"), None);
         // Subnormals are accepted.
         assert!(matches!(parse(b"1e-4940"), Some(F80::Finite { mant, .. }) if mant != 0));

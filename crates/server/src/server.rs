@@ -106,6 +106,9 @@ pub struct Core {
     pub scripting: crate::scripting::Scripting,
     /// Channel and pattern subscriptions, messages on their way.
     pub pubsub: crate::pubsub::PubSub,
+    /// While a command runs with MONITOR clients connected: the lines of the commands
+    /// its script runs, fed to the monitors after the command's own line.
+    pub monitor_backlog: Option<Vec<Vec<u8>>>,
 }
 
 /// Unix time in milliseconds.
@@ -141,6 +144,7 @@ impl Core {
             watches: Default::default(),
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
+            monitor_backlog: None,
         };
         core.ks.access.configure(&core.config);
         core.run_id = (0..40)
@@ -378,6 +382,11 @@ pub fn call(
         client.reply_mode = ReplyMode::Skip;
     }
     let mark = client.out.buf.len();
+    // CLIENT LIST/INFO show the command being run as `cmd`.
+    client.last_cmd.clear();
+    client
+        .last_cmd
+        .push_str(&core.registry.entries[id].full_name);
     core.cmd_time_ms = unix_ms();
     core.ks.tick(core.cmd_time_ms);
     let dirty_before = core.dirty;
@@ -422,10 +431,6 @@ pub fn call(
         }
         _ => {}
     }
-    client.last_cmd.clear();
-    client
-        .last_cmd
-        .push_str(&core.registry.entries[id].full_name);
     slowlog_maybe(core, client, cmd, args, elapsed);
     CallOutcome::Done
 }
@@ -506,6 +511,11 @@ fn slowlog_maybe(
 
 /// The line MONITOR clients receive for a command.
 pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
+    monitor_line_from(client.db, &client.addr, args)
+}
+
+/// A MONITOR line for a command run in database `db` by `source` (an address, `lua`).
+pub fn monitor_line_from(db: usize, source: &str, args: &Args) -> Vec<u8> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -513,8 +523,8 @@ pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
         "+{}.{:06} [{} {}]",
         now.as_secs(),
         now.subsec_micros(),
-        client.db,
-        client.addr
+        db,
+        source
     )
     .into_bytes();
     for a in args.iter() {

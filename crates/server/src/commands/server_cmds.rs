@@ -661,8 +661,13 @@ pub fn command_info(ctx: &mut Ctx, a: &Args) -> CmdResult {
     ctx.client.out.array(a.len() - 2);
     for i in 2..a.len() {
         let name = a.get(i);
+        // `parent|sub` names a subcommand only of a container (`get|key` is nothing).
         let id = match name.iter().position(|&c| c == b'|') {
-            Some(p) => ctx.core.registry.resolve(&name[..p], Some(&name[p + 1..])),
+            Some(p) => ctx
+                .core
+                .registry
+                .lookup(&name[..p])
+                .and_then(|parent| ctx.core.registry.lookup_sub(parent, &name[p + 1..])),
             None => ctx.core.registry.lookup(name),
         };
         match id {

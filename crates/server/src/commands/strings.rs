@@ -454,7 +454,7 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
             ctx.client.out.int(0);
             return Ok(());
         }
-        if offset + val.len() as i64 > max {
+        if offset.saturating_add(val.len() as i64) > max {
             return Err(CmdError::StringTooLong);
         }
         ctx.core.ks.set(
@@ -473,7 +473,7 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.client.out.int(n as i64);
         return Ok(());
     }
-    if offset + val.len() as i64 > max {
+    if offset.saturating_add(val.len() as i64) > max {
         return Err(CmdError::StringTooLong);
     }
     let s = v.make_raw()?;
