@@ -109,6 +109,8 @@ pub struct Core {
     /// While a command runs with MONITOR clients connected: the lines of the commands
     /// its script runs, fed to the monitors after the command's own line.
     pub monitor_backlog: Option<Vec<Vec<u8>>>,
+    /// Used memory when the server was created (INFO `used_memory_startup`).
+    pub startup_memory: usize,
 }
 
 /// Unix time in milliseconds.
@@ -145,6 +147,7 @@ impl Core {
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
             monitor_backlog: None,
+            startup_memory: crate::alloc::used_memory(),
         };
         core.ks.access.configure(&core.config);
         core.run_id = (0..40)
