@@ -14,6 +14,8 @@ enum Kind {
     Bool,
     Int(i64, i64),
     Memory,
+    /// A memory value or a percentage of `maxmemory` (`maxmemory-clients`).
+    MemoryOrPercent,
     Enum(&'static [&'static str]),
     Str,
     /// `save` (pairs of seconds/changes, or empty).
@@ -71,6 +73,9 @@ const FSYNC: &[&str] = &["always", "everysec", "no"];
 const DEBUG_ENABLE: &[&str] = &["no", "yes", "local"];
 const I64MAX: i64 = i64::MAX;
 
+/// Parameters Redis flags `HIDDEN_CONFIG`: `CONFIG GET` shows them only by exact name.
+const HIDDEN: &[&str] = &["key-load-delay"];
+
 /// The parameter table (Redis 7.0.15 names and defaults).
 static PARAMS: &[Param] = &[
     p("port", Kind::Int(0, 65535), "6379", true),
@@ -89,6 +94,19 @@ static PARAMS: &[Param] = &[
     p("maxmemory", Kind::Memory, "0", true),
     p("maxmemory-policy", Kind::Enum(POLICIES), "noeviction", true),
     p("maxmemory-samples", Kind::Int(1, 64), "5", true),
+    p("maxmemory-eviction-tenacity", Kind::Int(0, 100), "10", true),
+    p("maxmemory-clients", Kind::MemoryOrPercent, "0", true),
+    // Replication is not implemented: no master is ever configured.
+    pa("replicaof", "slaveof", Kind::Str, "", false),
+    // A debugging knob of Redis, hidden from CONFIG GET patterns (see HIDDEN).
+    p(
+        "key-load-delay",
+        Kind::Int(i32::MIN as i64, i32::MAX as i64),
+        "0",
+        true,
+    ),
+    p("lfu-log-factor", Kind::Int(0, i32::MAX as i64), "10", true),
+    p("lfu-decay-time", Kind::Int(0, i32::MAX as i64), "1", true),
     p("maxclients", Kind::Int(1, i32::MAX as i64), "10000", true),
     p("hz", Kind::Int(0, i32::MAX as i64), "10", true),
     p("dynamic-hz", Kind::Bool, "yes", true),
@@ -370,6 +388,23 @@ fn canonical(kind: Kind, args: &[String]) -> Result<String, ConfigError> {
                 .map(|n| n.to_string())
                 .ok_or_else(|| ConfigError::BadValue("argument must be a memory value".into()))
         }
+        Kind::MemoryOrPercent => {
+            let v = one()?;
+            let bad = || ConfigError::BadValue("argument must be a memory or percent value".into());
+            if let Some(pct) = v.strip_suffix('%') {
+                let n: i64 = pct.parse().map_err(|_| bad())?;
+                if n < 0 {
+                    return Err(bad());
+                }
+                if n > 100 {
+                    return Err(ConfigError::BadValue(
+                        "percentage argument must be less or equal to 100".into(),
+                    ));
+                }
+                return Ok(format!("{n}%"));
+            }
+            parse_memory(v).map(|n| n.to_string()).ok_or_else(bad)
+        }
         Kind::Enum(opts) => {
             let v = one()?.to_ascii_lowercase();
             if opts.contains(&v.as_str()) {
@@ -531,13 +566,17 @@ impl Config {
         find_param(name).map(|i| PARAMS[i].name)
     }
 
-    /// `CONFIG GET` pairs whose name or alias matches any of `patterns`.
+    /// `CONFIG GET` pairs whose name or alias matches any of `patterns` (hidden
+    /// parameters only when named exactly).
     pub fn matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
         let mut out: Vec<(&'static str, String)> = Vec::new();
         for pat in patterns {
             for (i, p) in PARAMS.iter().enumerate() {
                 for name in std::iter::once(p.name).chain(p.alias) {
-                    if glob_match(pat, name.as_bytes(), true)
+                    let hidden =
+                        HIDDEN.contains(&name) && !pat.eq_ignore_ascii_case(name.as_bytes());
+                    if !hidden
+                        && glob_match(pat, name.as_bytes(), true)
                         && !out.iter().any(|(n, _)| *n == name)
                     {
                         out.push((name, self.values[i].clone()));

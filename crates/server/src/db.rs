@@ -115,7 +115,8 @@ impl Value {
 /// One database.
 #[derive(Default)]
 pub struct Db {
-    pub dict: Dict<Value>,
+    /// Values, each node carrying its LRU/LFU access field (see `evict`).
+    pub dict: Dict<Value, u32>,
     pub expires: Dict<i64>,
     /// Where the active expiry cycle resumes its walk of `expires`.
     expire_cursor: u64,
@@ -151,6 +152,10 @@ pub struct Keyspace {
     /// Set during `CLIENT PAUSE`: expired keys read as missing but are not deleted
     /// (nothing is counted or propagated) until the pause ends, as in Redis.
     pub expiry_paused: bool,
+    /// Access tracking and eviction state (`maxmemory-policy` and friends).
+    pub access: crate::evict::Access,
+    /// The access field new keys get, as last given to the dictionaries.
+    fresh_meta: u32,
 }
 
 /// Typed accessors: `*_mut` look up for writing, `*_ref` for reading (counting hits and
@@ -204,7 +209,46 @@ impl Keyspace {
             track_expired: false,
             expired_log: Vec::new(),
             expiry_paused: false,
+            access: crate::evict::Access::default(),
+            fresh_meta: 0,
         }
+    }
+
+    /// Brings the access field of keys created from now on up to date (cheap when the
+    /// clock has not moved).
+    #[inline]
+    pub fn tick(&mut self, now_ms: i64) {
+        let f = self.access.fresh(now_ms);
+        if f != self.fresh_meta {
+            self.fresh_meta = f;
+            for d in self.dbs.iter_mut() {
+                d.dict.fresh_meta = f;
+            }
+        }
+    }
+
+    /// Records an access to `key` (Redis's lookups without `LOOKUP_NOTOUCH`).
+    #[inline]
+    fn touch(&mut self, db: usize, key: &[u8], now_ms: i64) {
+        if let Some((_, meta)) = self.dbs[db].dict.get_mut_meta(key) {
+            self.access.touch(meta, now_ms);
+        }
+    }
+
+    /// Lookup for reading that does not count as an access (TYPE, TTL, EXISTS).
+    #[inline]
+    pub fn lookup_read_notouch(&mut self, db: usize, key: &[u8], now_ms: i64) -> Option<&Value> {
+        let v = if self.expire_if_needed(db, key, now_ms) {
+            None
+        } else {
+            self.dbs[db].dict.get(key)
+        };
+        if v.is_some() {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
+        }
+        v
     }
 
     /// Deletes `key` if its time has come; true when it is expired (then it is gone, or
@@ -238,6 +282,7 @@ impl Keyspace {
         let v = if self.expire_if_needed(db, key, now_ms) {
             None
         } else {
+            self.touch(db, key, now_ms);
             self.dbs[db].dict.get(key)
         };
         if v.is_some() {
@@ -254,7 +299,10 @@ impl Keyspace {
         if self.expire_if_needed(db, key, now_ms) {
             return None;
         }
-        self.dbs[db].dict.get_mut(key)
+        let acc = &mut self.access;
+        let (v, meta) = self.dbs[db].dict.get_mut_meta(key)?;
+        acc.touch(meta, now_ms);
+        Some(v)
     }
 
     /// Lookup without statistics (expires lazily).
@@ -274,7 +322,9 @@ impl Keyspace {
     #[inline]
     pub fn set(&mut self, db: usize, key: &[u8], val: Value, keep_ttl: bool) {
         let d = &mut self.dbs[db];
-        d.dict.insert(key, val);
+        // A new value object: under LRU it starts as just accessed (LFU keeps the old
+        // counter, as Redis's overwrite does).
+        d.dict.insert_refresh(key, val, self.access.policy.is_lfu());
         if !keep_ttl && !d.expires.is_empty() {
             d.expires.remove(key);
         }

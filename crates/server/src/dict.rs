@@ -9,6 +9,10 @@
 //!   bucket; the table grows at load factor 1 and is shrunk by cron when under 1/8 full.
 //!
 //! Resizing moves nodes (no reallocation per entry) in one step.
+//!
+//! Each node can carry a small `Copy` metadata word `M` (zero-sized by default): the
+//! keyspace keeps Redis's 24-bit LRU/LFU access field there. New nodes get the dict's
+//! `fresh_meta`, which the owner keeps current.
 
 use crate::sds::Sds;
 use std::hash::BuildHasher;
@@ -16,17 +20,20 @@ use std::hash::BuildHasher;
 /// Initial bucket count of a non-empty table.
 const MIN_BUCKETS: usize = 4;
 
-struct Node<V> {
+struct Node<V, M> {
     key: Sds,
     val: V,
-    next: Option<Box<Node<V>>>,
+    meta: M,
+    next: Option<Box<Node<V, M>>>,
 }
 
 /// The hash table.
-pub struct Dict<V> {
-    table: Vec<Option<Box<Node<V>>>>,
+pub struct Dict<V, M: Copy + Default = ()> {
+    table: Vec<Option<Box<Node<V, M>>>>,
     len: usize,
     hasher: foldhash::fast::FixedState,
+    /// Metadata given to nodes created from now on.
+    pub fresh_meta: M,
 }
 
 fn random_seed() -> u64 {
@@ -37,19 +44,51 @@ fn random_seed() -> u64 {
     h.finish()
 }
 
-impl<V> Default for Dict<V> {
+impl<V, M: Copy + Default> Default for Dict<V, M> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<V> Dict<V> {
+impl<V, M: Copy + Default> Dict<V, M> {
     pub fn new() -> Self {
         Dict {
             table: Vec::new(),
             len: 0,
             hasher: foldhash::fast::FixedState::with_seed(random_seed()),
+            fresh_meta: M::default(),
         }
+    }
+
+    /// Value and metadata of `key`, mutable.
+    pub fn get_mut_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut M)> {
+        if self.len == 0 {
+            return None;
+        }
+        let b = self.bucket_of(key);
+        let mut cur = self.table[b].as_deref_mut();
+        while let Some(n) = cur {
+            if n.key.as_bytes() == key {
+                return Some((&mut n.val, &mut n.meta));
+            }
+            cur = n.next.as_deref_mut();
+        }
+        None
+    }
+
+    /// Metadata of `key`.
+    pub fn get_meta(&self, key: &[u8]) -> Option<M> {
+        if self.len == 0 {
+            return None;
+        }
+        let mut cur = self.table[self.bucket_of(key)].as_deref();
+        while let Some(n) = cur {
+            if n.key.as_bytes() == key {
+                return Some(n.meta);
+            }
+            cur = n.next.as_deref();
+        }
+        None
     }
 
     #[inline]
@@ -134,6 +173,20 @@ impl<V> Dict<V> {
         None
     }
 
+    /// Inserts or replaces; a replaced entry's metadata becomes `fresh_meta` unless
+    /// `keep_meta`. Returns the previous value.
+    pub fn insert_refresh(&mut self, key: &[u8], val: V, keep_meta: bool) -> Option<V> {
+        let fresh = self.fresh_meta;
+        if let Some((slot, meta)) = self.get_mut_meta(key) {
+            if !keep_meta {
+                *meta = fresh;
+            }
+            return Some(std::mem::replace(slot, val));
+        }
+        self.insert_new(Sds::new(key), val);
+        None
+    }
+
     /// Inserts a key known to be absent.
     pub fn insert_new(&mut self, key: Sds, val: V) {
         if self.len >= self.table.len() {
@@ -142,7 +195,13 @@ impl<V> Dict<V> {
         }
         let b = self.bucket_of(key.as_bytes());
         let next = self.table[b].take();
-        self.table[b] = Some(Box::new(Node { key, val, next }));
+        let meta = self.fresh_meta;
+        self.table[b] = Some(Box::new(Node {
+            key,
+            val,
+            meta,
+            next,
+        }));
         self.len += 1;
     }
 
@@ -225,7 +284,12 @@ impl<V> Dict<V> {
     }
 
     /// A random entry, using `rand` as a source of random numbers.
-    pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<(&Sds, &V)> {
+    pub fn random(&self, rand: impl FnMut() -> u64) -> Option<(&Sds, &V)> {
+        self.random_meta(rand).map(|(k, v, _)| (k, v))
+    }
+
+    /// A random entry with its metadata.
+    pub fn random_meta(&self, mut rand: impl FnMut() -> u64) -> Option<(&Sds, &V, M)> {
         if self.len == 0 {
             return None;
         }
@@ -252,7 +316,7 @@ impl<V> Dict<V> {
         let mut cur = self.table[b].as_deref();
         while let Some(node) = cur {
             if pick == 0 {
-                return Some((&node.key, &node.val));
+                return Some((&node.key, &node.val, node.meta));
             }
             pick -= 1;
             cur = node.next.as_deref();
@@ -273,30 +337,36 @@ impl<V> Dict<V> {
     }
 }
 
-impl<V: Clone> Clone for Dict<V> {
+impl<V: Clone, M: Copy + Default> Clone for Dict<V, M> {
     /// A copy with the same hash seed and bucket count (COPY, SUNIONSTORE of one set).
     fn clone(&self) -> Self {
         let mut d = Dict {
             table: Vec::new(),
             len: 0,
             hasher: self.hasher.clone(),
+            fresh_meta: self.fresh_meta,
         };
         d.table.resize_with(self.table.len(), || None);
-        for (k, v) in self.iter() {
-            let b = d.bucket_of(k.as_bytes());
-            let next = d.table[b].take();
-            d.table[b] = Some(Box::new(Node {
-                key: k.clone(),
-                val: v.clone(),
-                next,
-            }));
-            d.len += 1;
+        for head in &self.table {
+            let mut cur = head.as_deref();
+            while let Some(n) = cur {
+                let b = d.bucket_of(n.key.as_bytes());
+                let next = d.table[b].take();
+                d.table[b] = Some(Box::new(Node {
+                    key: n.key.clone(),
+                    val: n.val.clone(),
+                    meta: n.meta,
+                    next,
+                }));
+                d.len += 1;
+                cur = n.next.as_deref();
+            }
         }
         d
     }
 }
 
-impl<V> Drop for Dict<V> {
+impl<V, M: Copy + Default> Drop for Dict<V, M> {
     fn drop(&mut self) {
         self.clear();
     }

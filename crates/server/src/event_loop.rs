@@ -236,7 +236,10 @@ impl Server {
         let mut next_cron = Instant::now() + period;
         loop {
             let now = Instant::now();
-            let timeout = next_cron.saturating_duration_since(now);
+            let mut timeout = next_cron.saturating_duration_since(now);
+            if self.core.ks.access.eviction_running {
+                timeout = Duration::ZERO;
+            }
             if let Err(e) = self.net.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != ErrorKind::Interrupted {
                     return Err(e);
@@ -454,6 +457,7 @@ impl Server {
                     let args = parser.args(buf);
                     let dirty = self.core.dirty;
                     let rounds = self.net.busy_rounds;
+                    self.core.monitor_backlog = (self.net.monitors > 0).then(Vec::new);
                     let outcome = call(&mut self.core, c, Some(&mut self.net.clients), &args);
                     self.deliver_pubsub(false);
                     if self.net.busy_rounds != rounds {
@@ -637,14 +641,28 @@ impl Server {
             return;
         }
         self.net.monitors = count + usize::from(c.monitor);
-        let Some(id) = self.core.registry.lookup(args.get(0)) else {
+        let sub = (args.len() > 1).then(|| args.get(1));
+        let Some(id) = self.core.registry.resolve(args.get(0), sub) else {
             return;
         };
-        let flags = self.core.registry.entries[id].cmd.flags;
-        if flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0 {
+        let entry = &self.core.registry.entries[id];
+        let flags = entry.cmd.flags;
+        // Scripts and functions are shown although flagged skip_monitor, as Redis does,
+        // followed by the commands they ran.
+        let script = matches!(
+            entry.cmd.name,
+            "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+        );
+        let backlog = self.core.monitor_backlog.take().unwrap_or_default();
+        if !script
+            && flags & (crate::command_table::ADMIN | crate::command_table::SKIP_MONITOR) != 0
+        {
             return;
         }
-        let line = monitor_line(c, args);
+        let mut line = monitor_line(c, args);
+        for l in backlog {
+            line.extend_from_slice(&l);
+        }
         for (slot, other) in self.net.clients.iter_mut().enumerate() {
             if let Some(o) = other.as_mut().filter(|o| o.monitor) {
                 o.out.raw(&line);
@@ -736,6 +754,9 @@ impl Server {
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
         self.end_pause();
+        if self.core.ks.access.eviction_running {
+            crate::evict::perform_evictions(&mut self.core);
+        }
         self.deliver_pubsub(true);
         self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);

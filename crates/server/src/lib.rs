@@ -21,6 +21,7 @@
 pub mod alloc;
 pub mod blocking;
 pub mod client;
+pub mod command_docs;
 pub mod command_table;
 pub mod commands;
 pub mod config;
@@ -28,6 +29,8 @@ pub mod db;
 pub mod dict;
 pub mod error;
 pub mod event_loop;
+pub mod evict;
+pub mod f80;
 pub mod glob;
 pub mod log;
 pub mod multi;

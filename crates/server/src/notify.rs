@@ -534,6 +534,23 @@ pub fn expired(core: &mut Core, me: Option<&mut Client>, keys: &[(usize, Vec<u8>
     publish_to(core, me, evs);
 }
 
+/// Publishes `evicted` events for keys removed by eviction under maxmemory.
+pub fn evicted(core: &mut Core, keys: &[(usize, Vec<u8>)]) {
+    if keys.is_empty() || core.config.notify_flags & EVICTED == 0 {
+        return;
+    }
+    let evs = keys
+        .iter()
+        .map(|(db, k)| Ev {
+            db: *db,
+            key: k.clone(),
+            class: EVICTED,
+            name: "evicted",
+        })
+        .collect();
+    publish_to(core, None, evs);
+}
+
 fn publish_all(core: &mut Core, client: &mut Client, evs: Vec<Ev>) {
     publish_to(core, Some(client), evs)
 }

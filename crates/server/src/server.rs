@@ -109,6 +109,11 @@ pub struct Core {
     pub scripting: crate::scripting::Scripting,
     /// Channel and pattern subscriptions, messages on their way.
     pub pubsub: crate::pubsub::PubSub,
+    /// While a command runs with MONITOR clients connected: the lines of the commands
+    /// its script runs, fed to the monitors after the command's own line.
+    pub monitor_backlog: Option<Vec<Vec<u8>>>,
+    /// Used memory when the server was created (INFO `used_memory_startup`).
+    pub startup_memory: usize,
 }
 
 /// Unix time in milliseconds.
@@ -157,7 +162,10 @@ impl Core {
             watches: Default::default(),
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
+            monitor_backlog: None,
+            startup_memory: crate::alloc::used_memory(),
         };
+        core.ks.access.configure(&core.config);
         core.run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
             .collect();
@@ -357,8 +365,8 @@ pub fn call(
         return CallOutcome::Done;
     }
     if core.config.maxmemory > 0
+        && !crate::evict::perform_evictions(core)
         && cmd.flags & command_table::DENYOOM != 0
-        && crate::alloc::used_memory() as u64 > core.config.maxmemory
     {
         reject(core, client, Some(id), CmdError::Oom);
         return CallOutcome::Done;
@@ -417,7 +425,13 @@ pub fn call(
         client.reply_mode = ReplyMode::Skip;
     }
     let mark = client.out.buf.len();
+    // CLIENT LIST/INFO show the command being run as `cmd`.
+    client.last_cmd.clear();
+    client
+        .last_cmd
+        .push_str(&core.registry.entries[id].full_name);
     core.cmd_time_ms = unix_ms();
+    core.ks.tick(core.cmd_time_ms);
     let dirty_before = core.dirty;
     core.ks.track_expired = !core.watches.is_empty() || crate::notify::wants_expired(core);
     let snapshot = crate::notify::before(core, client, cmd, args);
@@ -460,10 +474,6 @@ pub fn call(
         }
         _ => {}
     }
-    client.last_cmd.clear();
-    client
-        .last_cmd
-        .push_str(&core.registry.entries[id].full_name);
     slowlog_maybe(core, client, cmd, args, elapsed);
     CallOutcome::Done
 }
@@ -544,6 +554,11 @@ fn slowlog_maybe(
 
 /// The line MONITOR clients receive for a command.
 pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
+    monitor_line_from(client.db, &client.addr, args)
+}
+
+/// A MONITOR line for a command run in database `db` by `source` (an address, `lua`).
+pub fn monitor_line_from(db: usize, source: &str, args: &Args) -> Vec<u8> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -551,8 +566,8 @@ pub fn monitor_line(client: &Client, args: &Args) -> Vec<u8> {
         "+{}.{:06} [{} {}]",
         now.as_secs(),
         now.subsec_micros(),
-        client.db,
-        client.addr
+        db,
+        source
     )
     .into_bytes();
     for a in args.iter() {

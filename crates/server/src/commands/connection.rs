@@ -320,7 +320,13 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 )));
             });
         } else if is(o, "user") {
-            // Only clients of the default user exist.
+            // Only the default user exists, and every client is authenticated as it.
+            if v != b"default" {
+                return Err(CmdError::owned(format!(
+                    "ERR No such user '{}'",
+                    String::from_utf8_lossy(v)
+                )));
+            }
         } else {
             return Err(CmdError::Syntax);
         }

@@ -1,6 +1,6 @@
 //! Hash commands.
 
-use super::{dict_scan, float_arg, int_arg, is, scan_opts, scan_reply};
+use super::{dict_scan, int_arg, is, scan_opts, scan_reply};
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::glob::glob_match;
@@ -184,21 +184,24 @@ pub fn hincrby(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+/// HINCRBYFLOAT: `long double` arithmetic like INCRBYFLOAT (see `f80`).
 pub fn hincrbyfloat(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let by = float_arg(a.get(3))?;
-    if by.is_infinite() {
+    use crate::f80;
+    let by = f80::parse(a.get(3)).ok_or(CmdError::NotFloat)?;
+    if !matches!(by, f80::F80::Finite { .. }) {
         return Err(CmdError::msg("ERR value is NaN or Infinity"));
     }
     let h = hash_create(ctx, a.get(1))?;
-    let cur_bytes = h
-        .get(a.get(2))
-        .map_or(b"0".to_vec(), |v| v.as_bytes().to_vec());
-    let cur = float_arg(&cur_bytes).map_err(|_| CmdError::msg("ERR hash value is not a float"))?;
-    let sum = cur + by;
-    if !sum.is_finite() {
+    let cur = match h.get(a.get(2)) {
+        None => f80::from_i64(0),
+        Some(v) => f80::parse(v.as_bytes())
+            .ok_or_else(|| CmdError::msg("ERR hash value is not a float"))?,
+    };
+    let sum = f80::add(cur, by);
+    if !matches!(sum, f80::F80::Finite { .. }) {
         return Err(CmdError::NanOrInfinity);
     }
-    let text = super::strings::incrbyfloat_text(&cur_bytes, a.get(3), sum);
+    let text = f80::format_human(sum);
     h.set(a.get(2), text.as_bytes());
     ctx.core.dirty += 1;
     ctx.client.out.bulk(text.as_bytes());

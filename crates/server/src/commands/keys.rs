@@ -21,11 +21,17 @@ pub fn del(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn exists(ctx: &mut Ctx, a: &Args) -> CmdResult {
+/// EXISTS does not count as an access; TOUCH does (that is its purpose).
+fn count_existing(ctx: &mut Ctx, a: &Args, touch: bool) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let mut n = 0;
     for i in 1..a.len() {
-        if ctx.core.ks.lookup_read(db, a.get(i), now).is_some() {
+        let found = if touch {
+            ctx.core.ks.lookup_read(db, a.get(i), now).is_some()
+        } else {
+            ctx.core.ks.lookup_read_notouch(db, a.get(i), now).is_some()
+        };
+        if found {
             n += 1;
         }
     }
@@ -33,8 +39,12 @@ pub fn exists(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+pub fn exists(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    count_existing(ctx, a, false)
+}
+
 pub fn touch(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    exists(ctx, a)
+    count_existing(ctx, a, true)
 }
 
 pub fn type_(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -422,7 +432,7 @@ pub fn pexpireat(ctx: &mut Ctx, a: &Args) -> CmdResult {
 fn ttl_generic(ctx: &mut Ctx, a: &Args, unit_ms: i64, relative: bool) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let key = a.get(1);
-    if ctx.core.ks.lookup_read(db, key, now).is_none() {
+    if ctx.core.ks.lookup_read_notouch(db, key, now).is_none() {
         ctx.client.out.int(-2);
         return Ok(());
     }
@@ -475,23 +485,44 @@ pub fn object_encoding(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn object_freq(ctx: &mut Ctx, a: &Args) -> CmdResult {
+/// Redis's replies when `OBJECT FREQ`/`OBJECT IDLETIME` ask for data the policy does
+/// not track.
+const NO_LFU: &str = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+const NO_LRU: &str = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+/// The access field of `key` without touching it (`None` when missing).
+fn access_field(ctx: &mut Ctx, key: &[u8]) -> Option<u32> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    if !ctx.core.ks.exists(db, a.get(2), now) {
+    if ctx.core.ks.expire_if_needed(db, key, now) {
+        return None;
+    }
+    ctx.core.ks.dbs[db].dict.get_meta(key)
+}
+
+pub fn object_freq(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let Some(meta) = access_field(ctx, a.get(2)) else {
         ctx.client.out.null();
         return Ok(());
+    };
+    let acc = &ctx.core.ks.access;
+    if !acc.policy.is_lfu() {
+        return Err(CmdError::msg(NO_LFU));
     }
-    Err(CmdError::msg("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."))
+    let freq = acc.lfu_decayed(meta, ctx.core.cmd_time_ms);
+    ctx.client.out.int(freq as i64);
+    Ok(())
 }
 
 pub fn object_idletime(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    if ctx.core.ks.exists(db, a.get(2), now) {
-        // Access times are not tracked yet: every key reads as just used.
-        ctx.client.out.int(0);
-    } else {
+    let Some(meta) = access_field(ctx, a.get(2)) else {
         ctx.client.out.null();
+        return Ok(());
+    };
+    if ctx.core.ks.access.policy.is_lfu() {
+        return Err(CmdError::msg(NO_LRU));
     }
+    let idle = crate::evict::idle_ms(meta, ctx.core.cmd_time_ms) / 1000;
+    ctx.client.out.int(idle as i64);
     Ok(())
 }
 

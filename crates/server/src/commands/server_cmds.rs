@@ -80,18 +80,25 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
                 format!("{:.2}G", b / 1024.0 / 1024.0 / 1024.0)
             }
         };
+        let startup = core.startup_memory.min(used);
+        let rss_over = rss.saturating_sub(used);
         section(
             "Memory",
             format!(
-                "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\n{}maxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\n",
+                "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\nused_memory_overhead:{startup}\r\nused_memory_startup:{startup}\r\nused_memory_dataset:{}\r\nused_memory_dataset_perc:{:.2}%\r\nallocator_allocated:{used}\r\nallocator_active:{used}\r\nallocator_resident:{rss}\r\ntotal_system_memory:{}\r\ntotal_system_memory_human:{}\r\n{}maxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{rss_over}\r\nrss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{rss_over}\r\nmem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:libc\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
                 human(used),
                 human(rss),
                 human(peak),
                 used as f64 * 100.0 / peak.max(1) as f64,
+                used - startup,
+                (used - startup) as f64 * 100.0 / (used - startup).max(1) as f64,
+                total_system_memory(),
+                human(total_system_memory()),
                 core.scripting.info_memory(),
                 core.config.maxmemory,
                 human(core.config.maxmemory as usize),
                 core.config.get("maxmemory-policy"),
+                rss as f64 / used.max(1) as f64,
                 rss as f64 / used.max(1) as f64,
             ),
         );
@@ -113,7 +120,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         section(
             "Stats",
             format!(
-                "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\ntotal_error_replies:{}\r\nunexpected_error_replies:0\r\n",
+                "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\ntotal_reads_processed:0\r\ntotal_writes_processed:0\r\nio_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
                 s.total_connections_received,
                 s.total_commands_processed,
                 ops.round() as u64,
@@ -122,10 +129,13 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
                 s.rejected_connections,
                 ks.expired_keys,
                 ks.expire_cycle_cpu_ms,
+                core.ks.access.evicted_keys,
                 ks.keyspace_hits,
                 ks.keyspace_misses,
                 core.pubsub.channel_count(),
                 core.pubsub.numpat(),
+                core.pubsub.shard_channel_names(None).len(),
+                s.unexpected_error_replies,
                 s.total_error_replies,
             ),
         );
@@ -254,7 +264,13 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     ctx.core.log.level = trial.loglevel;
+    let maxmemory_lowered = trial.maxmemory != ctx.core.config.maxmemory;
     ctx.core.config = trial;
+    ctx.core.ks.access.configure(&ctx.core.config);
+    if maxmemory_lowered {
+        // As Redis: a new limit below the used memory evicts at once.
+        crate::evict::perform_evictions(ctx.core);
+    }
     ctx.client.out.ok();
     Ok(())
 }
@@ -574,6 +590,18 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+/// Physical memory of the machine (`/proc/meminfo` `MemTotal`), 0 when unknown.
+fn total_system_memory() -> usize {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
 fn write_command_info(ctx: &mut Ctx, id: CmdId) {
     let reg = &ctx.core.registry;
     let e = &reg.entries[id];
@@ -653,8 +681,13 @@ pub fn command_info(ctx: &mut Ctx, a: &Args) -> CmdResult {
     ctx.client.out.array(a.len() - 2);
     for i in 2..a.len() {
         let name = a.get(i);
+        // `parent|sub` names a subcommand only of a container (`get|key` is nothing).
         let id = match name.iter().position(|&c| c == b'|') {
-            Some(p) => ctx.core.registry.resolve(&name[..p], Some(&name[p + 1..])),
+            Some(p) => ctx
+                .core
+                .registry
+                .lookup(&name[..p])
+                .and_then(|parent| ctx.core.registry.lookup_sub(parent, &name[p + 1..])),
             None => ctx.core.registry.lookup(name),
         };
         match id {
@@ -688,19 +721,64 @@ fn write_docs(ctx: &mut Ctx, id: CmdId) {
     }
 }
 
+/// Writes the docs of one command or subcommand: Redis 7.0.15's recorded docs when it has
+/// them (subcommands limited to those this server implements), else the table's summary.
+fn write_docs_entry(ctx: &mut Ctx, id: CmdId) {
+    let docs = crate::command_docs::Docs::get();
+    let reg = &ctx.core.registry;
+    let e = &reg.entries[id];
+    let doc = if e.parent.is_some() {
+        docs.sub(&e.full_name)
+    } else {
+        docs.top(&e.full_name)
+    };
+    match doc {
+        Some(doc) => {
+            let keep = |full: &str| {
+                full.split_once('|')
+                    .and_then(|(p, s)| reg.resolve(p.as_bytes(), Some(s.as_bytes())))
+                    .is_some()
+            };
+            crate::command_docs::write_doc(&mut ctx.client.out, doc, &keep);
+        }
+        None => write_docs(ctx, id),
+    }
+}
+
 pub fn command_docs(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let ids: Vec<CmdId> = if a.len() == 2 {
-        ctx.core.registry.top_level().collect()
+        // Redis's order for the commands it documents, then any others of ours.
+        let docs = crate::command_docs::Docs::get();
+        let reg = &ctx.core.registry;
+        let mut ids: Vec<CmdId> = docs
+            .commands
+            .iter()
+            .filter_map(|(n, _)| reg.lookup(n.as_bytes()))
+            .collect();
+        ids.extend(
+            reg.top_level()
+                .filter(|i| docs.top(&reg.entries[*i].full_name).is_none()),
+        );
+        ids
     } else {
         (2..a.len())
-            .filter_map(|i| ctx.core.registry.lookup(a.get(i)))
+            .filter_map(|i| {
+                let name = a.get(i);
+                match name.iter().position(|&c| c == b'|') {
+                    Some(p) => {
+                        let parent = ctx.core.registry.lookup(&name[..p])?;
+                        ctx.core.registry.lookup_sub(parent, &name[p + 1..])
+                    }
+                    None => ctx.core.registry.lookup(name),
+                }
+            })
             .collect()
     };
     ctx.client.out.map(ids.len());
     for id in ids {
         let n = ctx.core.registry.entries[id].full_name.clone();
         ctx.client.out.bulk(n.as_bytes());
-        write_docs(ctx, id);
+        write_docs_entry(ctx, id);
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! String commands: GET/SET and friends, counters, ranges, LCS.
 
-use super::{float_arg, int_arg, is, string_bytes};
+use super::{int_arg, is, string_bytes};
 use crate::db::{IntBuf, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::server::Ctx;
@@ -371,89 +371,23 @@ pub fn decrby(ctx: &mut Ctx, a: &Args) -> CmdResult {
     incr_generic(ctx, a.get(1), -by)
 }
 
-/// Scale of the exact decimal arithmetic used by INCRBYFLOAT (17 fractional digits, the
-/// precision of Redis's `%.17Lf` output).
-const DEC_SCALE: u32 = 17;
-
-/// Parses a plain decimal (`-12.5`) into an integer scaled by 10^17.
-fn parse_decimal(s: &[u8]) -> Option<i128> {
-    let (neg, body) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (int, frac) = match body.iter().position(|&c| c == b'.') {
-        Some(p) => (&body[..p], &body[p + 1..]),
-        None => (body, &body[..0]),
-    };
-    if (int.is_empty() && frac.is_empty()) || int.len() > 20 || frac.len() > DEC_SCALE as usize {
-        return None;
-    }
-    if !int.iter().chain(frac).all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: i128 = 0;
-    for &c in int {
-        v = v * 10 + (c - b'0') as i128;
-    }
-    for i in 0..DEC_SCALE as usize {
-        v = v * 10 + frac.get(i).map_or(0, |c| (c - b'0') as i128);
-    }
-    Some(if neg { -v } else { v })
-}
-
-fn format_decimal(v: i128) -> String {
-    let neg = v < 0;
-    let a = v.unsigned_abs();
-    let scale = 10u128.pow(DEC_SCALE);
-    let int = a / scale;
-    let frac = a % scale;
-    let mut s = format!("{}{}", if neg { "-" } else { "" }, int);
-    if frac != 0 {
-        let f = format!("{:0width$}", frac, width = DEC_SCALE as usize);
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
-}
-
-/// The text INCRBYFLOAT stores: exact decimal arithmetic when both operands are plain
-/// decimals (what Redis's long double `%.17Lf` shows for them), else the shortest f64 form.
-pub(crate) fn incrbyfloat_text(cur: &[u8], by: &[u8], sum: f64) -> String {
-    if let (Some(x), Some(y)) = (parse_decimal(cur), parse_decimal(by)) {
-        if let Some(z) = x.checked_add(y) {
-            return format_decimal(z);
-        }
-    }
-    let s = format!("{sum}");
-    if s.contains('e') {
-        format!("{sum:.17}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    } else {
-        s
-    }
-}
-
+/// INCRBYFLOAT: computed in x87 extended precision like Redis's `long double`
+/// (see `f80`), stored and replied as Redis's `%.17Lf`-based text.
 pub fn incrbyfloat(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let by = float_arg(a.get(2))?;
     let key = a.get(1);
     let mut t = IntBuf::default();
-    let cur_bytes: Vec<u8> = match ctx.core.ks.lookup_write(db, key, now) {
-        None => b"0".to_vec(),
-        Some(v) => string_bytes(v, &mut t)?.to_vec(),
+    let cur = match ctx.core.ks.lookup_write(db, key, now) {
+        None => crate::f80::from_i64(0),
+        Some(Value::Int(n)) => crate::f80::from_i64(*n),
+        Some(v) => crate::f80::parse(string_bytes(v, &mut t)?).ok_or(CmdError::NotFloat)?,
     };
-    let cur = float_arg(&cur_bytes).map_err(|_| CmdError::NotFloat)?;
-    let sum = cur + by;
-    if !sum.is_finite() {
+    let by = crate::f80::parse(a.get(2)).ok_or(CmdError::NotFloat)?;
+    let sum = crate::f80::add(cur, by);
+    if !matches!(sum, crate::f80::F80::Finite { .. }) {
         return Err(CmdError::NanOrInfinity);
     }
-    let text = incrbyfloat_text(&cur_bytes, a.get(2), sum);
+    let text = crate::f80::format_human(sum);
     ctx.core.ks.set(
         db,
         key,
@@ -520,7 +454,7 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
             ctx.client.out.int(0);
             return Ok(());
         }
-        if offset + val.len() as i64 > max {
+        if offset.saturating_add(val.len() as i64) > max {
             return Err(CmdError::StringTooLong);
         }
         ctx.core.ks.set(
@@ -539,7 +473,7 @@ pub fn setrange(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.client.out.int(n as i64);
         return Ok(());
     }
-    if offset + val.len() as i64 > max {
+    if offset.saturating_add(val.len() as i64) > max {
         return Err(CmdError::StringTooLong);
     }
     let s = v.make_raw()?;
@@ -676,15 +610,6 @@ pub fn lcs(ctx: &mut Ctx, a: &Args) -> CmdResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn incrbyfloat_formatting() {
-        assert_eq!(incrbyfloat_text(b"10.5", b"0.1", 10.6), "10.6");
-        assert_eq!(incrbyfloat_text(b"0.1", b"0.2", 0.1 + 0.2), "0.3");
-        assert_eq!(incrbyfloat_text(b"5", b"-5", 0.0), "0");
-        assert_eq!(incrbyfloat_text(b"3", b"1.5e3", 1503.0), "1503");
-        assert_eq!(incrbyfloat_text(b"-1", b"0.25", -0.75), "-0.75");
-    }
 
     #[test]
     fn ranges() {

@@ -61,6 +61,11 @@ pub fn run_command(
         return Err(reject(core, Some(id), errors::UNKNOWN_CMD));
     };
     let db = client.db;
+    if let Some(lines) = core.monitor_backlog.as_mut() {
+        if cmd.flags & (command_table::ADMIN | command_table::SKIP_MONITOR) == 0 {
+            lines.push(crate::server::monitor_line_from(db, "lua", args));
+        }
+    }
     let dirty = core.dirty;
     let started = Instant::now();
     let result = {
