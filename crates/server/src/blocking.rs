@@ -27,6 +27,9 @@ pub struct BlockIndex {
     by_key: HashMap<(usize, Vec<u8>), VecDeque<Waiter>>,
     /// Number of parked clients (INFO `blocked_clients`).
     pub clients: usize,
+    /// Slots of clients that CLIENT UNBLOCK released: their reply is written, the event
+    /// loop flushes it and runs what they pipelined.
+    pub unblocked: Vec<usize>,
 }
 
 impl BlockIndex {

@@ -345,6 +345,17 @@ static CLIENT_SUBS: &[Command] = &[
         conn::client_setname,
     ),
     c(
+        "unblock",
+        -3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "5.0.0",
+        "Unblock a client blocked in a blocking command from a different connection",
+        conn::client_unblock,
+    ),
+    c(
         "unpause",
         2,
         CLI,

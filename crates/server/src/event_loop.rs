@@ -479,6 +479,9 @@ impl Server {
                     if self.core.dirty != dirty && !self.core.blocking.is_empty() {
                         self.serve_blocked();
                     }
+                    for other in std::mem::take(&mut self.core.blocking.unblocked) {
+                        self.after_unblock(other);
+                    }
                 }
                 Ok(ParseStatus::Empty(n)) => c.qpos += n,
                 Ok(ParseStatus::Incomplete { need }) => {
