@@ -10,7 +10,7 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
+    bits, connection as conn, dump, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
     strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
@@ -1008,6 +1008,7 @@ pub static COMMANDS: &[Command] = &[
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
+    c("dump", 2, R, K1, KEYSPACE, "generic", "2.6.0", "Return a serialized version of the value stored at the specified key.", dump::dump),
     c("exists", -2, RF, KALL, KEYSPACE, "generic", "1.0.0", "Determine if a key exists", keys::exists),
     c("expire", -3, WF, K1, KEYSPACE, "generic", "1.0.0", "Set a key's time to live in seconds", keys::expire),
     c("expireat", -3, WF, K1, KEYSPACE, "generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp", keys::expireat),
@@ -1025,6 +1026,7 @@ pub static COMMANDS: &[Command] = &[
     c("sort_ro", -2, R | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "7.0.0", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", so::sort_ro),
     c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
     c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
+    c("restore", -4, WD, K1, KEYSPACE, "generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.", dump::restore),
     c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),
     c("touch", -2, RF, KALL, KEYSPACE, "generic", "3.2.1", "Alters the last access time of a key(s). Returns the number of existing keys specified.", keys::touch),
     c("ttl", 2, RF, K1, KEYSPACE, "generic", "1.0.0", "Get the time to live for a key in seconds", keys::ttl),

@@ -201,6 +201,13 @@ static PARAMS: &[Param] = &[
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
     p("rdbcompression", Kind::Bool, "yes", true),
     p("rdbchecksum", Kind::Bool, "yes", true),
+    // RESTORE always checks payloads fully; the setting is kept for CONFIG compatibility.
+    p(
+        "sanitize-dump-payload",
+        Kind::Enum(&["no", "yes", "clients"]),
+        "no",
+        true,
+    ),
     p("io-threads", Kind::Int(1, 128), "1", false),
     p(
         "supervised",

@@ -11,6 +11,7 @@
 //! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
 //! * [`error`]: command errors and the one function mapping them to replies.
 //! * [`scripting`]: EVAL/EVALSHA/SCRIPT, the sandboxed Lua state and the `redis.*` API.
+//! * [`rdb`]: DUMP/RESTORE payloads in Redis's RDB format.
 //! * [`pubsub`]: channel/pattern subscriptions and message delivery; [`notify`]: keyspace
 //!   notifications derived from each write command.
 //!
@@ -32,6 +33,7 @@ pub mod glob;
 pub mod log;
 pub mod multi;
 pub mod notify;
+pub mod rdb;
 pub mod pubsub;
 pub mod scripting;
 pub mod sds;

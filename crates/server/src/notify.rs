@@ -475,6 +475,17 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     ev(&mut evs, key(0), GENERIC, "del");
                 }
             }
+            "restore" => {
+                if now_state[0].0 {
+                    // A replaced key is deleted and added again: `new` either way.
+                    if snap.keys[0].exists {
+                        ev(&mut evs, key(0), NEW, "new");
+                    }
+                    ev(&mut evs, key(0), GENERIC, "restore");
+                } else if gone(0) {
+                    ev(&mut evs, key(0), GENERIC, "del");
+                }
+            }
             "sort" => {
                 if snap.keys.len() > 1 {
                     let last = snap.keys.len() - 1;

@@ -3,6 +3,7 @@
 
 pub mod bits;
 pub mod connection;
+pub mod dump;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
