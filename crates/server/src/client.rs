@@ -67,6 +67,8 @@ pub struct MultiState {
     pub queue: Vec<Vec<Vec<u8>>>,
     /// A command failed to queue (unknown, wrong arity, ...): EXEC will abort.
     pub failed: bool,
+    /// A queued command is flagged `denyoom` (EXEC is refused when over `maxmemory`).
+    pub denyoom: bool,
 }
 
 pub struct Client {
@@ -102,6 +104,8 @@ pub struct Client {
     // Blocking, transactions.
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
+    /// Running the queued commands of EXEC (they skip the checks EXEC itself passed).
+    pub in_exec: bool,
     /// Set by a handler that wants to block (consumed by the event loop).
     pub block_req: Option<BlockRequest>,
     /// Present while the client is parked on keys.
@@ -158,6 +162,7 @@ impl Client {
             last_interaction: now,
             last_cmd: "NULL".into(),
             deny_blocking: false,
+            in_exec: false,
             block_req: None,
             blocked: None,
             multi: None,

@@ -252,6 +252,23 @@ fn reject_busy(
     );
 }
 
+/// Whether `cmd` is refused when over `maxmemory`: commands flagged `denyoom`, EXEC when
+/// it would run one, and (as queueing takes memory) everything sent inside MULTI except
+/// EXEC, DISCARD, QUIT and RESET.
+fn oom_applies(client: &Client, cmd: &command_table::Command) -> bool {
+    if cmd.flags & command_table::DENYOOM != 0 {
+        return true;
+    }
+    let Some(m) = client.multi.as_ref() else {
+        return false;
+    };
+    match cmd.name {
+        "exec" => m.denyoom,
+        "discard" | "quit" | "reset" => false,
+        _ => true,
+    }
+}
+
 /// Executes one command line for `client`.
 pub fn call(
     core: &mut Core,
@@ -318,12 +335,19 @@ pub fn call(
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
     }
-    if core.config.maxmemory > 0
-        && cmd.flags & command_table::DENYOOM != 0
-        && crate::alloc::used_memory() as u64 > core.config.maxmemory
-    {
-        reject(core, client, Some(id), CmdError::Oom);
-        return CallOutcome::Done;
+    if core.config.maxmemory > 0 && !client.in_exec && oom_applies(client, cmd) {
+        if crate::alloc::used_memory() as u64 > core.config.maxmemory {
+            if cmd.name == "exec" {
+                client.multi = None;
+                let watched = std::mem::take(&mut client.watched);
+                core.watches.unwatch_all(client.id, &watched);
+                let e = format!("EXECABORT Transaction discarded because of: {}", CmdError::Oom);
+                reject(core, client, Some(id), CmdError::owned(e));
+            } else {
+                reject(core, client, Some(id), CmdError::Oom);
+            }
+            return CallOutcome::Done;
+        }
     }
     if client.out.proto == resp::Proto::Resp2
         && client.subs.any()
@@ -356,6 +380,7 @@ pub fn call(
         }
         if let Some(m) = client.multi.as_mut() {
             m.queue.push(args.iter().map(|a| a.to_vec()).collect());
+            m.denyoom |= cmd.flags & command_table::DENYOOM != 0;
         }
         client.out.simple(b"QUEUED");
         return CallOutcome::Done;
