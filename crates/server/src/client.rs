@@ -104,6 +104,8 @@ pub struct Client {
     // Blocking, transactions.
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
+    /// The client scripts run their `redis.call`s through.
+    pub script: bool,
     /// Running the queued commands of EXEC (they skip the checks EXEC itself passed).
     pub in_exec: bool,
     /// Set by a handler that wants to block (consumed by the event loop).
@@ -163,6 +165,7 @@ impl Client {
             last_cmd: "NULL".into(),
             deny_blocking: false,
             in_exec: false,
+            script: false,
             block_req: None,
             blocked: None,
             multi: None,

@@ -1107,16 +1107,27 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             Vec::new()
         }
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
-        "sort" | "sort_ro" => {
-            let mut v = vec![1];
+        "sort" => {
+            // Option arguments are skipped (so `GET store` names no key); the last
+            // STORE wins, as SORT itself reads it.
+            let mut store = None;
             let mut i = 2;
             while i < argc {
-                if args.get(i).eq_ignore_ascii_case(b"store") && i + 1 < argc {
-                    v.push(i + 1);
-                    i += 1;
-                }
-                i += 1;
+                let w = args.get(i);
+                let skip = if w.eq_ignore_ascii_case(b"limit") {
+                    2
+                } else if w.eq_ignore_ascii_case(b"get") || w.eq_ignore_ascii_case(b"by") {
+                    1
+                } else if w.eq_ignore_ascii_case(b"store") && i + 1 < argc {
+                    store = Some(i + 1);
+                    1
+                } else {
+                    0
+                };
+                i += 1 + skip;
             }
+            let mut v = vec![1];
+            v.extend(store);
             v
         }
         _ => Registry::key_positions(cmd, argc),
