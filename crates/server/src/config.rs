@@ -486,6 +486,13 @@ impl Config {
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
         self.tcp_backlog = int(self, "tcp-backlog") as i32;
+        crate::types::set_limits(crate::types::EncodingLimits {
+            hash_entries: int(self, "hash-max-listpack-entries") as usize,
+            hash_value: int(self, "hash-max-listpack-value") as usize,
+            set_intset_entries: int(self, "set-max-intset-entries") as usize,
+            zset_entries: int(self, "zset-max-listpack-entries") as usize,
+            zset_value: int(self, "zset-max-listpack-value") as usize,
+        });
     }
 
     /// Applies one directive at start-up (any parameter may be set).
