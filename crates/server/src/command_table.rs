@@ -10,7 +10,7 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, dump, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
+    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
     strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
@@ -76,6 +76,7 @@ pub const HASH: u32 = 1 << 8;
 pub const SET: u32 = 1 << 9;
 pub const SORTEDSET: u32 = 1 << 10;
 pub const HYPERLOGLOG: u32 = 1 << 11;
+pub const GEO: u32 = 1 << 12;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
@@ -84,6 +85,7 @@ const ACL_NAMES: &[(u32, &str)] = &[
     (SET, "@set"),
     (SORTEDSET, "@sortedset"),
     (HYPERLOGLOG, "@hyperloglog"),
+    (GEO, "@geo"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -951,6 +953,10 @@ pub static COMMANDS: &[Command] = &[
     c("bzmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", zs::bzmpop),
     c("bzpopmax", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
     c("bzpopmin", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
+    c("geoadd", -5, WD, K1, GEO, "geo", "3.2.0", "Add one or more geospatial items in the geospatial index represented using a sorted set", geo::geoadd),
+    c("geodist", -4, R, K1, GEO, "geo", "3.2.0", "Returns the distance between two members of a geospatial index", geo::geodist),
+    c("geohash", -2, R, K1, GEO, "geo", "3.2.0", "Returns members of a geospatial index as standard geohash strings", geo::geohash),
+    c("geopos", -2, R, K1, GEO, "geo", "3.2.0", "Returns longitude and latitude of members of a geospatial index", geo::geopos),
     c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
     c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
     c("zcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zs::zcount),

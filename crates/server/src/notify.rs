@@ -455,7 +455,7 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     }
                 }
             }
-            "zadd" => {
+            "zadd" | "geoadd" => {
                 if changed {
                     let incr = (2..args.len())
                         .map(|i| args.get(i))
