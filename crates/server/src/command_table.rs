@@ -1065,10 +1065,12 @@ pub static COMMANDS: &[Command] = &[
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
+    c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NK, DANGEROUS, "server", "1.0.0", "Asynchronously save the dataset to disk", srv::bgsave),
     c("lastsave", 1, LOADING | STALE | FAST, NK, DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
     container("latency", 0, "server", "2.8.13", "A container for latency diagnostics commands", LATENCY_SUBS),
     c("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "Listen for all requests received by the server in real time", srv::monitor),
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", srv::shutdown),
+    c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk", srv::save),
     container("slowlog", 0, "server", "2.2.12", "A container for slow log commands", SLOWLOG_SUBS),
     c("time", 1, LSF, NK, 0, "server", "2.6.0", "Return the current server time", srv::time),
 ];

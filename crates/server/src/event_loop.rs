@@ -269,7 +269,9 @@ impl Server {
             self.core
                 .log
                 .warning(&format!("Received {name} scheduling shutdown..."));
-            self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
+            if crate::persist::shutdown_save(&mut self.core, false, false, false) {
+                self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
+            }
         }
     }
 
@@ -767,6 +769,7 @@ impl Server {
         self.core.ks.track_expired =
             !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
         self.core.ks.active_expire_cycle(now, budget);
+        crate::persist::cron(&mut self.core);
         let expired = std::mem::take(&mut self.core.ks.expired_log);
         crate::notify::expired(&mut self.core, None, &expired);
         for (d, k) in expired {

@@ -33,6 +33,7 @@ pub mod glob;
 pub mod log;
 pub mod multi;
 pub mod notify;
+pub mod persist;
 pub mod rdb;
 pub mod pubsub;
 pub mod scripting;
@@ -77,7 +78,11 @@ pub fn start(args: &[String]) -> i32 {
             return 1;
         }
     }
-    let core = server::Core::new(cfg, log);
+    let mut core = server::Core::new(cfg, log);
+    if let Err(e) = persist::load_at_start(&mut core) {
+        core.log.warning(&e);
+        return 1;
+    }
     let mut srv = match event_loop::Server::new(core) {
         Ok(s) => s,
         Err(e) => {

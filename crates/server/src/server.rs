@@ -92,6 +92,8 @@ pub struct Core {
     pub cmd_time_ms: i64,
     pub dirty: u64,
     pub lastsave: i64,
+    /// RDB saving and loading state.
+    pub persist: crate::persist::Persistence,
     pub rng: u64,
     pub next_client_id: u64,
     pub shutdown: Option<ShutdownRequest>,
@@ -132,6 +134,7 @@ impl Core {
             cmd_time_ms: unix_ms(),
             dirty: 0,
             lastsave: unix_ms() / 1000,
+            persist: Default::default(),
             rng: seed | 1,
             next_client_id: 1,
             shutdown: None,
@@ -348,6 +351,14 @@ pub fn call(
             }
             return CallOutcome::Done;
         }
+    }
+    if (cmd.flags & command_table::WRITE != 0
+        || cmd.name == "ping"
+        || (cmd.name == "exec" && client.multi.as_ref().is_some_and(|m| m.writes)))
+        && crate::persist::writes_denied(core)
+    {
+        reject(core, client, Some(id), CmdError::msg(crate::persist::MISCONF));
+        return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2
         && client.subs.any()

@@ -32,6 +32,7 @@
 //! 7.0.15), and `redis-tests/dump.txt`.
 
 pub mod compact;
+pub mod file;
 pub mod listpack;
 
 use crate::db::Value;
@@ -124,7 +125,8 @@ pub fn dump(v: &Value, opt: DumpOptions) -> Vec<u8> {
     out
 }
 
-fn write_value(out: &mut Vec<u8>, v: &Value, opt: DumpOptions) {
+/// Appends a value: its type byte, then its body.
+pub(crate) fn write_value(out: &mut Vec<u8>, v: &Value, opt: DumpOptions) {
     match v {
         Value::Int(n) => {
             out.push(T_STRING);
@@ -244,7 +246,7 @@ fn write_int_string(out: &mut Vec<u8>, n: i64) {
 
 /// Writes an RDB string: integer-encoded when short and canonical and within 32 bits,
 /// LZF-compressed when long and that saves enough, else plain.
-fn write_str(out: &mut Vec<u8>, s: &[u8], opt: DumpOptions) {
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &[u8], opt: DumpOptions) {
     if s.len() <= INT_TRY_MAX_LEN {
         if let Some(n) = resp::request::parse_i64_strict(s) {
             if i32::try_from(n).is_ok() {
@@ -297,6 +299,12 @@ pub fn restore(payload: &[u8]) -> Result<Value, LoadError> {
     read_value(&mut r).map_err(|_| LoadError::BadData)
 }
 
+/// Reads the body of a value of type `t` (an RDB file holds the type byte before the
+/// key, the body after it).
+pub(crate) fn read_body_at(r: &mut Reader, t: u8) -> Result<Value, LoadError> {
+    read_body(r, t).map_err(|_| LoadError::BadData)
+}
+
 /// Marker for any inconsistency in a value body.
 struct Bad;
 
@@ -308,6 +316,10 @@ impl From<crate::scripting::function_dump::DumpError> for Bad {
 
 fn read_value(r: &mut Reader) -> Result<Value, Bad> {
     let t = r.byte()?;
+    read_body(r, t)
+}
+
+fn read_body(r: &mut Reader, t: u8) -> Result<Value, Bad> {
     let v = match t {
         T_STRING => Value::from_bytes(&r.string()?),
         T_LIST => {
