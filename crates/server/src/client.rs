@@ -69,6 +69,8 @@ pub struct MultiState {
     pub failed: bool,
     /// A queued command is flagged `denyoom` (EXEC is refused when over `maxmemory`).
     pub denyoom: bool,
+    /// A queued command writes or may replicate (`CLIENT PAUSE WRITE` holds EXEC).
+    pub writes: bool,
 }
 
 pub struct Client {

@@ -148,6 +148,9 @@ pub struct Keyspace {
     /// WATCH can treat the deletion as a change).
     pub track_expired: bool,
     pub expired_log: Vec<(usize, Vec<u8>)>,
+    /// Set during `CLIENT PAUSE`: expired keys read as missing but are not deleted
+    /// (nothing is counted or propagated) until the pause ends, as in Redis.
+    pub expiry_paused: bool,
 }
 
 /// Typed accessors: `*_mut` look up for writing, `*_ref` for reading (counting hits and
@@ -200,10 +203,12 @@ impl Keyspace {
             active_expire_enabled: true,
             track_expired: false,
             expired_log: Vec::new(),
+            expiry_paused: false,
         }
     }
 
-    /// Deletes `key` if its time has come; true when it was deleted.
+    /// Deletes `key` if its time has come; true when it is expired (then it is gone, or
+    /// hidden while expiry is paused).
     #[inline]
     pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now_ms: i64) -> bool {
         let d = &mut self.dbs[db];
@@ -212,6 +217,9 @@ impl Keyspace {
         }
         match d.expires.get(key) {
             Some(&when) if when <= now_ms => {
+                if self.expiry_paused {
+                    return true;
+                }
                 d.expires.remove(key);
                 d.dict.remove(key);
                 self.stats.expired_keys += 1;
@@ -227,8 +235,11 @@ impl Keyspace {
     /// Lookup for reading: expires lazily and counts hits and misses.
     #[inline]
     pub fn lookup_read(&mut self, db: usize, key: &[u8], now_ms: i64) -> Option<&Value> {
-        self.expire_if_needed(db, key, now_ms);
-        let v = self.dbs[db].dict.get(key);
+        let v = if self.expire_if_needed(db, key, now_ms) {
+            None
+        } else {
+            self.dbs[db].dict.get(key)
+        };
         if v.is_some() {
             self.stats.keyspace_hits += 1;
         } else {
@@ -240,14 +251,23 @@ impl Keyspace {
     /// Lookup for writing: expires lazily, no statistics.
     #[inline]
     pub fn lookup_write(&mut self, db: usize, key: &[u8], now_ms: i64) -> Option<&mut Value> {
-        self.expire_if_needed(db, key, now_ms);
+        if self.expire_if_needed(db, key, now_ms) {
+            return None;
+        }
         self.dbs[db].dict.get_mut(key)
+    }
+
+    /// Lookup without statistics (expires lazily).
+    pub fn peek(&mut self, db: usize, key: &[u8], now_ms: i64) -> Option<&Value> {
+        if self.expire_if_needed(db, key, now_ms) {
+            return None;
+        }
+        self.dbs[db].dict.get(key)
     }
 
     /// Existence check without statistics.
     pub fn exists(&mut self, db: usize, key: &[u8], now_ms: i64) -> bool {
-        self.expire_if_needed(db, key, now_ms);
-        self.dbs[db].dict.contains_key(key)
+        self.peek(db, key, now_ms).is_some()
     }
 
     /// Stores `val` under `key`, dropping any TTL unless `keep_ttl`.
@@ -313,7 +333,7 @@ impl Keyspace {
     /// the expired ones, repeating while more than a quarter of a sample was expired,
     /// until `budget` runs out.
     pub fn active_expire_cycle(&mut self, now_ms: i64, budget: std::time::Duration) {
-        if !self.active_expire_enabled {
+        if !self.active_expire_enabled || self.expiry_paused {
             return;
         }
         let start = std::time::Instant::now();

@@ -338,6 +338,10 @@ impl Server {
             if c.monitor {
                 self.net.monitors -= 1;
             }
+            if let Some(i) = self.net.paused.iter().position(|&s| s == slot) {
+                self.net.paused.remove(i);
+                self.core.postponed = self.net.paused.len();
+            }
             if let Some(b) = c.blocked.take() {
                 self.core.blocking.remove((c.id, slot), &b.req);
             }
@@ -462,6 +466,7 @@ impl Server {
                     }
                     if outcome == CallOutcome::Paused {
                         self.net.paused.push(slot);
+                        self.core.postponed = self.net.paused.len();
                         stop = true;
                         break;
                     }
@@ -735,6 +740,7 @@ impl Server {
 
     /// Deferred work before sleeping: flush replies, close clients marked for closing.
     fn before_sleep(&mut self) {
+        self.end_pause();
         self.deliver_pubsub(true);
         self.expire_blocked();
         let pending = std::mem::take(&mut self.net.pending);
@@ -815,13 +821,17 @@ impl Server {
                 self.close(slot);
             }
         }
-        // End of CLIENT PAUSE: resume the clients held back.
-        let expired = self.core.pause.is_some_and(|p| n >= p.until);
-        if expired {
-            self.core.pause = None;
+    }
+
+    /// At the end of a `CLIENT PAUSE` (timeout or UNPAUSE), runs the postponed
+    /// commands in the order they arrived.
+    fn end_pause(&mut self) {
+        if self.core.pause.is_some_and(|p| Instant::now() >= p.until) {
+            self.core.end_pause();
         }
         if self.core.pause.is_none() && !self.net.paused.is_empty() {
             let paused = std::mem::take(&mut self.net.paused);
+            self.core.postponed = 0;
             for slot in paused {
                 self.resume(slot);
             }

@@ -98,6 +98,9 @@ pub struct Core {
     pub next_client_id: u64,
     pub shutdown: Option<ShutdownRequest>,
     pub pause: Option<Pause>,
+    /// Clients whose command waits for the end of a `CLIENT PAUSE` (counted in INFO
+    /// `blocked_clients`, as Redis counts them).
+    pub postponed: usize,
     /// Event loop iterations, for INFO.
     pub cronloops: u64,
     /// Clients parked on keys by blocking commands.
@@ -119,6 +122,18 @@ pub fn unix_ms() -> i64 {
 }
 
 impl Core {
+    /// Starts (or replaces) a `CLIENT PAUSE`; expiry waits for its end.
+    pub fn start_pause(&mut self, p: Pause) {
+        self.pause = Some(p);
+        self.ks.expiry_paused = true;
+    }
+
+    /// Ends the `CLIENT PAUSE`; the event loop then runs the postponed commands.
+    pub fn end_pause(&mut self) {
+        self.pause = None;
+        self.ks.expiry_paused = false;
+    }
+
     pub fn new(config: Config, log: Logger) -> Core {
         let seed = unix_ms() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
         let mut core = Core {
@@ -139,6 +154,7 @@ impl Core {
             next_client_id: 1,
             shutdown: None,
             pause: None,
+            postponed: 0,
             cronloops: 0,
             blocking: Default::default(),
             watches: Default::default(),
@@ -272,6 +288,28 @@ fn oom_applies(client: &Client, cmd: &command_table::Command) -> bool {
     }
 }
 
+/// Whether `cmd` counts as writing for `CLIENT PAUSE WRITE`: its `write` or
+/// `may_replicate` flag as Redis's dispatch sees it, where a script or function that
+/// declares flags is a write unless it declares `no-writes`.
+fn may_replicate(core: &Core, cmd: &command_table::Command, args: &Args) -> bool {
+    if cmd.flags & (command_table::WRITE | command_table::MAY_REPLICATE) == 0 {
+        return false;
+    }
+    match cmd.name {
+        "eval" | "evalsha" | "fcall" => core.scripting.declared_writes(cmd.name, args),
+        _ => true,
+    }
+}
+
+/// [`may_replicate`] for a command about to run: EXEC counts as writing when a queued
+/// command does.
+fn replicates(core: &Core, client: &Client, cmd: &command_table::Command, args: &Args) -> bool {
+    if cmd.name == "exec" {
+        return client.multi.as_ref().is_some_and(|m| m.writes);
+    }
+    may_replicate(core, cmd, args)
+}
+
 /// Executes one command line for `client`.
 pub fn call(
     core: &mut Core,
@@ -379,6 +417,16 @@ pub fn call(
             return CallOutcome::Done;
         }
     }
+    if let Some(p) = core.pause {
+        if Instant::now() >= p.until {
+            core.end_pause();
+        } else if !client.deny_blocking
+            && !client.monitor
+            && (!p.write_only || replicates(core, client, cmd, args))
+        {
+            return CallOutcome::Paused;
+        }
+    }
     if client.multi.is_some() && !command_table::runs_inside_multi(cmd) {
         if cmd.flags & command_table::NO_MULTI != 0 {
             reject(
@@ -389,22 +437,14 @@ pub fn call(
             );
             return CallOutcome::Done;
         }
+        let writes = may_replicate(core, cmd, args);
         if let Some(m) = client.multi.as_mut() {
             m.queue.push(args.iter().map(|a| a.to_vec()).collect());
             m.denyoom |= cmd.flags & command_table::DENYOOM != 0;
+            m.writes |= writes;
         }
         client.out.simple(b"QUEUED");
         return CallOutcome::Done;
-    }
-    if let Some(p) = core.pause {
-        if Instant::now() >= p.until {
-            core.pause = None;
-        } else if cmd.flags & command_table::NO_AUTH == 0
-            && (!p.write_only || cmd.flags & command_table::WRITE != 0)
-            && !client.monitor
-        {
-            return CallOutcome::Paused;
-        }
     }
     let Some(handler) = cmd.handler else {
         return CallOutcome::Done;

@@ -350,17 +350,23 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn client_pause(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    if a.len() > 4 {
+        return Err(CmdError::msg(
+            "ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.",
+        ));
+    }
     let ms = int_arg(a.get(2))
-        .ok()
-        .filter(|&n| n >= 0)
-        .ok_or_else(|| CmdError::msg("ERR timeout is not an integer or out of range"))?;
+        .map_err(|_| CmdError::msg("ERR timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CmdError::msg("ERR timeout is negative"));
+    }
     let write_only = match a.len() {
         3 => false,
-        4 if is(a.get(3), "write") => true,
-        4 if is(a.get(3), "all") => false,
-        _ => return Err(CmdError::Syntax),
+        _ if is(a.get(3), "write") => true,
+        _ if is(a.get(3), "all") => false,
+        _ => return Err(CmdError::msg("ERR CLIENT PAUSE mode must be WRITE or ALL")),
     };
-    ctx.core.pause = Some(crate::server::Pause {
+    ctx.core.start_pause(crate::server::Pause {
         until: Instant::now() + Duration::from_millis(ms as u64),
         write_only,
     });
@@ -369,9 +375,7 @@ pub fn client_pause(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 pub fn client_unpause(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    if let Some(p) = ctx.core.pause.as_mut() {
-        p.until = Instant::now();
-    }
+    ctx.core.end_pause();
     ctx.client.out.ok();
     Ok(())
 }

@@ -39,10 +39,10 @@ pub fn touch(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn type_(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, a.get(1), now);
-    let t = ctx.core.ks.dbs[db]
-        .dict
-        .get(a.get(1))
+    let t = ctx
+        .core
+        .ks
+        .peek(db, a.get(1), now)
         .map_or("none", |v| v.type_name());
     ctx.client.out.simple(t.as_bytes());
     Ok(())
@@ -473,8 +473,7 @@ pub fn persist(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn object_encoding(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, a.get(2), now);
-    match ctx.core.ks.dbs[db].dict.get(a.get(2)) {
+    match ctx.core.ks.peek(db, a.get(2), now) {
         Some(v) => ctx.client.out.bulk(v.encoding().as_bytes()),
         None => ctx.client.out.null(),
     }
@@ -483,8 +482,7 @@ pub fn object_encoding(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn object_freq(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, a.get(2), now);
-    if !ctx.core.ks.dbs[db].dict.contains_key(a.get(2)) {
+    if !ctx.core.ks.exists(db, a.get(2), now) {
         ctx.client.out.null();
         return Ok(());
     }
@@ -493,8 +491,7 @@ pub fn object_freq(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn object_idletime(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, a.get(2), now);
-    if ctx.core.ks.dbs[db].dict.contains_key(a.get(2)) {
+    if ctx.core.ks.exists(db, a.get(2), now) {
         // Access times are not tracked yet: every key reads as just used.
         ctx.client.out.int(0);
     } else {
@@ -509,8 +506,7 @@ const SHARED_INTEGERS: i64 = 10000;
 
 pub fn object_refcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, a.get(2), now);
-    match ctx.core.ks.dbs[db].dict.get(a.get(2)) {
+    match ctx.core.ks.peek(db, a.get(2), now) {
         Some(crate::db::Value::Int(n)) if (0..SHARED_INTEGERS).contains(n) => {
             ctx.client.out.int(i32::MAX as i64)
         }

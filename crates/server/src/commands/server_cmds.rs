@@ -60,7 +60,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
             .map_or(0, |o| o.iter().flatten().count());
         section(
             "Clients",
-            format!("connected_clients:{n}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n", core.config.maxclients, core.blocking.clients, core.blocking.clients),
+            format!("connected_clients:{n}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n", core.config.maxclients, core.blocking.clients + core.postponed, core.blocking.clients),
         );
     }
     if want("memory", true) {
@@ -557,8 +557,7 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
             }
         }
     } else if is(sub, "object") && a.len() == 3 {
-        ctx.core.ks.expire_if_needed(db, a.get(2), now);
-        let Some(v) = ctx.core.ks.dbs[db].dict.get(a.get(2)) else {
+        let Some(v) = ctx.core.ks.peek(db, a.get(2), now) else {
             return Err(CmdError::NoSuchKey);
         };
         let line = format!(

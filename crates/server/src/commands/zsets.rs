@@ -722,8 +722,7 @@ enum Aggregate {
 /// An input of the algebra: a sorted set, or a plain set whose members score 1.
 fn load_input(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<Item>>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    ctx.core.ks.expire_if_needed(db, key, now);
-    Ok(match ctx.core.ks.dbs[db].dict.get(key) {
+    Ok(match ctx.core.ks.peek(db, key, now) {
         None => None,
         Some(Value::ZSet(z)) => Some(z.iter().map(|e| (e.1.as_bytes().to_vec(), e.0)).collect()),
         Some(Value::Set(s)) => Some(

@@ -164,6 +164,34 @@ impl Scripting {
         (self.libraries_count, self.functions_count)
     }
 
+    /// Whether EVAL/EVALSHA/FCALL `args` run a script that may write, as dispatch sees it
+    /// before running: a script without a shebang may (EVAL's `may_replicate`), one that
+    /// declares flags writes unless it declares `no-writes`; an unknown script or
+    /// function may.
+    pub fn declared_writes(&self, cmd: &str, args: &resp::Args) -> bool {
+        let flags = match cmd {
+            "fcall" => self
+                .functions
+                .as_ref()
+                .and_then(|f| f.libs.function(args.get(1)))
+                .map(|f| f.flags),
+            "evalsha" => self
+                .engine
+                .as_ref()
+                .and_then(|e| e.lookup(args.get(1)))
+                .and_then(|s| s.flags),
+            _ => {
+                let body = args.get(1);
+                let sha = cache::sha1_hex(body);
+                match self.engine.as_ref().and_then(|e| e.lookup(&sha)) {
+                    Some(s) => s.flags,
+                    None => cache::parse_shebang(body).ok().flatten().map(|(f, _)| f),
+                }
+            }
+        };
+        flags.map_or(true, |f| f & cache::NO_WRITES == 0)
+    }
+
     /// An EVAL script is running (its state is out of `Scripting`).
     pub fn eval_running(&self) -> bool {
         self.engine.is_none() && self.running_function.is_none()

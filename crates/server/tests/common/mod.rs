@@ -16,10 +16,33 @@ pub struct TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(c) = self.child.as_mut() {
+            if wrapper().is_some() {
+                // Under a wrapper such as valgrind, stop with SIGTERM so it can write
+                // its report, and kill only if that takes too long.
+                let _ = Command::new("kill")
+                    .args(["-TERM", &c.id().to_string()])
+                    .status();
+                let deadline = Instant::now() + Duration::from_secs(60);
+                while Instant::now() < deadline {
+                    if let Ok(Some(_)) = c.try_wait() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
             let _ = c.kill();
             let _ = c.wait();
         }
     }
+}
+
+/// `RLUA51_SERVER_WRAPPER`: a command line (split on spaces) the server binary is run
+/// under, e.g. `valgrind --error-exitcode=99 --log-file=vg.%p.log`, to check the unsafe
+/// parts of the server with the integration tests.
+fn wrapper() -> Option<Vec<String>> {
+    let w = std::env::var("RLUA51_SERVER_WRAPPER").ok()?;
+    let parts: Vec<String> = w.split_whitespace().map(str::to_string).collect();
+    (!parts.is_empty()).then_some(parts)
 }
 
 /// A loopback port nobody listens on right now (outside the range reserved for others),
@@ -66,7 +89,16 @@ impl TestServer {
             dir.display().to_string(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        let child = Command::new(env!("CARGO_BIN_EXE_rlua51-server"))
+        let bin = env!("CARGO_BIN_EXE_rlua51-server");
+        let mut cmd = match wrapper() {
+            Some(w) => {
+                let mut c = Command::new(&w[0]);
+                c.args(&w[1..]).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let child = cmd
             .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -76,7 +108,8 @@ impl TestServer {
             port,
             child: Some(child),
         };
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let startup = if wrapper().is_some() { 120 } else { 10 };
+        let deadline = Instant::now() + Duration::from_secs(startup);
         while Instant::now() < deadline {
             if !s.alive() {
                 return None;
