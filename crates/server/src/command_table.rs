@@ -10,8 +10,8 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
-    strings as st, transactions as tx, zsets as zs,
+    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
+    sets as se, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;

@@ -34,8 +34,8 @@ pub mod log;
 pub mod multi;
 pub mod notify;
 pub mod persist;
-pub mod rdb;
 pub mod pubsub;
+pub mod rdb;
 pub mod scripting;
 pub mod sds;
 pub mod server;
@@ -79,6 +79,9 @@ pub fn start(args: &[String]) -> i32 {
         }
     }
     let mut core = server::Core::new(cfg, log);
+    if core.config.get("appendonly") == "yes" {
+        core.log.warning("WARNING: the append only file is not supported by this server: appendonly yes is ignored and only RDB snapshots (save points, SAVE, BGSAVE) persist the dataset.");
+    }
     if let Err(e) = persist::load_at_start(&mut core) {
         core.log.warning(&e);
         return 1;

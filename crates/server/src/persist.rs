@@ -127,7 +127,9 @@ fn write_file(data: &[u8], target: &str) -> Result<(), String> {
             let cwd = std::env::current_dir()
                 .map(|d| d.display().to_string())
                 .unwrap_or_default();
-            format!("Failed opening the temp RDB file {tmp} (in server root dir {cwd}) for saving: {e}")
+            format!(
+                "Failed opening the temp RDB file {tmp} (in server root dir {cwd}) for saving: {e}"
+            )
         })?;
         f.write_all(data)
             .and_then(|_| f.sync_all())
@@ -199,7 +201,10 @@ pub fn schedule(core: &mut Core) {
 /// thread done before writing the same file).
 pub fn wait_bgsave(core: &mut Core) {
     if let Some(b) = core.persist.bgsave.take() {
-        let r = b.thread.join().unwrap_or_else(|_| Err("save thread failed".into()));
+        let r = b
+            .thread
+            .join()
+            .unwrap_or_else(|_| Err("save thread failed".into()));
         finish_bgsave(core, r, b.started, b.dirty_at_start);
     }
 }
@@ -250,8 +255,9 @@ pub fn cron(core: &mut Core) {
     }
     for (secs, min_changes) in save_points(core) {
         if changes >= min_changes && now - core.lastsave > secs {
-            core.log
-                .notice(&format!("{min_changes} changes in {secs} seconds. Saving..."));
+            core.log.notice(&format!(
+                "{min_changes} changes in {secs} seconds. Saving..."
+            ));
             if let Err(e) = bgsave(core) {
                 core.log.warning(&e);
             }
@@ -268,12 +274,14 @@ pub fn shutdown_save(core: &mut Core, save_flag: bool, nosave: bool, force: bool
         return true;
     }
     wait_bgsave(core);
-    core.log.notice("Saving the final RDB snapshot before exiting.");
+    core.log
+        .notice("Saving the final RDB snapshot before exiting.");
     if save(core).is_ok() {
         return true;
     }
     if force {
-        core.log.warning("Error trying to save the DB. Exit anyway.");
+        core.log
+            .warning("Error trying to save the DB. Exit anyway.");
         true
     } else {
         core.log.warning("Error trying to save the DB, can't exit.");
@@ -309,9 +317,8 @@ pub fn load_at_start(core: &mut Core) -> Result<(), String> {
 fn load_bytes(core: &mut Core, data: &[u8], allow_dup: bool) -> Result<(), String> {
     let loaded = file::decode(data, core.ks.dbs.len(), unix_ms()).map_err(|e| e.to_string())?;
     if !loaded.functions.is_empty() {
-        let payload = crate::scripting::function_dump::dump(
-            loaded.functions.iter().map(Vec::as_slice),
-        );
+        let payload =
+            crate::scripting::function_dump::dump(loaded.functions.iter().map(Vec::as_slice));
         core.scripting
             .restore_functions(&payload)
             .map_err(|e| format!("Failed loading library: {e}"))?;

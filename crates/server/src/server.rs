@@ -382,7 +382,10 @@ pub fn call(
                 client.multi = None;
                 let watched = std::mem::take(&mut client.watched);
                 core.watches.unwatch_all(client.id, &watched);
-                let e = format!("EXECABORT Transaction discarded because of: {}", CmdError::Oom);
+                let e = format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    CmdError::Oom
+                );
                 reject(core, client, Some(id), CmdError::owned(e));
             } else {
                 reject(core, client, Some(id), CmdError::Oom);
@@ -395,7 +398,12 @@ pub fn call(
         || (cmd.name == "exec" && client.multi.as_ref().is_some_and(|m| m.writes)))
         && crate::persist::writes_denied(core)
     {
-        reject(core, client, Some(id), CmdError::msg(crate::persist::MISCONF));
+        reject(
+            core,
+            client,
+            Some(id),
+            CmdError::msg(crate::persist::MISCONF),
+        );
         return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2

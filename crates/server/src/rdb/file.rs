@@ -199,7 +199,9 @@ pub fn decode(data: &[u8], databases: usize, now_ms: i64) -> Result<Loaded, File
             }
             OP_EXPIRETIME_MS => {
                 let b = r.take(8)?;
-                expire = Some(i64::from_le_bytes(b.try_into().map_err(|_| FileError::Corrupt)?));
+                expire = Some(i64::from_le_bytes(
+                    b.try_into().map_err(|_| FileError::Corrupt)?,
+                ));
             }
             OP_EXPIRETIME => {
                 let b = r.take(4)?;
@@ -249,4 +251,93 @@ pub fn decode(data: &[u8], databases: usize, now_ms: i64) -> Result<Loaded, File
 /// Value types this server reads (see [`super`]).
 fn known_type(t: u8) -> bool {
     matches!(t, 0..=5 | 9..=14 | 16..=18)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let mut ks = Keyspace::new(16);
+        ks.set(0, b"s", Value::from_bytes(b"hello"), false);
+        ks.set(0, b"n", Value::from_bytes(b"-12345"), false);
+        ks.set(0, b"t", Value::from_bytes(&[b'x'; 300]), false);
+        ks.set_expire(0, b"t", 4_102_444_800_000);
+        ks.set(7, b"other", Value::from_bytes(b"db7"), false);
+        let functions =
+            vec![b"#!lua name=l\nredis.register_function('f', function() end)".to_vec()];
+        encode(&SaveInput {
+            ks: &ks,
+            functions: &functions,
+            opt: DumpOptions::default(),
+            checksum: true,
+            ctime: 1_700_000_000,
+            used_mem: 1_000_000,
+        })
+    }
+
+    fn text(v: &Value) -> Vec<u8> {
+        match v {
+            Value::Int(n) => n.to_string().into_bytes(),
+            Value::Str(s) => s.as_bytes().to_vec(),
+            _ => panic!("not a string"),
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let data = sample();
+        assert_eq!(&data[..9], b"REDIS0010");
+        let l = decode(&data, 16, 0).expect("decode");
+        assert_eq!(l.functions.len(), 1);
+        assert_eq!(l.keys.len(), 4);
+        let get = |db: usize, k: &[u8]| {
+            l.keys
+                .iter()
+                .find(|x| x.db == db && x.key == k)
+                .expect("key")
+        };
+        assert_eq!(text(&get(0, b"s").value), b"hello");
+        assert_eq!(text(&get(0, b"n").value), b"-12345");
+        assert_eq!(text(&get(0, b"t").value), vec![b'x'; 300]);
+        assert_eq!(get(0, b"t").expire_ms, Some(4_102_444_800_000));
+        assert_eq!(get(0, b"s").expire_ms, None);
+        assert_eq!(text(&get(7, b"other").value), b"db7");
+        // Keys whose time has passed are dropped while loading.
+        let later = decode(&data, 16, 4_102_444_800_001).expect("decode");
+        assert_eq!((later.keys.len(), later.expired), (3, 1));
+        // A server with fewer databases refuses the file.
+        assert_eq!(decode(&data, 4, 0).err(), Some(FileError::DbIndex(4)));
+    }
+
+    #[test]
+    fn checksum_zero_means_unchecked() {
+        let mut data = sample();
+        let n = data.len();
+        data[n - 8..].fill(0);
+        assert!(decode(&data, 16, 0).is_ok());
+        data[n - 1] = 1;
+        assert_eq!(decode(&data, 16, 0).err(), Some(FileError::Checksum));
+    }
+
+    #[test]
+    fn damaged_files_are_errors_not_panics() {
+        let data = sample();
+        for cut in 0..data.len() {
+            assert!(decode(&data[..cut], 16, 0).is_err(), "prefix {cut}");
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut d = data.clone();
+            let i = 9 + (x as usize) % (d.len() - 9);
+            d[i] ^= (x >> 32) as u8 | 1;
+            // Without the checksum every mutation reaches the parser.
+            let n = d.len();
+            d[n - 8..].fill(0);
+            let _ = decode(&d, 16, 0);
+        }
+    }
 }

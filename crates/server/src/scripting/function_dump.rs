@@ -240,7 +240,9 @@ impl Reader<'_> {
 
 /// Decompresses an LZF stream that must expand to exactly `len` bytes.
 pub fn lzf_decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(len);
+    // The claimed length comes from untrusted data: reserve at most what the input
+    // can expand to (a 3-byte back-reference yields at most 264 bytes).
+    let mut out = Vec::with_capacity(len.min(input.len().saturating_mul(88)));
     let mut i = 0;
     while i < input.len() {
         let ctrl = input[i] as usize;
