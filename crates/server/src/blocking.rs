@@ -33,8 +33,9 @@ pub struct BlockIndex {
     by_key: HashMap<(usize, Vec<u8>), VecDeque<Waiter>>,
     /// Number of parked clients (INFO `blocked_clients`).
     pub clients: usize,
-    /// Stream waiters per key.
-    stream_keys: HashMap<(usize, Vec<u8>), usize>,
+    /// Stream waiters per key, with the identity of the stream the key held when last
+    /// looked at (a key given another stream by RENAME, MOVE, SWAPDB, ... is ready).
+    stream_keys: HashMap<(usize, Vec<u8>), (usize, usize)>,
     /// Stream keys written since the last serving pass.
     signalled: std::collections::HashSet<(usize, Vec<u8>)>,
 }
@@ -52,7 +53,8 @@ impl BlockIndex {
                 q.push_back(w);
             }
             if req.kind == BlockKind::Stream {
-                *self.stream_keys.entry((req.db, k.clone())).or_default() += 1;
+                let e = self.stream_keys.entry((req.db, k.clone())).or_default();
+                e.0 += 1;
             }
         }
         self.clients += 1;
@@ -69,8 +71,8 @@ impl BlockIndex {
             }
             if req.kind == BlockKind::Stream {
                 if let Some(n) = self.stream_keys.get_mut(&id) {
-                    *n -= 1;
-                    if *n == 0 {
+                    n.0 -= 1;
+                    if n.0 == 0 {
                         self.stream_keys.remove(&id);
                     }
                 }
@@ -94,12 +96,12 @@ impl BlockIndex {
             };
             v.push((*db, key.clone(), kind));
         }
-        for (db, key) in self.stream_keys.keys() {
+        for ((db, key), (_, seen)) in &self.stream_keys {
             if *db >= ks.dbs.len() {
                 continue;
             }
-            let is_stream = matches!(ks.dbs[*db].dict.get(key), Some(Value::Stream(_)));
-            if !is_stream || self.signalled.contains(&(*db, key.clone())) {
+            let now = stream_identity(ks, *db, key);
+            if now == 0 || now != *seen || self.signalled.contains(&(*db, key.clone())) {
                 v.push((*db, key.clone(), BlockKind::Stream));
             }
         }
@@ -114,9 +116,15 @@ impl BlockIndex {
         }
     }
 
-    /// Forgets the signals once the waiters were given their chance.
-    pub fn clear_signals(&mut self) {
+    /// Forgets the signals once the waiters were given their chance, and notes which
+    /// stream each waited-on key now holds.
+    pub fn clear_signals(&mut self, ks: &Keyspace) {
         self.signalled.clear();
+        for ((db, key), (_, seen)) in self.stream_keys.iter_mut() {
+            if *db < ks.dbs.len() {
+                *seen = stream_identity(ks, *db, key);
+            }
+        }
     }
 
     /// The waiters on a key, oldest first.
@@ -125,6 +133,15 @@ impl BlockIndex {
             .get(&(db, key.to_vec()))
             .map(|q| q.iter().copied().collect())
             .unwrap_or_default()
+    }
+}
+
+/// Address of the stream `key` holds (0 when it holds none): tells a stream that was
+/// moved in from elsewhere from the one a client started waiting on.
+fn stream_identity(ks: &Keyspace, db: usize, key: &[u8]) -> usize {
+    match ks.dbs[db].dict.get(key) {
+        Some(Value::Stream(s)) => &**s as *const crate::types::Stream as usize,
+        _ => 0,
     }
 }
 

@@ -543,7 +543,7 @@ impl Server {
                 break;
             }
         }
-        self.core.blocking.clear_signals();
+        self.core.blocking.clear_signals(&self.core.ks);
         self.net.serving_blocked = false;
     }
 

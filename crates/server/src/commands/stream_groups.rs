@@ -143,7 +143,13 @@ pub fn xgroup_setid(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let last = s.last_id;
     let g = s.groups.get_mut(name).ok_or_else(|| no_group(key, name))?;
     let ida = a.get(4);
-    g.last_id = if ida == b"$" { last } else { strict_id(ida)? };
+    // SETID (unlike CREATE) also takes `-` and `+`.
+    g.last_id = if ida == b"$" {
+        last
+    } else {
+        crate::types::stream::parse_id(ida, crate::types::stream::IdSyntax::Range, 0)
+            .ok_or(CmdError::msg(INVALID_ID))?
+    };
     g.entries_read = entries_read;
     ctx.core.dirty += 1;
     notify::queue(ctx.core, db, key, notify::STREAM, "xgroup-setid");
@@ -228,14 +234,17 @@ pub fn xgroup_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn xack(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let ids = (3..a.len())
-        .map(|i| strict_id(a.get(i)))
-        .collect::<Result<Vec<_>, _>>()?;
+    // A missing key or group answers 0 before the IDs are looked at.
     let n = match ctx.core.ks.stream_mut(db, a.get(1), now)? {
         None => 0,
         Some(s) => match s.groups.get_mut(a.get(2)) {
             None => 0,
-            Some(g) => ids.iter().filter(|id| g.ack(**id)).count(),
+            Some(g) => {
+                let ids = (3..a.len())
+                    .map(|i| strict_id(a.get(i)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                ids.iter().filter(|id| g.ack(**id)).count()
+            }
         },
     };
     ctx.core.dirty += n as u64;
@@ -468,10 +477,6 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
 pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now, key, name) = (ctx.client.db, ctx.core.cmd_time_ms, a.get(1), a.get(2));
     let consumer = a.get(3);
-    match ctx.core.ks.stream_ref(db, key, now)? {
-        Some(s) if s.groups.contains_key(name) => {}
-        _ => return Err(no_key_or_group(key, name)),
-    }
     let min_idle = int_arg(a.get(4))
         .map_err(|_| CmdError::msg("ERR Invalid min-idle-time argument for XAUTOCLAIM"))?
         .max(0);
@@ -502,7 +507,11 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
             return Err(CmdError::Syntax);
         }
     }
-    let s = ctx.core.ks.stream_mut(db, key, now)?.expect("checked");
+    // Unlike XCLAIM, the arguments are checked before the key and group.
+    let s = match ctx.core.ks.stream_mut(db, key, now)? {
+        Some(s) if s.groups.contains_key(name) => s,
+        _ => return Err(no_key_or_group(key, name)),
+    };
     let mut attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();

@@ -499,9 +499,12 @@ fn read_generic(ctx: &mut Ctx, a: &Args, group_cmd: bool) -> CmdResult {
     for k in 0..r.n {
         let key = a.get(r.streams_at + k);
         let ida = a.get(r.streams_at + r.n + k);
-        let s = if rerun && group_cmd {
+        let s = if rerun {
+            // A parked reader whose key stopped holding a stream: XREAD keeps waiting,
+            // XREADGROUP fails.
             match ctx.core.ks.lookup_write(db, key, now) {
                 Some(Value::Stream(s)) => Some(&**s),
+                _ if !group_cmd => None,
                 _ => return Err(CmdError::msg(KEY_GONE)),
             }
         } else {
