@@ -342,8 +342,15 @@ pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-/// Gives the pending entry `id` to `consumer` (creating the consumer) and returns it.
-fn claim_one<'a>(g: &'a mut Group, id: StreamId, consumer: &[u8], now: i64) -> &'a mut PendingEntry {
+/// Gives the pending entry `id` to `consumer` (creating the consumer, which sets
+/// `created`) and returns it.
+fn claim_one<'a>(
+    g: &'a mut Group,
+    id: StreamId,
+    consumer: &[u8],
+    now: i64,
+    created: &mut bool,
+) -> &'a mut PendingEntry {
     let old = g.pel.get(&id).map(|pe| pe.consumer.clone());
     if let Some(old) = &old {
         if old.as_slice() != consumer {
@@ -352,7 +359,8 @@ fn claim_one<'a>(g: &'a mut Group, id: StreamId, consumer: &[u8], now: i64) -> &
             }
         }
     }
-    let (c, _) = g.consumer_mut(consumer, now);
+    let (c, new) = g.consumer_mut(consumer, now);
+    *created |= new;
     c.pel.insert(id);
     c.seen_time = now;
     let pe = g.pel.entry(id).or_insert(PendingEntry {
@@ -433,6 +441,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     let mut claimed: Vec<StreamId> = Vec::new();
+    let mut created = false;
     for id in ids {
         let in_stream = s.contains(&id);
         let g = s.groups.get_mut(name).expect("checked");
@@ -451,7 +460,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 continue;
             }
         }
-        let pe = claim_one(g, id, consumer, now);
+        let pe = claim_one(g, id, consumer, now, &mut created);
         pe.delivery_time = deliverytime;
         match retry {
             Some(n) => pe.delivery_count = n.max(0) as u64,
@@ -462,6 +471,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         changed += 1;
     }
     ctx.core.dirty += changed;
+    let s = consumer_created(ctx.core, db, key, created)?;
     let out = &mut ctx.client.out;
     out.array(claimed.len());
     for id in claimed {
@@ -472,6 +482,23 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     Ok(())
+}
+
+/// Queues `xgroup-createconsumer` when a claim created its consumer; gives the stream
+/// back for the reply.
+fn consumer_created<'a>(
+    core: &'a mut crate::server::Core,
+    db: usize,
+    key: &[u8],
+    created: bool,
+) -> Result<&'a Stream, CmdError> {
+    if created {
+        notify::queue(core, db, key, notify::STREAM, "xgroup-createconsumer");
+    }
+    match core.ks.dbs[db].dict.get(key) {
+        Some(Value::Stream(s)) => Ok(s),
+        _ => Err(CmdError::WrongType),
+    }
 }
 
 pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -520,6 +547,7 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         g.pel.range(start..).map(|(k, _)| *k).collect()
     };
     let mut next = StreamId::MIN;
+    let mut created = false;
     let mut it = pel_ids.into_iter().peekable();
     while attempts > 0 && ((claimed.len() + deleted.len()) as i64) < count {
         let Some(id) = it.next() else { break };
@@ -534,7 +562,7 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if min_idle > 0 && now - g.pel[&id].delivery_time < min_idle {
             continue;
         }
-        let pe = claim_one(g, id, consumer, now);
+        let pe = claim_one(g, id, consumer, now, &mut created);
         pe.delivery_time = now;
         if !justid {
             pe.delivery_count += 1;
@@ -545,6 +573,7 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         next = *id;
     }
     ctx.core.dirty += (claimed.len() + deleted.len()) as u64;
+    let s = consumer_created(ctx.core, db, key, created)?;
     let out = &mut ctx.client.out;
     out.array(3);
     out.bulk(next.to_string().as_bytes());
