@@ -847,7 +847,7 @@ static PUBSUB_SUBS: &[Command] = &[
     ),
 ];
 
-/// Every top-level command.
+#[rustfmt::skip]
 static XGROUP_SUBS: &[Command] = &[
     c("create", -5, WD, (2, 2, 1), STREAM, "stream", "5.0.0", "Create a consumer group.", sg::xgroup_create),
     c("createconsumer", 5, WD, (2, 2, 1), STREAM, "stream", "6.2.0", "Create a consumer in a consumer group.", sg::xgroup_createconsumer),
@@ -857,6 +857,7 @@ static XGROUP_SUBS: &[Command] = &[
     c("setid", -5, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", sg::xgroup_setid),
 ];
 
+#[rustfmt::skip]
 static XINFO_SUBS: &[Command] = &[
     c("consumers", 4, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumers in a consumer group", sg::xinfo_consumers),
     c("groups", 3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumer groups of a stream", sg::xinfo_groups),
@@ -864,6 +865,7 @@ static XINFO_SUBS: &[Command] = &[
     c("stream", -3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "Get information about a stream", sg::xinfo_stream),
 ];
 
+/// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
     c("append", 3, WDF, K1, STRING, "string", "2.0.0", "Append a value to a key", st::append),
@@ -1123,7 +1125,9 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             // The keys are the first half of what follows STREAMS.
             let at = (1..argc).find(|&i| args.get(i).eq_ignore_ascii_case(b"streams"));
             match at {
-                Some(s) if (argc - s - 1) % 2 == 0 => (s + 1..s + 1 + (argc - s - 1) / 2).collect(),
+                Some(s) if (argc - s - 1).is_multiple_of(2) => {
+                    (s + 1..s + 1 + (argc - s - 1) / 2).collect()
+                }
                 _ => Vec::new(),
             }
         }

@@ -13,9 +13,7 @@ use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::notify;
 use crate::server::Ctx;
-use crate::types::stream::{
-    Group, PendingEntry, Stream, StreamId, ENTRIES_READ_INVALID,
-};
+use crate::types::stream::{Group, PendingEntry, Stream, StreamId, ENTRIES_READ_INVALID};
 use resp::{Args, ReplyWriter};
 
 /// XINFO STREAM FULL's default COUNT (Redis: 10).
@@ -61,7 +59,9 @@ fn help(out: &mut ReplyWriter, lines: &[&str]) {
 fn entries_read_arg(b: &[u8]) -> Result<i64, CmdError> {
     let n = int_arg(b)?;
     if n < 0 && n != ENTRIES_READ_INVALID {
-        return Err(CmdError::msg("ERR value for ENTRIESREAD must be positive or -1"));
+        return Err(CmdError::msg(
+            "ERR value for ENTRIESREAD must be positive or -1",
+        ));
     }
     Ok(n)
 }
@@ -117,7 +117,9 @@ pub fn xgroup_create(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let s = ctx.core.ks.stream_mut(db, key, now)?.expect("present");
     if s.groups.contains_key(name) {
-        return Err(CmdError::msg("BUSYGROUP Consumer Group name already exists"));
+        return Err(CmdError::msg(
+            "BUSYGROUP Consumer Group name already exists",
+        ));
     }
     let id = id.unwrap_or(s.last_id);
     s.groups.insert(name.to_vec(), Group::new(id, entries_read));
@@ -252,10 +254,13 @@ pub fn xack(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
+/// XPENDING's extended form: minimum idle time, ID range, count, optional consumer.
+type PendingQuery<'a> = (i64, StreamId, StreamId, usize, Option<&'a [u8]>);
+
 pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now, key, name) = (ctx.client.db, ctx.core.cmd_time_ms, a.get(1), a.get(2));
     let argc = a.len();
-    let mut ext: Option<(i64, StreamId, StreamId, usize, Option<&[u8]>)> = None;
+    let mut ext: Option<PendingQuery> = None;
     if argc != 3 && argc < 6 {
         return Err(CmdError::Syntax);
     }
@@ -281,7 +286,10 @@ pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
         .ks
         .stream_ref(db, key, now)?
         .ok_or_else(|| no_key_or_group(key, name))?;
-    let g = s.groups.get(name).ok_or_else(|| no_key_or_group(key, name))?;
+    let g = s
+        .groups
+        .get(name)
+        .ok_or_else(|| no_key_or_group(key, name))?;
     let out = &mut ctx.client.out;
     match ext {
         None => {
@@ -289,10 +297,13 @@ pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
             out.int(g.pel.len() as i64);
             match (g.pel.keys().next(), g.pel.keys().next_back()) {
                 (Some(lo), Some(hi)) => {
-                    out.bulk(lo.to_string().as_bytes());
-                    out.bulk(hi.to_string().as_bytes());
-                    let owners: Vec<_> =
-                        g.consumers.iter().filter(|(_, c)| !c.pel.is_empty()).collect();
+                    out.bulk(&lo.to_bytes());
+                    out.bulk(&hi.to_bytes());
+                    let owners: Vec<_> = g
+                        .consumers
+                        .iter()
+                        .filter(|(_, c)| !c.pel.is_empty())
+                        .collect();
                     out.array(owners.len());
                     for (n, c) in owners {
                         out.array(2);
@@ -332,7 +343,7 @@ pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
             out.array(rows.len());
             for (id, c, idle, n) in rows {
                 out.array(4);
-                out.bulk(id.to_string().as_bytes());
+                out.bulk(&id.to_bytes());
                 out.bulk(&c);
                 out.int(idle);
                 out.int(n as i64);
@@ -413,9 +424,10 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
             );
         } else if is(o, "retrycount") && more > 0 {
             i += 1;
-            retry = Some(int_arg(a.get(i)).map_err(|_| {
-                CmdError::msg("ERR Invalid RETRYCOUNT option argument for XCLAIM")
-            })?);
+            retry =
+                Some(int_arg(a.get(i)).map_err(|_| {
+                    CmdError::msg("ERR Invalid RETRYCOUNT option argument for XCLAIM")
+                })?);
         } else if is(o, "lastid") && more > 0 {
             i += 1;
             lastid = Some(strict_id(a.get(i)).map_err(|_| CmdError::msg(INVALID_ID))?);
@@ -476,7 +488,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
     out.array(claimed.len());
     for id in claimed {
         if justid {
-            out.bulk(id.to_string().as_bytes());
+            out.bulk(&id.to_bytes());
         } else {
             reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
         }
@@ -576,18 +588,18 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let s = consumer_created(ctx.core, db, key, created)?;
     let out = &mut ctx.client.out;
     out.array(3);
-    out.bulk(next.to_string().as_bytes());
+    out.bulk(&next.to_bytes());
     out.array(claimed.len());
     for id in claimed {
         if justid {
-            out.bulk(id.to_string().as_bytes());
+            out.bulk(&id.to_bytes());
         } else {
             reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
         }
     }
     out.array(deleted.len());
     for id in deleted {
-        out.bulk(id.to_string().as_bytes());
+        out.bulk(&id.to_bytes());
     }
     Ok(())
 }
@@ -602,7 +614,7 @@ fn map_header(out: &mut ReplyWriter, pairs: usize) {
 }
 
 fn id_bulk(out: &mut ReplyWriter, id: &StreamId) {
-    out.bulk(id.to_string().as_bytes());
+    out.bulk(&id.to_bytes());
 }
 
 fn entry_or_null(out: &mut ReplyWriter, e: Option<(&StreamId, &[crate::sds::Sds])>) {
@@ -711,7 +723,10 @@ pub fn xinfo_stream(ctx: &mut Ctx, a: &Args) -> CmdResult {
         entry_or_null(&mut out, s.last_entry());
     } else {
         out.bulk(b"entries");
-        let items: Vec<_> = s.range(StreamId::MIN, StreamId::MAX, false).take(count).collect();
+        let items: Vec<_> = s
+            .range(StreamId::MIN, StreamId::MAX, false)
+            .take(count)
+            .collect();
         out.array(items.len());
         for (id, f) in items {
             reply_entry(&mut out, id, f);

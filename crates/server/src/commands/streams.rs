@@ -18,7 +18,9 @@ use crate::error::{CmdError, CmdResult};
 use crate::notify;
 use crate::sds::Sds;
 use crate::server::Ctx;
-use crate::types::stream::{parse_id, parse_u64, IdSyntax, Stream, StreamId, Trim, TrimBy};
+use crate::types::stream::{
+    parse_id, parse_u64, IdSyntax, Stream, StreamId, Trim, TrimBy, ID_TEXT_MAX,
+};
 use resp::{Args, ReplyWriter};
 use std::time::{Duration, Instant};
 
@@ -62,7 +64,7 @@ pub fn node_limits(ctx: &Ctx) -> (u64, u64) {
 /// Writes one entry: `[id, [field, value, ...]]`.
 pub fn reply_entry(out: &mut ReplyWriter, id: &StreamId, fields: &[Sds]) {
     out.array(2);
-    out.bulk(id.to_string().as_bytes());
+    out.bulk(id.format(&mut [0; ID_TEXT_MAX]));
     out.array(fields.len());
     for f in fields {
         out.bulk(f.as_bytes());
@@ -204,11 +206,9 @@ pub fn xadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     let (max_e, max_b) = node_limits(ctx);
     let exists = ctx.core.ks.stream_mut(db, key, now)?.is_some();
-    if !exists {
-        if p.nomkstream {
-            ctx.client.out.null();
-            return Ok(());
-        }
+    if !exists && p.nomkstream {
+        ctx.client.out.null();
+        return Ok(());
     }
     let empty = Stream::new();
     let id = {
@@ -235,7 +235,9 @@ pub fn xadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
             .ks
             .set(db, key, Value::Stream(Box::default()), false);
     }
-    let fields: Box<[Sds]> = (p.id_pos + 1..a.len()).map(|i| Sds::new(a.get(i))).collect();
+    let fields: Box<[Sds]> = (p.id_pos + 1..a.len())
+        .map(|i| Sds::new(a.get(i)))
+        .collect();
     let s = ctx.core.ks.stream_mut(db, key, now)?.expect("present");
     s.append(id, fields, max_e, max_b);
     let trimmed = p.trim.map_or(0, |t| s.trim(t));
@@ -245,7 +247,7 @@ pub fn xadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
         notify::queue(ctx.core, db, key, notify::STREAM, "xtrim");
     }
     ctx.core.blocking.signal(db, key);
-    ctx.client.out.bulk(id.to_string().as_bytes());
+    ctx.client.out.bulk(&id.to_bytes());
     Ok(())
 }
 
@@ -280,7 +282,11 @@ pub fn xlen(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 fn range_generic(ctx: &mut Ctx, a: &Args, rev: bool) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let (sa, ea) = if rev { (a.get(3), a.get(2)) } else { (a.get(2), a.get(3)) };
+    let (sa, ea) = if rev {
+        (a.get(3), a.get(2))
+    } else {
+        (a.get(2), a.get(3))
+    };
     let start = range_id(sa, true)?;
     let end = range_id(ea, false)?;
     let mut count: Option<usize> = None;
@@ -453,7 +459,7 @@ fn parse_read(a: &Args, group_cmd: bool, in_script: bool) -> Result<ReadArgs, Cm
         } else if is(o, "streams") && more > 0 {
             r.streams_at = i + 1;
             let rest = argc - r.streams_at;
-            if rest % 2 != 0 {
+            if !rest.is_multiple_of(2) {
                 let which = if group_cmd { "XREADGROUP" } else { "XREAD" };
                 return Err(CmdError::owned(format!(
                     "ERR Unbalanced {which} list of streams: for each stream key an ID or '$' must be specified."
@@ -595,6 +601,7 @@ fn read_generic(ctx: &mut Ctx, a: &Args, group_cmd: bool) -> CmdResult {
 
 /// XREAD on one stream: writes `[key, entries]` into `body`; the number of streams
 /// written (0 or 1).
+#[allow(clippy::too_many_arguments)]
 fn read_plain(
     ctx: &mut Ctx,
     db: usize,
@@ -708,7 +715,7 @@ fn read_group(
                     Some(fv) => reply_entry(body, id, fv),
                     None => {
                         body.array(2);
-                        body.bulk(id.to_string().as_bytes());
+                        body.bulk(&id.to_bytes());
                         body.null_array();
                     }
                 }

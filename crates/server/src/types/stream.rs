@@ -18,6 +18,9 @@ use crate::sds::Sds;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+/// Longest `ms-seq` text: two 20-digit numbers and the dash.
+pub const ID_TEXT_MAX: usize = 41;
+
 /// An entry ID: milliseconds and a sequence number, ordered numerically.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
 pub struct StreamId {
@@ -63,7 +66,26 @@ impl StreamId {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.to_string().into_bytes()
+        let mut b = [0u8; ID_TEXT_MAX];
+        self.format(&mut b).to_vec()
+    }
+
+    /// Writes `ms-seq` into `buf` without allocating; returns the text.
+    pub fn format<'a>(&self, buf: &'a mut [u8; ID_TEXT_MAX]) -> &'a [u8] {
+        let mut i = ID_TEXT_MAX;
+        let put = |mut n: u64, buf: &mut [u8; ID_TEXT_MAX], i: &mut usize| loop {
+            *i -= 1;
+            buf[*i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        };
+        put(self.seq, buf, &mut i);
+        i -= 1;
+        buf[i] = b'-';
+        put(self.ms, buf, &mut i);
+        &buf[i..]
     }
 }
 
@@ -327,12 +349,7 @@ impl Stream {
         if start_new {
             self.nodes.insert(id, Node::default());
         }
-        let n = self
-            .nodes
-            .iter_mut()
-            .next_back()
-            .expect("a node exists")
-            .1;
+        let n = self.nodes.iter_mut().next_back().expect("a node exists").1;
         n.added += 1;
         n.live += 1;
         n.bytes += size;
@@ -529,6 +546,11 @@ mod tests {
         assert_eq!(p("1-2-3"), None);
         assert_eq!(p("18446744073709551616"), None);
         assert_eq!(parse_id(b"-", IdSyntax::Strict, 0), None);
+        assert_eq!(
+            StreamId::MAX.to_bytes(),
+            b"18446744073709551615-18446744073709551615"
+        );
+        assert_eq!(StreamId::new(0, 7).to_bytes(), b"0-7");
     }
 
     #[test]
