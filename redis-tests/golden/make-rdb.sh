@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes redis-7.0.15.rdb: a dataset saved by redis-server 7.0.15 (every value encoding,
-# TTLs, two databases, a function library), loaded by crates/server/tests/persistence.rs.
+# TTLs, two databases, a stream with a deleted entry and a consumer group, a function
+# library), loaded by crates/server/tests/persistence.rs.
 # Run from anywhere; needs redis-server and redis-cli 7.0.15.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +26,13 @@ r sadd intset 1 2 3 100000
 r sadd set x y z
 r zadd zset 1 a 2.5 b -3 c
 r pfadd hll a b c d
+r xadd stream 1-1 a 1 b 2
+r xadd stream 1-2 a 3 b 4
+r xadd stream 2-0 c 5
+r xdel stream 1-2
+r xgroup create stream grp 0
+r xreadgroup group grp alice count 1 streams stream '>'
+r xgroup createconsumer stream grp bob
 r -n 5 set in-db-5 five
 r function load "#!lua name=goldlib
 redis.register_function{function_name='gold', callback=function() return 'gold' end, flags={'no-writes'}}"

@@ -30,6 +30,9 @@ pub enum ReplyMode {
 pub enum BlockKind {
     List,
     ZSet,
+    /// XREAD / XREADGROUP: served when the key is signalled by a write to the stream, or
+    /// stops holding a stream.
+    Stream,
 }
 
 /// What a blocked client receives when its timeout expires.
@@ -112,6 +115,9 @@ pub struct Client {
     pub in_exec: bool,
     /// Set by a handler that wants to block (consumed by the event loop).
     pub block_req: Option<BlockRequest>,
+    /// The command line to park instead of the one received, when the handler resolved
+    /// parts of it at block time (XREAD's `$` becomes the stream's last ID).
+    pub block_argv: Option<Vec<Vec<u8>>>,
     /// Present while the client is parked on keys.
     pub blocked: Option<Blocked>,
     pub multi: Option<MultiState>,
@@ -169,6 +175,7 @@ impl Client {
             in_exec: false,
             script: false,
             block_req: None,
+            block_argv: None,
             blocked: None,
             multi: None,
             watched: Vec::new(),

@@ -11,7 +11,7 @@ use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
     bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
-    sets as se, strings as st, transactions as tx, zsets as zs,
+    sets as se, stream_groups as sg, streams as sx, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -77,6 +77,7 @@ pub const SET: u32 = 1 << 9;
 pub const SORTEDSET: u32 = 1 << 10;
 pub const HYPERLOGLOG: u32 = 1 << 11;
 pub const GEO: u32 = 1 << 12;
+pub const STREAM: u32 = 1 << 13;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
@@ -86,6 +87,7 @@ const ACL_NAMES: &[(u32, &str)] = &[
     (SORTEDSET, "@sortedset"),
     (HYPERLOGLOG, "@hyperloglog"),
     (GEO, "@geo"),
+    (STREAM, "@stream"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -858,6 +860,24 @@ static PUBSUB_SUBS: &[Command] = &[
     ),
 ];
 
+#[rustfmt::skip]
+static XGROUP_SUBS: &[Command] = &[
+    c("create", -5, WD, (2, 2, 1), STREAM, "stream", "5.0.0", "Create a consumer group.", sg::xgroup_create),
+    c("createconsumer", 5, WD, (2, 2, 1), STREAM, "stream", "6.2.0", "Create a consumer in a consumer group.", sg::xgroup_createconsumer),
+    c("delconsumer", 5, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Delete a consumer from a consumer group.", sg::xgroup_delconsumer),
+    c("destroy", 4, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Destroy a consumer group.", sg::xgroup_destroy),
+    c("help", 2, LOADING | STALE, NK, STREAM, "stream", "5.0.0", "Show helpful text about the different subcommands", sg::xgroup_help),
+    c("setid", -5, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", sg::xgroup_setid),
+];
+
+#[rustfmt::skip]
+static XINFO_SUBS: &[Command] = &[
+    c("consumers", 4, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumers in a consumer group", sg::xinfo_consumers),
+    c("groups", 3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumer groups of a stream", sg::xinfo_groups),
+    c("help", 2, LOADING | STALE, NK, STREAM, "stream", "5.0.0", "Show helpful text about the different subcommands", sg::xinfo_help),
+    c("stream", -3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "Get information about a stream", sg::xinfo_stream),
+];
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -989,6 +1009,22 @@ pub static COMMANDS: &[Command] = &[
     c("zscore", 3, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the score associated with the given member in a sorted set", zs::zscore),
     c("zunion", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Add multiple sorted sets", zs::zunion),
     c("zunionstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zs::zunionstore),
+    // streams
+    c("xack", -4, WF, K1, STREAM, "stream", "5.0.0", "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", sg::xack),
+    c("xadd", -5, WDF, K1, STREAM, "stream", "5.0.0", "Appends a new entry to a stream", sx::xadd),
+    c("xautoclaim", -6, WF, K1, STREAM, "stream", "6.2.0", "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", sg::xautoclaim),
+    c("xclaim", -6, WF, K1, STREAM, "stream", "5.0.0", "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", sg::xclaim),
+    c("xdel", -3, WF, K1, STREAM, "stream", "5.0.0", "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.", sx::xdel),
+    container("xgroup", 0, "stream", "5.0.0", "A container for consumer groups commands", XGROUP_SUBS),
+    container("xinfo", 0, "stream", "5.0.0", "A container for stream introspection commands", XINFO_SUBS),
+    c("xlen", 2, RF, K1, STREAM, "stream", "5.0.0", "Return the number of entries in a stream", sx::xlen),
+    c("xpending", -3, R, K1, STREAM, "stream", "5.0.0", "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", sg::xpending),
+    c("xrange", -4, R, K1, STREAM, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval", sx::xrange),
+    c("xread", -4, R | BLOCKING | MOVABLE_KEYS, NK, STREAM, "stream", "5.0.0", "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.", sx::xread),
+    c("xreadgroup", -7, W | BLOCKING | MOVABLE_KEYS, NK, STREAM, "stream", "5.0.0", "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.", sx::xreadgroup),
+    c("xrevrange", -4, R, K1, STREAM, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE", sx::xrevrange),
+    c("xsetid", -3, WDF, K1, STREAM, "stream", "5.0.0", "An internal command for replicating stream values", sx::xsetid),
+    c("xtrim", -4, W, K1, STREAM, "stream", "5.0.0", "Trims the stream to (approximately if '~' is passed) a certain size", sx::xtrim),
     // transactions
     c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
     c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),
@@ -1106,6 +1142,16 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             numkeys_at(1, 2)
         }
         "blmpop" | "bzmpop" => numkeys_at(2, 3),
+        "xread" | "xreadgroup" => {
+            // The keys are the first half of what follows STREAMS.
+            let at = (1..argc).find(|&i| args.get(i).eq_ignore_ascii_case(b"streams"));
+            match at {
+                Some(s) if (argc - s - 1).is_multiple_of(2) => {
+                    (s + 1..s + 1 + (argc - s - 1) / 2).collect()
+                }
+                _ => Vec::new(),
+            }
+        }
         // Redis reports no keys when numkeys is more than the arguments left.
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
             if argc < 3

@@ -198,6 +198,8 @@ static PARAMS: &[Param] = &[
         "64",
         true,
     ),
+    p("stream-node-max-bytes", Kind::Memory, "4096", true),
+    p("stream-node-max-entries", Kind::Int(0, I64MAX), "100", true),
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
     p("rdbcompression", Kind::Bool, "yes", true),
     p("rdbchecksum", Kind::Bool, "yes", true),

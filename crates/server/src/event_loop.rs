@@ -476,10 +476,11 @@ impl Server {
                     c.qpos += n;
                     if let Some(req) = c.block_req.take() {
                         self.core.blocking.add((c.id, slot), &req);
-                        c.blocked = Some(crate::client::Blocked {
-                            req,
-                            argv: args.iter().map(<[u8]>::to_vec).collect(),
-                        });
+                        let argv = c
+                            .block_argv
+                            .take()
+                            .unwrap_or_else(|| args.iter().map(<[u8]>::to_vec).collect());
+                        c.blocked = Some(crate::client::Blocked { req, argv });
                         stop = true;
                         break;
                     }
@@ -552,12 +553,15 @@ impl Server {
                 break;
             }
         }
+        self.core.blocking.clear_signals(&self.core.ks);
         self.net.serving_blocked = false;
     }
 
     /// Runs a blocked client's command again; true when it was served (and unblocked).
     fn rerun_blocked(&mut self, slot: usize, c: &mut Client) -> bool {
-        let Some(b) = c.blocked.take() else {
+        // The parked state stays visible to the handler during the re-run (XREADGROUP
+        // answers differently when its key or group went away while it waited).
+        let Some(b) = c.blocked.clone() else {
             return false;
         };
         let mut base = Vec::new();
@@ -569,10 +573,12 @@ impl Server {
         let args = resp::Args::from_parts(&base, &ranges);
         // Held back by CLIENT PAUSE, or still nothing to serve: stay parked.
         let paused = call(&mut self.core, c, None, &args) == CallOutcome::Paused;
+        c.block_argv = None;
         if c.block_req.take().is_some() || paused {
             c.blocked = Some(b);
             return false;
         }
+        c.blocked = None;
         self.core.blocking.remove((c.id, slot), &b.req);
         true
     }

@@ -487,7 +487,10 @@ pub fn call(
         }
     }
     let st = &mut core.registry.stats[id];
-    st.calls += 1;
+    // A command that parks its client is counted once, when it is finally served.
+    if client.block_req.is_none() {
+        st.calls += 1;
+    }
     st.nanos += elapsed.as_nanos() as u64;
     if let Err(e) = result {
         st.failed_calls += 1;

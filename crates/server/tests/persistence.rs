@@ -99,6 +99,26 @@ fn save_then_restart_restores_everything() {
         assert_eq!(info_field(&mut s, "rdb_changes_since_last_save"), "16");
         let before = q(&mut s, &["LASTSAVE"]);
         assert!(before.starts_with(':'));
+        for c in [
+            vec!["XADD", "st", "5-1", "f", "v"],
+            vec!["XADD", "st", "5-2", "f", "w", "g", "x"],
+            vec!["XADD", "st", "6-0", "f", "y"],
+            vec!["XDEL", "st", "5-2"],
+            vec!["XGROUP", "CREATE", "st", "cg", "0"],
+            vec![
+                "XREADGROUP",
+                "GROUP",
+                "cg",
+                "c1",
+                "COUNT",
+                "1",
+                "STREAMS",
+                "st",
+                ">",
+            ],
+        ] {
+            assert!(!q(&mut s, &c).starts_with('-'), "{c:?}");
+        }
         assert_eq!(q(&mut s, &["SAVE"]), "+OK");
         assert_eq!(info_field(&mut s, "rdb_changes_since_last_save"), "0");
         assert_eq!(info_field(&mut s, "rdb_saves"), "1");
@@ -111,8 +131,18 @@ fn save_then_restart_restores_everything() {
     let srv = start_in(&dir, &[]);
     let mut s = srv.connect();
     check(&mut s);
-    assert_eq!(q(&mut s, &["DBSIZE"]), ":8");
-    assert_eq!(info_field(&mut s, "rdb_last_load_keys_loaded"), "9");
+    assert_eq!(q(&mut s, &["DBSIZE"]), ":9");
+    assert_eq!(info_field(&mut s, "rdb_last_load_keys_loaded"), "10");
+    assert_eq!(
+        q(&mut s, &["XRANGE", "st", "-", "+"]),
+        "*2\n  *2\n    $\"5-1\"\n    *2\n      $\"f\"\n      $\"v\"\n  *2\n    $\"6-0\"\n    *2\n      $\"f\"\n      $\"y\""
+    );
+    assert_eq!(
+        q(&mut s, &["XPENDING", "st", "cg", "-", "+", "10"])
+            .lines()
+            .nth(2),
+        Some("    $\"5-1\"")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -235,7 +265,21 @@ fn loads_a_file_written_by_redis() {
     std::fs::copy(&golden, dir.join("dump.rdb")).expect("copy golden");
     let srv = start_in(&dir, &["--save", ""]);
     let mut s = srv.connect();
-    assert_eq!(q(&mut s, &["DBSIZE"]), ":15");
+    assert_eq!(q(&mut s, &["DBSIZE"]), ":16");
+    assert_eq!(
+        q(&mut s, &["XRANGE", "stream", "-", "+"]),
+        "*2\n  *2\n    $\"1-1\"\n    *4\n      $\"a\"\n      $\"1\"\n      $\"b\"\n      $\"2\"\n  *2\n    $\"2-0\"\n    *2\n      $\"c\"\n      $\"5\""
+    );
+    assert_eq!(
+        q(&mut s, &["XPENDING", "stream", "grp"]),
+        "*4\n  :1\n  $\"1-1\"\n  $\"1-1\"\n  *1\n    *2\n      $\"alice\"\n      $\"1\""
+    );
+    let info = q(&mut s, &["XINFO", "STREAM", "stream"]);
+    assert!(
+        info.contains("$\"max-deleted-entry-id\"\n  $\"1-2\"")
+            && info.contains("$\"entries-added\"\n  :3"),
+        "{info}"
+    );
     assert_eq!(q(&mut s, &["GET", "str"]), "$\"hello\"");
     assert_eq!(q(&mut s, &["GET", "neg"]), "$\"-7\"");
     assert_eq!(q(&mut s, &["STRLEN", "long"]), ":100");

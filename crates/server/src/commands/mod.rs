@@ -13,6 +13,8 @@ pub mod pubsub;
 pub mod server_cmds;
 pub mod sets;
 pub mod sort;
+pub mod stream_groups;
+pub mod streams;
 pub mod strings;
 pub mod transactions;
 pub mod zsets;

@@ -250,7 +250,7 @@ pub fn decode(data: &[u8], databases: usize, now_ms: i64) -> Result<Loaded, File
 
 /// Value types this server reads (see [`super`]).
 fn known_type(t: u8) -> bool {
-    matches!(t, 0..=5 | 9..=14 | 16..=18)
+    matches!(t, 0..=5 | 9..=19)
 }
 
 #[cfg(test)]

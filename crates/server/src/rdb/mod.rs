@@ -34,6 +34,7 @@
 pub mod compact;
 pub mod file;
 pub mod listpack;
+pub mod stream;
 
 use crate::db::Value;
 use crate::scripting::function_dump::{crc64, lzf_compress_within, write_len, Reader};
@@ -128,6 +129,10 @@ pub fn dump(v: &Value, opt: DumpOptions) -> Vec<u8> {
 /// Appends a value: its type byte, then its body.
 pub(crate) fn write_value(out: &mut Vec<u8>, v: &Value, opt: DumpOptions) {
     match v {
+        Value::Stream(s) => {
+            out.push(stream::T_STREAM_LISTPACKS_2);
+            stream::write(out, s, opt);
+        }
         Value::Int(n) => {
             out.push(T_STRING);
             write_int_string(out, *n);
@@ -333,6 +338,9 @@ fn read_body(r: &mut Reader, t: u8) -> Result<Value, Bad> {
         T_LIST_ZIPLIST => {
             let elems = compact::ziplist_decode(&r.string()?).ok_or(Bad)?;
             Value::List(Box::new(elems_to_list(elems)))
+        }
+        stream::T_STREAM_LISTPACKS | stream::T_STREAM_LISTPACKS_2 => {
+            Value::Stream(Box::new(stream::read(r, t).map_err(|_| Bad)?))
         }
         T_LIST_QUICKLIST | T_LIST_QUICKLIST_2 => {
             let nodes = r.plain_len()?;

@@ -1,4 +1,5 @@
-//! In-memory representations of the aggregate types (list, hash, set, sorted set), each
+//! In-memory representations of the aggregate types (list, hash, set, sorted set, and the
+//! stream in `stream.rs`), the first four each
 //! with the small/large encoding split Redis 7.0 reports through `OBJECT ENCODING`:
 //!
 //! | type  | small encoding            | large encoding | switch (Redis 7.0 default)          |
@@ -18,10 +19,12 @@
 pub mod hash;
 pub mod hll;
 pub mod set;
+pub mod stream;
 pub mod zset;
 
 pub use hash::Hash;
 pub use set::Set;
+pub use stream::Stream;
 pub use zset::ZSet;
 
 /// A list: a double-ended queue of compact strings.
