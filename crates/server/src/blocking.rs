@@ -13,6 +13,12 @@
 //!    whose command still finds nothing stays where it is in the queues.
 //! 4. Cron answers clients whose timeout passed with a null reply.
 //!
+//! Streams differ: a stream that has entries is not necessarily servable (XREAD waits for
+//! IDs above the one it asked for), so stream waiters are counted per key and a stream key
+//! counts as ready only once a write to it was signalled ([`BlockIndex::signal`], by XADD
+//! and XGROUP DESTROY) or when it no longer holds a stream (deleted, replaced: XREADGROUP
+//! then answers an error). Signals are cleared after each serving pass.
+//!
 //! Tests: `redis-tests/blocking.txt` (two clients, recorded from redis-server 7.0.15).
 
 use crate::client::{BlockKind, BlockRequest};
@@ -27,6 +33,14 @@ pub struct BlockIndex {
     by_key: HashMap<(usize, Vec<u8>), VecDeque<Waiter>>,
     /// Number of parked clients (INFO `blocked_clients`).
     pub clients: usize,
+    /// Slots of clients that CLIENT UNBLOCK released: their reply is written, the event
+    /// loop flushes it and runs what they pipelined.
+    pub unblocked: Vec<usize>,
+    /// Stream waiters per key, with the identity of the stream the key held when last
+    /// looked at (a key given another stream by RENAME, MOVE, SWAPDB, ... is ready).
+    stream_keys: HashMap<(usize, Vec<u8>), (usize, usize)>,
+    /// Stream keys written since the last serving pass.
+    signalled: std::collections::HashSet<(usize, Vec<u8>)>,
 }
 
 impl BlockIndex {
@@ -41,6 +55,10 @@ impl BlockIndex {
             if !q.contains(&w) {
                 q.push_back(w);
             }
+            if req.kind == BlockKind::Stream {
+                let e = self.stream_keys.entry((req.db, k.clone())).or_default();
+                e.0 += 1;
+            }
         }
         self.clients += 1;
     }
@@ -52,6 +70,14 @@ impl BlockIndex {
                 q.retain(|x| x.0 != w.0);
                 if q.is_empty() {
                     self.by_key.remove(&id);
+                }
+            }
+            if req.kind == BlockKind::Stream {
+                if let Some(n) = self.stream_keys.get_mut(&id) {
+                    n.0 -= 1;
+                    if n.0 == 0 {
+                        self.stream_keys.remove(&id);
+                    }
                 }
             }
         }
@@ -73,7 +99,35 @@ impl BlockIndex {
             };
             v.push((*db, key.clone(), kind));
         }
+        for ((db, key), (_, seen)) in &self.stream_keys {
+            if *db >= ks.dbs.len() {
+                continue;
+            }
+            let now = stream_identity(ks, *db, key);
+            if now == 0 || now != *seen || self.signalled.contains(&(*db, key.clone())) {
+                v.push((*db, key.clone(), BlockKind::Stream));
+            }
+        }
         v
+    }
+
+    /// Marks a stream key as written (only when someone waits on it).
+    pub fn signal(&mut self, db: usize, key: &[u8]) {
+        let id = (db, key.to_vec());
+        if self.stream_keys.contains_key(&id) {
+            self.signalled.insert(id);
+        }
+    }
+
+    /// Forgets the signals once the waiters were given their chance, and notes which
+    /// stream each waited-on key now holds.
+    pub fn clear_signals(&mut self, ks: &Keyspace) {
+        self.signalled.clear();
+        for ((db, key), (_, seen)) in self.stream_keys.iter_mut() {
+            if *db < ks.dbs.len() {
+                *seen = stream_identity(ks, *db, key);
+            }
+        }
     }
 
     /// The waiters on a key, oldest first.
@@ -82,6 +136,15 @@ impl BlockIndex {
             .get(&(db, key.to_vec()))
             .map(|q| q.iter().copied().collect())
             .unwrap_or_default()
+    }
+}
+
+/// Address of the stream `key` holds (0 when it holds none): tells a stream that was
+/// moved in from elsewhere from the one a client started waiting on.
+fn stream_identity(ks: &Keyspace, db: usize, key: &[u8]) -> usize {
+    match ks.dbs[db].dict.get(key) {
+        Some(Value::Stream(s)) => &**s as *const crate::types::Stream as usize,
+        _ => 0,
     }
 }
 

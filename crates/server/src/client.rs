@@ -30,6 +30,9 @@ pub enum ReplyMode {
 pub enum BlockKind {
     List,
     ZSet,
+    /// XREAD / XREADGROUP: served when the key is signalled by a write to the stream, or
+    /// stops holding a stream.
+    Stream,
 }
 
 /// What a blocked client receives when its timeout expires.
@@ -67,6 +70,8 @@ pub struct MultiState {
     pub queue: Vec<Vec<Vec<u8>>>,
     /// A command failed to queue (unknown, wrong arity, ...): EXEC will abort.
     pub failed: bool,
+    /// A queued command is flagged `denyoom` (EXEC is refused when over `maxmemory`).
+    pub denyoom: bool,
     /// A queued command writes or may replicate (`CLIENT PAUSE WRITE` holds EXEC).
     pub writes: bool,
 }
@@ -104,8 +109,15 @@ pub struct Client {
     // Blocking, transactions.
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
+    /// The client scripts run their `redis.call`s through.
+    pub script: bool,
+    /// Running the queued commands of EXEC (they skip the checks EXEC itself passed).
+    pub in_exec: bool,
     /// Set by a handler that wants to block (consumed by the event loop).
     pub block_req: Option<BlockRequest>,
+    /// The command line to park instead of the one received, when the handler resolved
+    /// parts of it at block time (XREAD's `$` becomes the stream's last ID).
+    pub block_argv: Option<Vec<Vec<u8>>>,
     /// Present while the client is parked on keys.
     pub blocked: Option<Blocked>,
     pub multi: Option<MultiState>,
@@ -160,7 +172,10 @@ impl Client {
             last_interaction: now,
             last_cmd: "NULL".into(),
             deny_blocking: false,
+            in_exec: false,
+            script: false,
             block_req: None,
+            block_argv: None,
             blocked: None,
             multi: None,
             watched: Vec::new(),

@@ -10,8 +10,8 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
-    strings as st, transactions as tx, zsets as zs,
+    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
+    sets as se, stream_groups as sg, streams as sx, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -76,6 +76,8 @@ pub const HASH: u32 = 1 << 8;
 pub const SET: u32 = 1 << 9;
 pub const SORTEDSET: u32 = 1 << 10;
 pub const HYPERLOGLOG: u32 = 1 << 11;
+pub const GEO: u32 = 1 << 12;
+pub const STREAM: u32 = 1 << 13;
 
 const ACL_NAMES: &[(u32, &str)] = &[
     (KEYSPACE, "@keyspace"),
@@ -84,6 +86,8 @@ const ACL_NAMES: &[(u32, &str)] = &[
     (SET, "@set"),
     (SORTEDSET, "@sortedset"),
     (HYPERLOGLOG, "@hyperloglog"),
+    (GEO, "@geo"),
+    (STREAM, "@stream"),
     (STRING, "@string"),
     (BITMAP, "@bitmap"),
     (CONNECTION, "@connection"),
@@ -343,6 +347,17 @@ static CLIENT_SUBS: &[Command] = &[
         "2.6.9",
         "Set the current connection name",
         conn::client_setname,
+    ),
+    c(
+        "unblock",
+        -3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "5.0.0",
+        "Unblock a client blocked in a blocking command from a different connection",
+        conn::client_unblock,
     ),
     c(
         "unpause",
@@ -845,6 +860,24 @@ static PUBSUB_SUBS: &[Command] = &[
     ),
 ];
 
+#[rustfmt::skip]
+static XGROUP_SUBS: &[Command] = &[
+    c("create", -5, WD, (2, 2, 1), STREAM, "stream", "5.0.0", "Create a consumer group.", sg::xgroup_create),
+    c("createconsumer", 5, WD, (2, 2, 1), STREAM, "stream", "6.2.0", "Create a consumer in a consumer group.", sg::xgroup_createconsumer),
+    c("delconsumer", 5, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Delete a consumer from a consumer group.", sg::xgroup_delconsumer),
+    c("destroy", 4, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Destroy a consumer group.", sg::xgroup_destroy),
+    c("help", 2, LOADING | STALE, NK, STREAM, "stream", "5.0.0", "Show helpful text about the different subcommands", sg::xgroup_help),
+    c("setid", -5, W, (2, 2, 1), STREAM, "stream", "5.0.0", "Set a consumer group to an arbitrary last delivered ID value.", sg::xgroup_setid),
+];
+
+#[rustfmt::skip]
+static XINFO_SUBS: &[Command] = &[
+    c("consumers", 4, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumers in a consumer group", sg::xinfo_consumers),
+    c("groups", 3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "List the consumer groups of a stream", sg::xinfo_groups),
+    c("help", 2, LOADING | STALE, NK, STREAM, "stream", "5.0.0", "Show helpful text about the different subcommands", sg::xinfo_help),
+    c("stream", -3, R, (2, 2, 1), STREAM, "stream", "5.0.0", "Get information about a stream", sg::xinfo_stream),
+];
+
 /// Every top-level command.
 pub static COMMANDS: &[Command] = &[
     // strings
@@ -940,6 +973,10 @@ pub static COMMANDS: &[Command] = &[
     c("bzmpop", -5, W | BLOCKING | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", zs::bzmpop),
     c("bzpopmax", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", zs::bzpopmax),
     c("bzpopmin", -3, WF | BLOCKING | NOSCRIPT, (1, -2, 1), SORTEDSET, "sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", zs::bzpopmin),
+    c("geoadd", -5, WD, K1, GEO, "geo", "3.2.0", "Add one or more geospatial items in the geospatial index represented using a sorted set", geo::geoadd),
+    c("geodist", -4, R, K1, GEO, "geo", "3.2.0", "Returns the distance between two members of a geospatial index", geo::geodist),
+    c("geohash", -2, R, K1, GEO, "geo", "3.2.0", "Returns members of a geospatial index as standard geohash strings", geo::geohash),
+    c("geopos", -2, R, K1, GEO, "geo", "3.2.0", "Returns longitude and latitude of members of a geospatial index", geo::geopos),
     c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
     c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
     c("zcount", 4, RF, K1, SORTEDSET, "sorted-set", "2.0.0", "Count the members in a sorted set with scores within the given values", zs::zcount),
@@ -972,6 +1009,22 @@ pub static COMMANDS: &[Command] = &[
     c("zscore", 3, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the score associated with the given member in a sorted set", zs::zscore),
     c("zunion", -3, R | MOVABLE_KEYS, NK, SORTEDSET, "sorted-set", "6.2.0", "Add multiple sorted sets", zs::zunion),
     c("zunionstore", -4, WD | MOVABLE_KEYS, K1, SORTEDSET, "sorted-set", "2.0.0", "Add multiple sorted sets and store the resulting sorted set in a new key", zs::zunionstore),
+    // streams
+    c("xack", -4, WF, K1, STREAM, "stream", "5.0.0", "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", sg::xack),
+    c("xadd", -5, WDF, K1, STREAM, "stream", "5.0.0", "Appends a new entry to a stream", sx::xadd),
+    c("xautoclaim", -6, WF, K1, STREAM, "stream", "6.2.0", "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", sg::xautoclaim),
+    c("xclaim", -6, WF, K1, STREAM, "stream", "5.0.0", "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", sg::xclaim),
+    c("xdel", -3, WF, K1, STREAM, "stream", "5.0.0", "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.", sx::xdel),
+    container("xgroup", 0, "stream", "5.0.0", "A container for consumer groups commands", XGROUP_SUBS),
+    container("xinfo", 0, "stream", "5.0.0", "A container for stream introspection commands", XINFO_SUBS),
+    c("xlen", 2, RF, K1, STREAM, "stream", "5.0.0", "Return the number of entries in a stream", sx::xlen),
+    c("xpending", -3, R, K1, STREAM, "stream", "5.0.0", "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", sg::xpending),
+    c("xrange", -4, R, K1, STREAM, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval", sx::xrange),
+    c("xread", -4, R | BLOCKING | MOVABLE_KEYS, NK, STREAM, "stream", "5.0.0", "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.", sx::xread),
+    c("xreadgroup", -7, W | BLOCKING | MOVABLE_KEYS, NK, STREAM, "stream", "5.0.0", "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.", sx::xreadgroup),
+    c("xrevrange", -4, R, K1, STREAM, "stream", "5.0.0", "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE", sx::xrevrange),
+    c("xsetid", -3, WDF, K1, STREAM, "stream", "5.0.0", "An internal command for replicating stream values", sx::xsetid),
+    c("xtrim", -4, W, K1, STREAM, "stream", "5.0.0", "Trims the stream to (approximately if '~' is passed) a certain size", sx::xtrim),
     // transactions
     c("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, NK, TRANSACTION, "transactions", "2.0.0", "Discard all commands issued after MULTI", tx::discard),
     c("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, NK, TRANSACTION, "transactions", "1.2.0", "Execute all commands issued after MULTI", tx::exec),
@@ -997,6 +1050,7 @@ pub static COMMANDS: &[Command] = &[
     // keys
     c("copy", -3, WD, K12, KEYSPACE, "generic", "6.2.0", "Copy a key", keys::copy),
     c("del", -2, W, KALL, KEYSPACE, "generic", "1.0.0", "Delete a key", keys::del),
+    c("dump", 2, R, K1, KEYSPACE, "generic", "2.6.0", "Return a serialized version of the value stored at the specified key.", dump::dump),
     c("exists", -2, RF, KALL, KEYSPACE, "generic", "1.0.0", "Determine if a key exists", keys::exists),
     c("expire", -3, WF, K1, KEYSPACE, "generic", "1.0.0", "Set a key's time to live in seconds", keys::expire),
     c("expireat", -3, WF, K1, KEYSPACE, "generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp", keys::expireat),
@@ -1014,6 +1068,7 @@ pub static COMMANDS: &[Command] = &[
     c("sort_ro", -2, R | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "7.0.0", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", so::sort_ro),
     c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
     c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
+    c("restore", -4, WD, K1, KEYSPACE, "generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.", dump::restore),
     c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),
     c("touch", -2, RF, KALL, KEYSPACE, "generic", "3.2.1", "Alters the last access time of a key(s). Returns the number of existing keys specified.", keys::touch),
     c("ttl", 2, RF, K1, KEYSPACE, "generic", "1.0.0", "Get the time to live for a key in seconds", keys::ttl),
@@ -1046,10 +1101,12 @@ pub static COMMANDS: &[Command] = &[
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
+    c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NK, DANGEROUS, "server", "1.0.0", "Asynchronously save the dataset to disk", srv::bgsave),
     c("lastsave", 1, LOADING | STALE | FAST, NK, DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
     container("latency", 0, "server", "2.8.13", "A container for latency diagnostics commands", LATENCY_SUBS),
     c("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "Listen for all requests received by the server in real time", srv::monitor),
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", srv::shutdown),
+    c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk", srv::save),
     container("slowlog", 0, "server", "2.2.12", "A container for slow log commands", SLOWLOG_SUBS),
     c("time", 1, LSF, NK, 0, "server", "2.6.0", "Return the current server time", srv::time),
 ];
@@ -1085,6 +1142,16 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             numkeys_at(1, 2)
         }
         "blmpop" | "bzmpop" => numkeys_at(2, 3),
+        "xread" | "xreadgroup" => {
+            // The keys are the first half of what follows STREAMS.
+            let at = (1..argc).find(|&i| args.get(i).eq_ignore_ascii_case(b"streams"));
+            match at {
+                Some(s) if (argc - s - 1).is_multiple_of(2) => {
+                    (s + 1..s + 1 + (argc - s - 1) / 2).collect()
+                }
+                _ => Vec::new(),
+            }
+        }
         // Redis reports no keys when numkeys is more than the arguments left.
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
             if argc < 3
@@ -1094,16 +1161,27 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             Vec::new()
         }
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
-        "sort" | "sort_ro" => {
-            let mut v = vec![1];
+        "sort" => {
+            // Option arguments are skipped (so `GET store` names no key); the last
+            // STORE wins, as SORT itself reads it.
+            let mut store = None;
             let mut i = 2;
             while i < argc {
-                if args.get(i).eq_ignore_ascii_case(b"store") && i + 1 < argc {
-                    v.push(i + 1);
-                    i += 1;
-                }
-                i += 1;
+                let w = args.get(i);
+                let skip = if w.eq_ignore_ascii_case(b"limit") {
+                    2
+                } else if w.eq_ignore_ascii_case(b"get") || w.eq_ignore_ascii_case(b"by") {
+                    1
+                } else if w.eq_ignore_ascii_case(b"store") && i + 1 < argc {
+                    store = Some(i + 1);
+                    1
+                } else {
+                    0
+                };
+                i += 1 + skip;
             }
+            let mut v = vec![1];
+            v.extend(store);
             v
         }
         _ => Registry::key_positions(cmd, argc),

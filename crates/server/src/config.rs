@@ -216,9 +216,18 @@ static PARAMS: &[Param] = &[
         "64",
         true,
     ),
+    p("stream-node-max-bytes", Kind::Memory, "4096", true),
+    p("stream-node-max-entries", Kind::Int(0, I64MAX), "100", true),
     p("stop-writes-on-bgsave-error", Kind::Bool, "yes", true),
     p("rdbcompression", Kind::Bool, "yes", true),
     p("rdbchecksum", Kind::Bool, "yes", true),
+    // RESTORE always checks payloads fully; the setting is kept for CONFIG compatibility.
+    p(
+        "sanitize-dump-payload",
+        Kind::Enum(&["no", "yes", "clients"]),
+        "no",
+        true,
+    ),
     p("io-threads", Kind::Int(1, 128), "1", false),
     p(
         "supervised",
@@ -514,6 +523,13 @@ impl Config {
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
         self.tcp_backlog = int(self, "tcp-backlog") as i32;
+        crate::types::set_limits(crate::types::EncodingLimits {
+            hash_entries: int(self, "hash-max-listpack-entries") as usize,
+            hash_value: int(self, "hash-max-listpack-value") as usize,
+            set_intset_entries: int(self, "set-max-intset-entries") as usize,
+            zset_entries: int(self, "zset-max-listpack-entries") as usize,
+            zset_value: int(self, "zset-max-listpack-value") as usize,
+        });
     }
 
     /// Applies one directive at start-up (any parameter may be set).

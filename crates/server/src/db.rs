@@ -10,7 +10,7 @@
 
 use crate::dict::Dict;
 use crate::sds::{Sds, EMBSTR_LIMIT};
-use crate::types::{Hash, List, Set, ZSet};
+use crate::types::{Hash, List, Set, Stream, ZSet};
 
 /// A stored value. Strings that are canonical integers are kept as `Int` (Redis's `int`
 /// encoding) so `INCR` does not parse and format. Aggregates are boxed so a value stays
@@ -23,6 +23,7 @@ pub enum Value {
     Hash(Box<Hash>),
     Set(Box<Set>),
     ZSet(Box<ZSet>),
+    Stream(Box<Stream>),
 }
 
 /// Enough room for any i64 in decimal.
@@ -75,6 +76,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -88,6 +90,7 @@ impl Value {
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -196,6 +199,7 @@ typed_access!(list_mut, list_ref, List, List);
 typed_access!(hash_mut, hash_ref, Hash, Hash);
 typed_access!(set_mut, set_ref, Set, Set);
 typed_access!(zset_mut, zset_ref, ZSet, ZSet);
+typed_access!(stream_mut, stream_ref, Stream, Stream);
 
 /// Keys examined per database per loop of the active cycle (Redis: 20).
 const ACTIVE_EXPIRE_KEYS_PER_LOOP: usize = 20;

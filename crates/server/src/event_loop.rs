@@ -272,7 +272,9 @@ impl Server {
             self.core
                 .log
                 .warning(&format!("Received {name} scheduling shutdown..."));
-            self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
+            if crate::persist::shutdown_save(&mut self.core, false, false, false) {
+                self.core.shutdown = Some(crate::server::ShutdownRequest { nosave: false });
+            }
         }
     }
 
@@ -478,15 +480,19 @@ impl Server {
                     c.qpos += n;
                     if let Some(req) = c.block_req.take() {
                         self.core.blocking.add((c.id, slot), &req);
-                        c.blocked = Some(crate::client::Blocked {
-                            req,
-                            argv: args.iter().map(<[u8]>::to_vec).collect(),
-                        });
+                        let argv = c
+                            .block_argv
+                            .take()
+                            .unwrap_or_else(|| args.iter().map(<[u8]>::to_vec).collect());
+                        c.blocked = Some(crate::client::Blocked { req, argv });
                         stop = true;
                         break;
                     }
                     if self.core.dirty != dirty && !self.core.blocking.is_empty() {
                         self.serve_blocked();
+                    }
+                    for other in std::mem::take(&mut self.core.blocking.unblocked) {
+                        self.after_unblock(other);
                     }
                 }
                 Ok(ParseStatus::Empty(n)) => c.qpos += n,
@@ -551,12 +557,15 @@ impl Server {
                 break;
             }
         }
+        self.core.blocking.clear_signals(&self.core.ks);
         self.net.serving_blocked = false;
     }
 
     /// Runs a blocked client's command again; true when it was served (and unblocked).
     fn rerun_blocked(&mut self, slot: usize, c: &mut Client) -> bool {
-        let Some(b) = c.blocked.take() else {
+        // The parked state stays visible to the handler during the re-run (XREADGROUP
+        // answers differently when its key or group went away while it waited).
+        let Some(b) = c.blocked.clone() else {
             return false;
         };
         let mut base = Vec::new();
@@ -568,10 +577,12 @@ impl Server {
         let args = resp::Args::from_parts(&base, &ranges);
         // Held back by CLIENT PAUSE, or still nothing to serve: stay parked.
         let paused = call(&mut self.core, c, None, &args) == CallOutcome::Paused;
+        c.block_argv = None;
         if c.block_req.take().is_some() || paused {
             c.blocked = Some(b);
             return false;
         }
+        c.blocked = None;
         self.core.blocking.remove((c.id, slot), &b.req);
         true
     }
@@ -791,6 +802,7 @@ impl Server {
         self.core.ks.track_expired =
             !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
         self.core.ks.active_expire_cycle(now, budget);
+        crate::persist::cron(&mut self.core);
         let expired = std::mem::take(&mut self.core.ks.expired_log);
         crate::notify::expired(&mut self.core, None, &expired);
         for (d, k) in expired {

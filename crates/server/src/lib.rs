@@ -11,6 +11,7 @@
 //! * [`db`], [`dict`], [`sds`]: keyspace, hash table, compact strings.
 //! * [`error`]: command errors and the one function mapping them to replies.
 //! * [`scripting`]: EVAL/EVALSHA/SCRIPT, the sandboxed Lua state and the `redis.*` API.
+//! * [`rdb`]: DUMP/RESTORE payloads in Redis's RDB format.
 //! * [`pubsub`]: channel/pattern subscriptions and message delivery; [`notify`]: keyspace
 //!   notifications derived from each write command.
 //!
@@ -35,7 +36,9 @@ pub mod glob;
 pub mod log;
 pub mod multi;
 pub mod notify;
+pub mod persist;
 pub mod pubsub;
+pub mod rdb;
 pub mod scripting;
 pub mod sds;
 pub mod server;
@@ -78,7 +81,14 @@ pub fn start(args: &[String]) -> i32 {
             return 1;
         }
     }
-    let core = server::Core::new(cfg, log);
+    let mut core = server::Core::new(cfg, log);
+    if core.config.get("appendonly") == "yes" {
+        core.log.warning("WARNING: the append only file is not supported by this server: appendonly yes is ignored and only RDB snapshots (save points, SAVE, BGSAVE) persist the dataset.");
+    }
+    if let Err(e) = persist::load_at_start(&mut core) {
+        core.log.warning(&e);
+        return 1;
+    }
     let mut srv = match event_loop::Server::new(core) {
         Ok(s) => s,
         Err(e) => {

@@ -11,7 +11,11 @@
 //! reads of missing keys. The event table was checked against redis-server 7.0.15
 //! (`redis-tests/notify*.txt`).
 //!
-//! Not covered: `evicted` (no eviction), streams, modules.
+//! Stream commands, whose events depend on what they did (XGROUP CREATECONSUMER may or
+//! may not create, XREADGROUP may create a consumer), queue their events themselves with
+//! [`queue`]; [`after`] publishes them in order with the derived ones.
+//!
+//! Not covered: `evicted` (no eviction), modules.
 
 // One match arm per command, each with its own condition, reads better here than guards.
 #![allow(clippy::collapsible_match, clippy::collapsible_if)]
@@ -98,6 +102,28 @@ pub fn flags_to_string(f: u32) -> String {
 /// The CONFIG SET error for a bad value.
 pub const BAD_FLAGS: &str = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 
+thread_local! {
+    /// Events queued by the running command (see [`queue`]).
+    static QUEUED: std::cell::RefCell<Vec<Ev>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Queues an event of the running command, published by [`after`] (nothing is queued
+/// when notifications are off).
+pub fn queue(core: &Core, db: usize, key: &[u8], class: u32, name: &'static str) {
+    let f = core.config.notify_flags;
+    if f & (KEYSPACE | KEYEVENT) == 0 || f & class == 0 {
+        return;
+    }
+    QUEUED.with(|q| {
+        q.borrow_mut().push(Ev {
+            db,
+            key: key.to_vec(),
+            class,
+            name,
+        })
+    });
+}
+
 /// State of one key before a command.
 #[derive(Debug, Clone, Copy)]
 struct KeyState {
@@ -123,6 +149,7 @@ fn value_size(v: &Value) -> usize {
         Value::Hash(h) => h.len(),
         Value::Set(s) => s.len(),
         Value::ZSet(z) => z.len(),
+        Value::Stream(s) => s.len(),
     }
 }
 
@@ -152,6 +179,7 @@ pub fn before(core: &mut Core, client: &Client, cmd: &Command, args: &Args) -> O
     }
     let db = client.db;
     let now = core.cmd_time_ms;
+    QUEUED.with(|q| q.borrow_mut().clear());
     let mut keys = Vec::new();
     for pos in command_table::command_keys(cmd, args) {
         let key = args.get(pos);
@@ -455,7 +483,7 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     }
                 }
             }
-            "zadd" => {
+            "zadd" | "geoadd" => {
                 if changed {
                     let incr = (2..args.len())
                         .map(|i| args.get(i))
@@ -475,6 +503,17 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
                     ev(&mut evs, key(0), GENERIC, "del");
                 }
             }
+            "restore" => {
+                if now_state[0].0 {
+                    // A replaced key is deleted and added again: `new` either way.
+                    if snap.keys[0].exists {
+                        ev(&mut evs, key(0), NEW, "new");
+                    }
+                    ev(&mut evs, key(0), GENERIC, "restore");
+                } else if gone(0) {
+                    ev(&mut evs, key(0), GENERIC, "del");
+                }
+            }
             "sort" => {
                 if snap.keys.len() > 1 {
                     let last = snap.keys.len() - 1;
@@ -488,6 +527,7 @@ pub fn after(core: &mut Core, client: &mut Client, cmd: &Command, args: &Args, s
             _ => {}
         }
     }
+    QUEUED.with(|q| evs.append(&mut q.borrow_mut()));
     // Keys that appeared get `new` just before their first event (where Redis adds them).
     for (i, k) in snap.keys.iter().enumerate() {
         let kb = args.get(k.pos);

@@ -92,6 +92,8 @@ pub struct Core {
     pub cmd_time_ms: i64,
     pub dirty: u64,
     pub lastsave: i64,
+    /// RDB saving and loading state.
+    pub persist: crate::persist::Persistence,
     pub rng: u64,
     pub next_client_id: u64,
     pub shutdown: Option<ShutdownRequest>,
@@ -152,6 +154,7 @@ impl Core {
             cmd_time_ms: unix_ms(),
             dirty: 0,
             lastsave: unix_ms() / 1000,
+            persist: Default::default(),
             rng: seed | 1,
             next_client_id: 1,
             shutdown: None,
@@ -276,6 +279,23 @@ fn reject_busy(
     );
 }
 
+/// Whether `cmd` is refused when over `maxmemory`: commands flagged `denyoom`, EXEC when
+/// it would run one, and (as queueing takes memory) everything sent inside MULTI except
+/// EXEC, DISCARD, QUIT and RESET.
+fn oom_applies(client: &Client, cmd: &command_table::Command) -> bool {
+    if cmd.flags & command_table::DENYOOM != 0 {
+        return true;
+    }
+    let Some(m) = client.multi.as_ref() else {
+        return false;
+    };
+    match cmd.name {
+        "exec" => m.denyoom,
+        "discard" | "quit" | "reset" => false,
+        _ => true,
+    }
+}
+
 /// Whether `cmd` counts as writing for `CLIENT PAUSE WRITE`: its `write` or
 /// `may_replicate` flag as Redis's dispatch sees it, where a script or function that
 /// declares flags is a write unless it declares `no-writes`.
@@ -364,11 +384,37 @@ pub fn call(
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
     }
-    if core.config.maxmemory > 0
-        && !crate::evict::perform_evictions(core)
-        && cmd.flags & command_table::DENYOOM != 0
+    if core.config.maxmemory > 0 && !client.in_exec {
+        // Eviction runs before every command, as in Redis; only commands that would take
+        // memory are refused when it cannot get under the limit.
+        let out_of_memory = !crate::evict::perform_evictions(core);
+        if out_of_memory && oom_applies(client, cmd) {
+            if cmd.name == "exec" {
+                client.multi = None;
+                let watched = std::mem::take(&mut client.watched);
+                core.watches.unwatch_all(client.id, &watched);
+                let e = format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    CmdError::Oom
+                );
+                reject(core, client, Some(id), CmdError::owned(e));
+            } else {
+                reject(core, client, Some(id), CmdError::Oom);
+            }
+            return CallOutcome::Done;
+        }
+    }
+    if (cmd.flags & command_table::WRITE != 0
+        || cmd.name == "ping"
+        || (cmd.name == "exec" && client.multi.as_ref().is_some_and(|m| m.writes)))
+        && crate::persist::writes_denied(core)
     {
-        reject(core, client, Some(id), CmdError::Oom);
+        reject(
+            core,
+            client,
+            Some(id),
+            CmdError::msg(crate::persist::MISCONF),
+        );
         return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2
@@ -413,6 +459,7 @@ pub fn call(
         let writes = may_replicate(core, cmd, args);
         if let Some(m) = client.multi.as_mut() {
             m.queue.push(args.iter().map(|a| a.to_vec()).collect());
+            m.denyoom |= cmd.flags & command_table::DENYOOM != 0;
             m.writes |= writes;
         }
         client.out.simple(b"QUEUED");
@@ -457,7 +504,10 @@ pub fn call(
         }
     }
     let st = &mut core.registry.stats[id];
-    st.calls += 1;
+    // A command that parks its client is counted once, when it is finally served.
+    if client.block_req.is_none() {
+        st.calls += 1;
+    }
     st.nanos += elapsed.as_nanos() as u64;
     if let Err(e) = result {
         st.failed_calls += 1;

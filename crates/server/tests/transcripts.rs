@@ -7,7 +7,9 @@
 //! pauses N milliseconds. `#` starts a comment. For several clients: `!conn N` switches
 //! to connection N (opened on first use; the file starts on 0), `>| CMD` sends a command
 //! without reading its reply (a blocking command), and `!reply` reads the next reply on
-//! the current connection and compares it with the lines after it.
+//! the current connection and compares it with the lines after it. `!id NAME` asks the
+//! current connection for its `CLIENT ID` and remembers it: `{{NAME}}` in later commands
+//! is replaced by that number (client ids differ between servers and runs).
 //!
 //! `TRANSCRIPTS=<prefix>` limits the run to files whose name starts with the prefix.
 //! With `RECORD_PORT=<port>` the transcripts are run against the server on that port
@@ -149,6 +151,7 @@ fn transcripts() {
             read_frame(conn, buf).expect("flushall reply");
         }
         let mut rewritten = String::new();
+        let mut vars: Vec<(String, String)> = Vec::new();
         for line in &lines {
             match line {
                 Line::Text(t) => {
@@ -158,6 +161,14 @@ fn transcripts() {
                         ));
                     } else if t.starts_with("!reconnect") {
                         conns[cur] = (server.connect(), Vec::new());
+                    } else if let Some(name) = t.strip_prefix("!id ") {
+                        let (conn, buf) = &mut conns[cur];
+                        conn.write_all(&encode(&[b"CLIENT", b"ID"])).expect("write");
+                        let id = read_frame(conn, buf)
+                            .map(|f| f.render())
+                            .unwrap_or_default();
+                        let id = id.trim_start_matches(':').to_string();
+                        vars.push((format!("{{{{{}}}}}", name.trim()), id));
                     } else if let Some(n) = t.strip_prefix("!conn ") {
                         cur = n.trim().parse().expect("connection number");
                         while conns.len() <= cur {
@@ -177,7 +188,11 @@ fn transcripts() {
                 } => {
                     let (conn, buf) = &mut conns[cur];
                     if *send {
-                        let args = split(text);
+                        let mut text = text.clone();
+                        for (k, v) in &vars {
+                            text = text.replace(k.as_str(), v);
+                        }
+                        let args = split(&text);
                         let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
                         conn.write_all(&encode(&refs)).expect("write");
                     }

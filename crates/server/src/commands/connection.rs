@@ -445,3 +445,50 @@ pub fn client_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     super::server_cmds::help_reply(ctx, lines);
     Ok(())
 }
+
+/// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: releases a client blocked on keys, with its
+/// timeout reply or an `UNBLOCKED` error; `:1` when a blocked client was found.
+pub fn client_unblock(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    if a.len() > 4 {
+        return Err(CmdError::owned(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(a.get(1))
+        )));
+    }
+    let as_error = match a.len() {
+        4 if is(a.get(3), "timeout") => false,
+        4 if is(a.get(3), "error") => true,
+        4 => {
+            return Err(CmdError::msg(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ))
+        }
+        _ => false,
+    };
+    let id = int_arg(a.get(2))?;
+    let mut released = false;
+    if let Some(others) = ctx.others.as_deref_mut() {
+        for (slot, c) in others.iter_mut().enumerate() {
+            let Some(c) = c.as_mut().filter(|c| c.id as i64 == id) else {
+                continue;
+            };
+            let Some(b) = c.blocked.take() else { break };
+            if as_error {
+                let msg = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+                ctx.core.count_error(msg);
+                c.out.error(msg.as_bytes());
+            } else {
+                match b.req.timeout_reply {
+                    crate::client::TimeoutReply::NullArray => c.out.null_array(),
+                    crate::client::TimeoutReply::NullBulk => c.out.null(),
+                }
+            }
+            ctx.core.blocking.remove((c.id, slot), &b.req);
+            ctx.core.blocking.unblocked.push(slot);
+            released = true;
+            break;
+        }
+    }
+    ctx.client.out.int(released as i64);
+    Ok(())
+}

@@ -242,8 +242,8 @@ pub fn hrandfield(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let (count, withvalues) = match a.len() {
         2 => (None, false),
-        3 => (Some(int_arg(a.get(2))?), false),
-        4 if is(a.get(3), "withvalues") => (Some(int_arg(a.get(2))?), true),
+        3 => (Some(random_count_arg(a.get(2))?), false),
+        4 if is(a.get(3), "withvalues") => (Some(random_count_arg(a.get(2))?), true),
         _ => return Err(CmdError::Syntax),
     };
     if let Some(c) = count {
@@ -285,6 +285,20 @@ pub fn hrandfield(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     Ok(())
+}
+
+/// Reads the count of HRANDFIELD/SRANDMEMBER/ZRANDMEMBER: an integer whose negation
+/// is representable, as in Redis (`-LONG_MAX..=LONG_MAX`).
+pub fn random_count_arg(arg: &[u8]) -> Result<i64, CmdError> {
+    let c = super::int_arg(arg)?;
+    if c == i64::MIN {
+        return Err(CmdError::owned(format!(
+            "ERR value is out of range, value must between {} and {}",
+            -i64::MAX,
+            i64::MAX
+        )));
+    }
+    Ok(c)
 }
 
 /// Most picks made with repetition by one call. Redis has no bound (a huge negative

@@ -317,6 +317,11 @@ pub fn flushall(ctx: &mut Ctx, a: &Args) -> CmdResult {
         d.clear();
     }
     ctx.core.dirty += 1;
+    // As Redis does, FLUSHALL writes the (now empty) dataset when save points are set.
+    if !crate::persist::save_points(ctx.core).is_empty() {
+        crate::persist::wait_bgsave(ctx.core);
+        let _ = crate::persist::save(ctx.core);
+    }
     ctx.client.out.ok();
     Ok(())
 }

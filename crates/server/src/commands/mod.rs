@@ -3,6 +3,8 @@
 
 pub mod bits;
 pub mod connection;
+pub mod dump;
+pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
@@ -11,6 +13,8 @@ pub mod pubsub;
 pub mod server_cmds;
 pub mod sets;
 pub mod sort;
+pub mod stream_groups;
+pub mod streams;
 pub mod strings;
 pub mod transactions;
 pub mod zsets;

@@ -106,7 +106,7 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
     if want("persistence", true) {
         section(
             "Persistence",
-            format!("loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n", core.dirty, core.lastsave),
+            format!("loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n{}aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n", crate::persist::info_rdb(core)),
         );
     }
     if want("stats", true) {
@@ -336,18 +336,57 @@ pub fn lastsave(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     Ok(())
 }
 
+pub fn save(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    if ctx.core.persist.bgsave_in_progress() {
+        return Err(CmdError::msg("ERR Background save already in progress"));
+    }
+    crate::persist::save(ctx.core).map_err(|_| CmdError::msg("ERR"))?;
+    ctx.core.persist.saves += 1;
+    ctx.client.out.ok();
+    Ok(())
+}
+
+pub fn bgsave(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let schedule = match a.len() {
+        1 => false,
+        2 if is(a.get(1), "schedule") => true,
+        _ => return Err(CmdError::Syntax),
+    };
+    if ctx.core.persist.bgsave_in_progress() {
+        if schedule {
+            crate::persist::schedule(ctx.core);
+            ctx.client.out.simple(b"Background saving scheduled");
+            return Ok(());
+        }
+        return Err(CmdError::msg("ERR Background save already in progress"));
+    }
+    crate::persist::bgsave(ctx.core).map_err(|_| CmdError::msg("ERR"))?;
+    ctx.client.out.simple(b"Background saving started");
+    Ok(())
+}
+
 pub fn shutdown(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    let mut nosave = false;
+    let (mut nosave, mut save, mut force, mut abort) = (false, false, false, false);
     for i in 1..a.len() {
         let o = a.get(i);
         if is(o, "nosave") {
             nosave = true;
-        } else if is(o, "save") || is(o, "now") || is(o, "force") {
+        } else if is(o, "save") {
+            save = true;
+        } else if is(o, "now") {
+        } else if is(o, "force") {
+            force = true;
         } else if is(o, "abort") {
-            return Err(CmdError::msg("ERR No shutdown in progress."));
+            abort = true;
         } else {
             return Err(CmdError::Syntax);
         }
+    }
+    if (abort && a.len() > 2) || (nosave && save) {
+        return Err(CmdError::Syntax);
+    }
+    if abort {
+        return Err(CmdError::msg("ERR No shutdown in progress."));
     }
     // While a script is busy only SHUTDOWN NOSAVE is honoured (the event loop exits from
     // the script's hook at once); anything that would save gets the BUSY error.
@@ -355,6 +394,9 @@ pub fn shutdown(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if !nosave {
             return Err(CmdError::msg(crate::scripting::busy::busy_text(kind)));
         }
+    }
+    if !crate::persist::shutdown_save(ctx.core, save, nosave, force) {
+        return Err(CmdError::msg("ERR Errors trying to SHUTDOWN. Check logs."));
     }
     ctx.core.shutdown = Some(crate::server::ShutdownRequest { nosave });
     Ok(())
@@ -507,6 +549,29 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else if is(sub, "set-active-expire") && a.len() == 3 {
         ctx.core.ks.active_expire_enabled = int_arg(a.get(2))? != 0;
         ctx.client.out.ok();
+    } else if is(sub, "reload") {
+        let (mut save, mut flush, mut merge) = (true, true, false);
+        for i in 2..a.len() {
+            let o = a.get(i);
+            if is(o, "merge") {
+                merge = true;
+            } else if is(o, "noflush") {
+                flush = false;
+            } else if is(o, "nosave") {
+                save = false;
+            } else {
+                return Err(CmdError::msg(
+                    "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+                ));
+            }
+        }
+        match crate::persist::debug_reload(ctx.core, save, flush, merge) {
+            Ok(()) => ctx.client.out.ok(),
+            Err(crate::persist::ReloadError::Save) => return Err(CmdError::msg("ERR")),
+            Err(crate::persist::ReloadError::Load) => {
+                return Err(CmdError::msg("ERR Error trying to load the RDB dump"))
+            }
+        }
     } else if is(sub, "object") && a.len() == 3 {
         let Some(v) = ctx.core.ks.peek(db, a.get(2), now) else {
             return Err(CmdError::NoSuchKey);

@@ -144,7 +144,7 @@ pub fn srandmember(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let count = match a.len() {
         2 => None,
-        3 => Some(int_arg(a.get(2))?),
+        3 => Some(super::hashes::random_count_arg(a.get(2))?),
         _ => return Err(CmdError::Syntax),
     };
     let members = ctx

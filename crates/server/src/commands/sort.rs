@@ -9,12 +9,11 @@
 //! NaN or overflow is an error), equal numeric keys are ordered by the element's bytes,
 //! missing BY values sort as 0 (numeric) or first (ALPHA), the sort is stable, and
 //! `BY nosort` keeps the container's order (reversed by DESC), except for a set sorted
-//! into a STORE, which is sorted lexicographically so the stored result is deterministic.
+//! into a STORE or from a script, which is sorted lexicographically so the result is
+//! deterministic.
 //!
 //! Known differences: Redis sorts with BY and a partial LIMIT using its own unstable
-//! quicksort, so elements whose BY values tie may come out in another order than here;
-//! and SORT BY nosort of a set from a script is not forced to
-//! ALPHA yet (scripts call through the same handler without a script flag).
+//! quicksort, so elements whose BY values tie may come out in another order than here.
 
 use super::{int_arg, is};
 use crate::db::{Keyspace, Value};
@@ -238,8 +237,9 @@ fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
         Some(Value::Set(s)) => {
             s.for_each(|m| elems.push(m.to_vec()));
-            // A set's order is not meaningful: sort what gets stored.
-            if o.dontsort && o.store.is_some() {
+            // A set's order is not meaningful: what gets stored, and what a script
+            // sees, is sorted so that it is deterministic.
+            if o.dontsort && (o.store.is_some() || ctx.client.script) {
                 o.dontsort = false;
                 o.alpha = true;
                 o.by = None;

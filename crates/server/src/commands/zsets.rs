@@ -929,8 +929,8 @@ pub fn zrandmember(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let (count, withscores) = match a.len() {
         2 => (None, false),
-        3 => (Some(int_arg(a.get(2))?), false),
-        4 if is(a.get(3), "withscores") => (Some(int_arg(a.get(2))?), true),
+        3 => (Some(super::hashes::random_count_arg(a.get(2))?), false),
+        4 if is(a.get(3), "withscores") => (Some(super::hashes::random_count_arg(a.get(2))?), true),
         _ => return Err(CmdError::Syntax),
     };
     if let Some(c) = count {

@@ -46,6 +46,10 @@ pub fn run_command(
     if st.readonly && cmd.flags & (command_table::WRITE | command_table::MAY_REPLICATE) != 0 {
         return Err(reject(core, Some(id), errors::WRITE_IN_RO));
     }
+    if writes && crate::persist::writes_denied(core) {
+        let msg = format!("-{}", crate::persist::MISCONF);
+        return Err(reject(core, Some(id), &msg));
+    }
     if !st.allow_oom
         && !st.write_dirty
         && st.oom_at_start

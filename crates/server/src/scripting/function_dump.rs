@@ -131,7 +131,7 @@ pub fn parse(payload: &[u8]) -> Result<Vec<Vec<u8>>, DumpError> {
 }
 
 /// Appends an RDB length.
-fn write_len(out: &mut Vec<u8>, n: usize) {
+pub(crate) fn write_len(out: &mut Vec<u8>, n: usize) {
     if n < 1 << 6 {
         out.push(n as u8);
     } else if n < 1 << 14 {
@@ -147,7 +147,7 @@ fn write_len(out: &mut Vec<u8>, n: usize) {
 }
 
 /// Appends an RDB string, LZF-compressed when that saves more than 4 bytes.
-fn write_string(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn write_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() > COMPRESS_MIN_LEN {
         // Redis gives the compressor `len - 4` bytes of room and stores the string
         // plain when that is not enough.
@@ -163,19 +163,19 @@ fn write_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, DumpError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, DumpError> {
         let b = *self.data.get(self.pos).ok_or(DumpError::Corrupt)?;
         self.pos += 1;
         Ok(b)
     }
 
-    fn take(&mut self, n: usize) -> Result<&[u8], DumpError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&[u8], DumpError> {
         let end = self
             .pos
             .checked_add(n)
@@ -187,7 +187,7 @@ impl Reader<'_> {
     }
 
     /// A length, or `Err(Some(kind))` for the special encodings (`11xxxxxx`).
-    fn len(&mut self) -> Result<Result<usize, u8>, DumpError> {
+    pub(crate) fn len(&mut self) -> Result<Result<usize, u8>, DumpError> {
         let b = self.byte()?;
         Ok(match b >> 6 {
             0 => Ok((b & 0x3f) as usize),
@@ -209,11 +209,11 @@ impl Reader<'_> {
         })
     }
 
-    fn plain_len(&mut self) -> Result<usize, DumpError> {
+    pub(crate) fn plain_len(&mut self) -> Result<usize, DumpError> {
         self.len()?.map_err(|_| DumpError::Corrupt)
     }
 
-    fn string(&mut self) -> Result<Vec<u8>, DumpError> {
+    pub(crate) fn string(&mut self) -> Result<Vec<u8>, DumpError> {
         match self.len()? {
             Ok(n) => Ok(self.take(n)?.to_vec()),
             Err(0) => Ok((self.byte()? as i8).to_string().into_bytes()),
@@ -240,7 +240,9 @@ impl Reader<'_> {
 
 /// Decompresses an LZF stream that must expand to exactly `len` bytes.
 pub fn lzf_decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(len);
+    // The claimed length comes from untrusted data: reserve at most what the input
+    // can expand to (a 3-byte back-reference yields at most 264 bytes).
+    let mut out = Vec::with_capacity(len.min(input.len().saturating_mul(88)));
     let mut i = 0;
     while i < input.len() {
         let ctrl = input[i] as usize;

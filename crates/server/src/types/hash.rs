@@ -1,7 +1,7 @@
 //! Hash values: a vector of field/value pairs in insertion order while small (Redis's
 //! `listpack`), a [`Dict`] once large (`hashtable`).
 
-use super::{HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE};
+use super::{hash_max_entries, hash_max_value};
 use crate::dict::Dict;
 use crate::sds::Sds;
 
@@ -75,12 +75,12 @@ impl Hash {
     /// Sets `field`; true when it is new.
     pub fn set(&mut self, field: &[u8], value: &[u8]) -> bool {
         if let Hash::Small(v) = self {
-            if field.len() > HASH_MAX_LISTPACK_VALUE || value.len() > HASH_MAX_LISTPACK_VALUE {
+            if field.len() > hash_max_value() || value.len() > hash_max_value() {
                 self.convert();
             } else if let Some(slot) = v.iter_mut().find(|(f, _)| f.as_bytes() == field) {
                 slot.1 = Sds::new(value);
                 return false;
-            } else if v.len() < HASH_MAX_LISTPACK_ENTRIES {
+            } else if v.len() < hash_max_entries() {
                 v.push((Sds::new(field), Sds::new(value)));
                 return true;
             } else {
@@ -127,6 +127,7 @@ impl Hash {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::HASH_MAX_LISTPACK_ENTRIES;
 
     #[test]
     fn small_keeps_insertion_order_and_converts() {

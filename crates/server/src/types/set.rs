@@ -1,7 +1,7 @@
 //! Set values: a sorted vector of integers while every member is a canonical integer and
 //! the set is small (Redis's `intset`), a [`Dict`] of members otherwise (`hashtable`).
 
-use super::SET_MAX_INTSET_ENTRIES;
+use super::set_max_intset_entries;
 use crate::dict::Dict;
 use crate::sds::Sds;
 
@@ -35,7 +35,7 @@ impl Set {
     /// An empty set of the encoding that fits `members` (intset if all are integers and
     /// few enough), used by the *STORE commands.
     pub fn for_members<'a>(mut members: impl Iterator<Item = &'a [u8]>, n: usize) -> Set {
-        if n <= SET_MAX_INTSET_ENTRIES && members.all(|m| as_int(m).is_some()) {
+        if n <= set_max_intset_entries() && members.all(|m| as_int(m).is_some()) {
             Set::Ints(Vec::with_capacity(n))
         } else {
             Set::Big(Dict::new())
@@ -83,7 +83,7 @@ impl Set {
             match as_int(m) {
                 Some(n) => match v.binary_search(&n) {
                     Ok(_) => return false,
-                    Err(pos) if v.len() < SET_MAX_INTSET_ENTRIES => {
+                    Err(pos) if v.len() < set_max_intset_entries() => {
                         v.insert(pos, n);
                         return true;
                     }

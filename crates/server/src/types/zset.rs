@@ -7,7 +7,7 @@
 //! (`listpack` encoding) member lookup scans the entries; once large (`skiplist`) a
 //! [`Dict`] maps member to score.
 
-use super::{ZSET_MAX_LISTPACK_ENTRIES, ZSET_MAX_LISTPACK_VALUE};
+use super::{zset_max_entries, zset_max_value};
 use crate::dict::Dict;
 use crate::sds::Sds;
 use std::cmp::Ordering;
@@ -49,7 +49,7 @@ impl ZSet {
     /// `max_len` bytes would not fit a listpack.
     pub fn with_expected(n: usize, max_len: usize) -> ZSet {
         let mut z = ZSet::new();
-        if n > ZSET_MAX_LISTPACK_ENTRIES || max_len > ZSET_MAX_LISTPACK_VALUE {
+        if n > zset_max_entries() || max_len > zset_max_value() {
             z.index = Some(Dict::new());
         }
         z
@@ -197,7 +197,7 @@ impl ZSet {
     }
 
     fn convert_if_needed(&mut self, member_len: usize) {
-        if self.len >= ZSET_MAX_LISTPACK_ENTRIES || member_len > ZSET_MAX_LISTPACK_VALUE {
+        if self.len >= zset_max_entries() || member_len > zset_max_value() {
             self.convert_to_skiplist();
         }
     }

@@ -1,0 +1,257 @@
+//! GEOADD, GEOPOS, GEODIST, GEOHASH: positions stored as sorted-set scores.
+//!
+//! A position is a 52-bit geohash: latitude and longitude are each scaled to 26 bits
+//! over their range (longitude -180..180, latitude -85.05112878..85.05112878, the
+//! limits of Web Mercator) and interleaved, latitude bits in the even positions. The
+//! hash, as a double, is the member's score, so GEOADD is ZADD with computed scores
+//! (same options NX/XX/CH, same replies, same WRONGTYPE). Decoding gives the centre of
+//! the hash's cell; GEOHASH re-encodes that point over the standard latitude range
+//! -90..90 as the usual 11-character base-32 string. Distances use the haversine
+//! formula on a sphere of Redis's earth radius.
+//!
+//! Not here yet: GEOSEARCH, GEOSEARCHSTORE, GEORADIUS and GEORADIUSBYMEMBER.
+//!
+//! Tests: `redis-tests/geo.txt` (replies recorded from redis-server 7.0.15).
+
+use super::{float_arg, is};
+use crate::error::{CmdError, CmdResult};
+use crate::server::Ctx;
+use resp::Args;
+
+/// Bits per coordinate (Redis's `GEO_STEP_MAX`).
+const STEP: u32 = 26;
+/// Longitude limits.
+const LON_MIN: f64 = -180.0;
+const LON_MAX: f64 = 180.0;
+/// Latitude limits of stored positions (EPSG:3857).
+const LAT_MIN: f64 = -85.051_128_78;
+const LAT_MAX: f64 = 85.051_128_78;
+/// Latitude limits of the standard geohash alphabet encoding (GEOHASH).
+const STD_LAT_MIN: f64 = -90.0;
+const STD_LAT_MAX: f64 = 90.0;
+/// Earth radius used for distances, meters (Redis's `EARTH_RADIUS_IN_METERS`).
+const EARTH_RADIUS_M: f64 = 6_372_797.560_856;
+/// Characters of a GEOHASH string.
+const GEOHASH_LEN: usize = 11;
+const GEOHASH_ALPHABET: &[u8; 32] = b"0123456789bcdefghjkmnpqrstuvwxyz";
+
+/// Spreads the low 32 bits of `v` to the even bit positions.
+fn spread(v: u32) -> u64 {
+    let mut out = 0u64;
+    for i in 0..32 {
+        out |= (((v >> i) & 1) as u64) << (2 * i);
+    }
+    out
+}
+
+/// Gathers the even bit positions of `v`.
+fn gather(v: u64) -> u32 {
+    let mut out = 0u32;
+    for i in 0..32 {
+        out |= (((v >> (2 * i)) & 1) as u32) << i;
+    }
+    out
+}
+
+/// The 52-bit hash of a point over the given latitude range.
+fn encode(lon: f64, lat: f64, lat_min: f64, lat_max: f64) -> u64 {
+    let cells = (1u64 << STEP) as f64;
+    let lat_off = ((lat - lat_min) / (lat_max - lat_min) * cells) as u32;
+    let lon_off = ((lon - LON_MIN) / (LON_MAX - LON_MIN) * cells) as u32;
+    spread(lat_off) | (spread(lon_off) << 1)
+}
+
+/// The centre of a hash's cell, clamped to the stored limits: (longitude, latitude).
+fn decode(hash: u64) -> (f64, f64) {
+    let cells = (1u64 << STEP) as f64;
+    let ilat = gather(hash) as f64;
+    let ilon = gather(hash >> 1) as f64;
+    let (lat_scale, lon_scale) = (LAT_MAX - LAT_MIN, LON_MAX - LON_MIN);
+    let lat_lo = LAT_MIN + (ilat / cells) * lat_scale;
+    let lat_hi = LAT_MIN + ((ilat + 1.0) / cells) * lat_scale;
+    let lon_lo = LON_MIN + (ilon / cells) * lon_scale;
+    let lon_hi = LON_MIN + ((ilon + 1.0) / cells) * lon_scale;
+    let lon = ((lon_lo + lon_hi) / 2.0).clamp(LON_MIN, LON_MAX);
+    let lat = ((lat_lo + lat_hi) / 2.0).clamp(LAT_MIN, LAT_MAX);
+    (lon, lat)
+}
+
+/// Great-circle distance in meters.
+fn distance(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let (lat1r, lat2r) = (lat1.to_radians_c(), lat2.to_radians_c());
+    let u = ((lat2r - lat1r) / 2.0).sin();
+    let v = ((lon2.to_radians_c() - lon1.to_radians_c()) / 2.0).sin();
+    if v == 0.0 {
+        // Same meridian: the latitude difference alone.
+        return EARTH_RADIUS_M * (lat2r - lat1r).abs();
+    }
+    2.0 * EARTH_RADIUS_M * (u * u + lat1r.cos() * lat2r.cos() * v * v).sqrt().asin()
+}
+
+/// Degrees to radians as `deg * (pi / 180)` (one rounding of the factor, as Redis).
+trait ToRadiansC {
+    fn to_radians_c(self) -> f64;
+}
+impl ToRadiansC for f64 {
+    fn to_radians_c(self) -> f64 {
+        self * (std::f64::consts::PI / 180.0)
+    }
+}
+
+/// Meters per unit of a GEODIST/GEOSEARCH unit argument.
+fn unit_factor(u: &[u8]) -> Result<f64, CmdError> {
+    if is(u, "m") {
+        Ok(1.0)
+    } else if is(u, "km") {
+        Ok(1000.0)
+    } else if is(u, "ft") {
+        Ok(0.3048)
+    } else if is(u, "mi") {
+        Ok(1609.34)
+    } else {
+        Err(CmdError::msg(
+            "ERR unsupported unit provided. please use M, KM, FT, MI",
+        ))
+    }
+}
+
+/// A coordinate as GEOPOS prints it: 17 decimals, trailing zeros removed.
+fn coord_text(v: f64) -> String {
+    let s = format!("{v:.17}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+pub fn geoadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let (mut nx, mut xx) = (false, false);
+    let mut i = 2;
+    while i < a.len() {
+        let o = a.get(i);
+        if is(o, "nx") {
+            nx = true;
+        } else if is(o, "xx") {
+            xx = true;
+        } else if !is(o, "ch") {
+            break;
+        }
+        i += 1;
+    }
+    if (a.len() - i) % 3 != 0 || (nx && xx) {
+        return Err(CmdError::Syntax);
+    }
+    // Rewritten as ZADD key [options] score member ...
+    let mut parts: Vec<Vec<u8>> = vec![b"zadd".to_vec(), a.get(1).to_vec()];
+    parts.extend((2..i).map(|j| a.get(j).to_vec()));
+    while i < a.len() {
+        let lon = float_arg(a.get(i))?;
+        let lat = float_arg(a.get(i + 1))?;
+        if !(LON_MIN..=LON_MAX).contains(&lon) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
+            return Err(CmdError::owned(format!(
+                "ERR invalid longitude,latitude pair {lon:.6},{lat:.6}"
+            )));
+        }
+        let score = encode(lon, lat, LAT_MIN, LAT_MAX);
+        parts.push(score.to_string().into_bytes());
+        parts.push(a.get(i + 2).to_vec());
+        i += 3;
+    }
+    let mut base = Vec::new();
+    let mut ranges = Vec::new();
+    for p in &parts {
+        ranges.push((base.len(), base.len() + p.len()));
+        base.extend_from_slice(p);
+    }
+    let zargs = Args::from_parts(&base, &ranges);
+    super::zsets::zadd(ctx, &zargs)
+}
+
+/// The scores of `members` of the sorted set at `key` (None for missing ones).
+fn scores(ctx: &mut Ctx, key: &[u8], members: &[&[u8]]) -> Result<Vec<Option<f64>>, CmdError> {
+    let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
+    Ok(match ctx.core.ks.zset_ref(db, key, now)? {
+        None => vec![None; members.len()],
+        Some(z) => members.iter().map(|m| z.score(m)).collect(),
+    })
+}
+
+pub fn geopos(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let members: Vec<&[u8]> = (2..a.len()).map(|i| a.get(i)).collect();
+    let found = scores(ctx, a.get(1), &members)?;
+    let out = &mut ctx.client.out;
+    out.array(found.len());
+    for s in found {
+        match s {
+            None => out.null_array(),
+            Some(score) => {
+                let (lon, lat) = decode(score as u64);
+                out.array(2);
+                out.bulk(coord_text(lon).as_bytes());
+                out.bulk(coord_text(lat).as_bytes());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn geodist(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let factor = match a.len() {
+        4 => 1.0,
+        5 => unit_factor(a.get(4))?,
+        _ => return Err(CmdError::Syntax),
+    };
+    let found = scores(ctx, a.get(1), &[a.get(2), a.get(3)])?;
+    match (found[0], found[1]) {
+        (Some(s1), Some(s2)) => {
+            let (lon1, lat1) = decode(s1 as u64);
+            let (lon2, lat2) = decode(s2 as u64);
+            let d = distance(lon1, lat1, lon2, lat2) / factor;
+            ctx.client.out.bulk(format!("{d:.4}").as_bytes());
+        }
+        _ => ctx.client.out.null(),
+    }
+    Ok(())
+}
+
+pub fn geohash(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let members: Vec<&[u8]> = (2..a.len()).map(|i| a.get(i)).collect();
+    let found = scores(ctx, a.get(1), &members)?;
+    let out = &mut ctx.client.out;
+    out.array(found.len());
+    for s in found {
+        match s {
+            None => out.null(),
+            Some(score) => {
+                let (lon, lat) = decode(score as u64);
+                let h = encode(lon, lat, STD_LAT_MIN, STD_LAT_MAX);
+                let text: Vec<u8> = (0..GEOHASH_LEN)
+                    .map(|i| {
+                        // 52 bits make ten and a half characters; the last is 0.
+                        let idx = if i == GEOHASH_LEN - 1 {
+                            0
+                        } else {
+                            (h >> (52 - (i + 1) * 5)) & 0x1F
+                        };
+                        GEOHASH_ALPHABET[idx as usize]
+                    })
+                    .collect();
+                out.bulk(&text);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palermo() {
+        // `GEOADD g 13.361389 38.115556 Palermo` then `ZSCORE` on redis-server 7.0.15.
+        let h = encode(13.361389, 38.115556, LAT_MIN, LAT_MAX);
+        assert_eq!(h, 3_479_099_956_230_698);
+        let (lon, lat) = decode(h);
+        assert_eq!(coord_text(lon), "13.36138933897018433");
+        assert_eq!(coord_text(lat), "38.11555639549629859");
+    }
+}
