@@ -91,6 +91,10 @@ pub struct Client {
     pub db: usize,
     pub name: Option<Vec<u8>>,
     pub authenticated: bool,
+    /// The ACL user the connection is logged in as.
+    pub user: String,
+    /// For the script client: the caller's `CLIENT INFO` line, for ACL LOG entries.
+    pub script_caller_info: Option<String>,
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
     pub monitor: bool,
@@ -149,6 +153,8 @@ impl Client {
             db: 0,
             name: None,
             authenticated,
+            user: "default".into(),
+            script_caller_info: None,
             reply_mode: ReplyMode::On,
             no_evict: false,
             monitor: false,
@@ -201,7 +207,7 @@ impl Client {
         let qbuf = self.query_len();
         let obl = self.out.buf.len().saturating_sub(self.sent);
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -221,6 +227,7 @@ impl Client {
             obl,
             self.query.len() + self.out.buf.capacity() + std::mem::size_of::<Client>(),
             self.last_cmd,
+            self.user,
             if self.out.proto == Proto::Resp3 { 3 } else { 2 },
         )
     }

@@ -93,6 +93,7 @@ static PARAMS: &[Param] = &[
     p("hz", Kind::Int(0, i32::MAX as i64), "10", true),
     p("dynamic-hz", Kind::Bool, "yes", true),
     p("timeout", Kind::Int(0, i32::MAX as i64), "0", true),
+    p("acllog-max-len", Kind::Int(0, i64::MAX), "128", true),
     p("tcp-keepalive", Kind::Int(0, i32::MAX as i64), "300", true),
     p("tcp-backlog", Kind::Int(0, i32::MAX as i64), "511", false),
     p("protected-mode", Kind::Bool, "yes", true),

@@ -106,6 +106,9 @@ pub struct Core {
     pub scripting: crate::scripting::Scripting,
     /// Channel and pattern subscriptions, messages on their way.
     pub pubsub: crate::pubsub::PubSub,
+    /// ACL users and the ACL LOG.
+    pub acl: crate::acl::Acl,
+    pub acl_log: crate::acl::log::AclLog,
 }
 
 /// Unix time in milliseconds.
@@ -119,10 +122,13 @@ pub fn unix_ms() -> i64 {
 impl Core {
     pub fn new(config: Config, log: Logger) -> Core {
         let seed = unix_ms() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+        let registry = Registry::new();
+        let mut acl = crate::acl::Acl::new(&registry);
+        acl.sync_requirepass(&registry, &config.requirepass);
         let mut core = Core {
             ks: Keyspace::new(config.databases),
             config,
-            registry: Registry::new(),
+            registry,
             log,
             stats: Stats::default(),
             slowlog: VecDeque::new(),
@@ -141,6 +147,8 @@ impl Core {
             watches: Default::default(),
             scripting: crate::scripting::Scripting::new(),
             pubsub: Default::default(),
+            acl,
+            acl_log: Default::default(),
         };
         core.run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
@@ -317,6 +325,26 @@ pub fn call(
     if !client.authenticated && cmd.flags & command_table::NO_AUTH == 0 {
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
+    }
+    core.acl
+        .sync_requirepass(&core.registry, &core.config.requirepass);
+    if client.user != "default" || !core.acl.default_unrestricted() {
+        let context = if client.multi.is_some() {
+            crate::commands::acl::Context::Multi
+        } else {
+            crate::commands::acl::Context::TopLevel
+        };
+        let user = client.user.clone();
+        client.last_cmd.clear();
+        client
+            .last_cmd
+            .push_str(&core.registry.entries[id].full_name);
+        let info = || client.info_line();
+        if let Err(d) = crate::commands::acl::check_and_log(core, &user, id, args, context, &info) {
+            let e = crate::commands::acl::noperm_error(&core.registry, id, d);
+            reject(core, client, Some(id), e);
+            return CallOutcome::Done;
+        }
     }
     if core.config.maxmemory > 0
         && cmd.flags & command_table::DENYOOM != 0

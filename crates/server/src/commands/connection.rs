@@ -46,7 +46,8 @@ pub fn reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     c.reply_mode = ReplyMode::On;
     c.no_evict = false;
     c.monitor = false;
-    c.authenticated = ctx.core.config.requirepass.is_none();
+    c.user = "default".into();
+    c.authenticated = ctx.core.acl.default_needs_no_auth();
     c.out.raw(b"+RESET\r\n");
     Ok(())
 }
@@ -61,17 +62,6 @@ pub fn select(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-/// Checks a username/password pair against the only user, `default`.
-fn check_password(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
-    if user != b"default" {
-        return false;
-    }
-    match &ctx.core.config.requirepass {
-        None => true,
-        Some(p) => p.as_slice() == pass,
-    }
-}
-
 pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
         return Err(CmdError::Syntax);
@@ -81,16 +71,13 @@ pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else {
         (a.get(1), a.get(2))
     };
-    if a.len() == 2 && ctx.core.config.requirepass.is_none() {
+    let default_nopass = ctx.core.acl.users.get("default").is_some_and(|u| u.nopass);
+    if a.len() == 2 && default_nopass {
         return Err(CmdError::msg("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
-    if check_password(ctx, user, pass) {
-        ctx.client.authenticated = true;
-        ctx.client.out.ok();
-        Ok(())
-    } else {
-        Err(CmdError::WrongPass)
-    }
+    super::acl::authenticate(ctx, user, pass)?;
+    ctx.client.out.ok();
+    Ok(())
 }
 
 pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -124,10 +111,7 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     if let Some((u, p)) = &auth {
-        if !check_password(ctx, u, p) {
-            return Err(CmdError::WrongPass);
-        }
-        ctx.client.authenticated = true;
+        super::acl::authenticate(ctx, u, p)?;
     }
     if !ctx.client.authenticated {
         return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
