@@ -111,6 +111,8 @@ pub struct Client {
     /// Present while the client is parked on keys.
     pub blocked: Option<Blocked>,
     pub multi: Option<MultiState>,
+    /// EXEC is running the queued commands (ACL denials then have context `multi`).
+    pub in_exec: bool,
     /// Keys under WATCH, as (db, key).
     pub watched: Vec<(usize, Vec<u8>)>,
     // Pub/sub.
@@ -167,6 +169,7 @@ impl Client {
             block_req: None,
             blocked: None,
             multi: None,
+            in_exec: false,
             watched: Vec::new(),
             slot: usize::MAX,
             subs: Default::default(),

@@ -329,7 +329,7 @@ pub fn call(
     core.acl
         .sync_requirepass(&core.registry, &core.config.requirepass);
     if client.user != "default" || !core.acl.default_unrestricted() {
-        let context = if client.multi.is_some() {
+        let context = if client.multi.is_some() || client.in_exec {
             crate::commands::acl::Context::Multi
         } else {
             crate::commands::acl::Context::TopLevel
@@ -341,7 +341,11 @@ pub fn call(
             .push_str(&core.registry.entries[id].full_name);
         let info = || client.info_line();
         if let Err(d) = crate::commands::acl::check_and_log(core, &user, id, args, context, &info) {
-            let e = crate::commands::acl::noperm_error(&core.registry, id, d);
+            let e = if client.in_exec {
+                crate::commands::acl::exec_noperm_error(d)
+            } else {
+                crate::commands::acl::noperm_error(&core.registry, id, d)
+            };
             reject(core, client, Some(id), e);
             return CallOutcome::Done;
         }

@@ -110,6 +110,9 @@ pub struct Selector {
     pub all_channels: bool,
     pub keys: Vec<KeyPattern>,
     pub channels: Vec<Vec<u8>>,
+    /// Categories without commands in this server's table (`+@cat`/`-@cat` last
+    /// applied), so that descriptions keep naming them.
+    pub empty_categories: BTreeMap<&'static str, bool>,
     /// First arguments allowed for otherwise denied commands (`+select|0`).
     pub first_args: BTreeMap<CmdId, Vec<Vec<u8>>>,
 }
@@ -155,6 +158,7 @@ impl Selector {
             keys: Vec::new(),
             channels: Vec::new(),
             first_args: BTreeMap::new(),
+            empty_categories: BTreeMap::new(),
         }
     }
 
@@ -163,6 +167,7 @@ impl Selector {
         self.all_commands = on;
         self.future = on;
         self.first_args.clear();
+        self.empty_categories.clear();
     }
 
     /// Allows or denies `id` and, for a container, all its subcommands.
@@ -219,6 +224,11 @@ impl Selector {
                 return Err(RuleError::UnknownCommand);
             }
             self.change_category(reg, &cat, op[0] == b'+');
+            if let Some(c) = CATEGORIES.iter().find(|c| **c == cat) {
+                if !(0..reg.entries.len()).any(|id| in_category(reg, id, c)) {
+                    self.empty_categories.insert(c, op[0] == b'+');
+                }
+            }
         } else if op[0] == b'+' {
             self.allow_command(reg, &op[1..])?;
         } else if op[0] == b'-' {
@@ -342,18 +352,21 @@ impl Selector {
             out.push_str("+@all ");
             fake.set_all(true);
         }
+        // A category is used when applying it to the description so far corrects more
+        // commands than it spoils.
         for cat in CATEGORIES {
-            let (mut on, mut off) = (0, 0);
+            let (mut fixed, mut spoiled) = (0, 0);
             for id in 0..reg.entries.len() {
-                if in_category(reg, id, cat) {
-                    if self.allowed[id] {
-                        on += 1;
-                    } else {
-                        off += 1;
+                if in_category(reg, id, cat) && self.allowed[id] != fake.allowed[id] {
+                    if self.allowed[id] == additive {
+                        fixed += 1;
                     }
+                } else if in_category(reg, id, cat) && self.allowed[id] != additive {
+                    spoiled += 1;
                 }
             }
-            if (additive && on > off) || (!additive && off > on) {
+            let empty_named = self.empty_categories.get(cat) == Some(&additive);
+            if fixed > spoiled || empty_named {
                 fake.change_category(reg, cat, additive);
                 out.push_str(if additive { "+@" } else { "-@" });
                 out.push_str(cat);
@@ -439,21 +452,29 @@ impl Selector {
         })
     }
 
+    /// Whether the command itself (not its keys or channels) is allowed; `args` are
+    /// needed for first-argument exceptions only.
+    pub fn command_ok(&self, reg: &Registry, id: CmdId, args: &[&[u8]]) -> bool {
+        self.all_commands
+            || reg.entries[id].cmd.flags & command_table::NO_AUTH != 0
+            || self.allowed[id]
+            || (args.len() >= 2
+                && self
+                    .first_args
+                    .get(&id)
+                    .is_some_and(|l| l.iter().any(|a| a.eq_ignore_ascii_case(args[1]))))
+    }
+
     /// Checks a command line against this selector; on denial, the reason and the
     /// index of the offending argument.
     pub fn check(&self, reg: &Registry, id: CmdId, args: &[&[u8]]) -> Result<(), (Denied, usize)> {
         let cmd = reg.entries[id].cmd;
-        if !self.all_commands && cmd.flags & command_table::NO_AUTH == 0 && !self.allowed[id] {
-            let ok = args.len() >= 2
-                && self
-                    .first_args
-                    .get(&id)
-                    .is_some_and(|l| l.iter().any(|a| a.eq_ignore_ascii_case(args[1])));
-            if !ok {
-                return Err((Denied::Command, 0));
-            }
+        if !self.command_ok(reg, id, args) {
+            return Err((Denied::Command, 0));
         }
-        if !self.all_keys {
+        // Shard channels are key-like arguments checked as channels, not keys.
+        let channel_keys = matches!(cmd.name, "spublish" | "ssubscribe" | "sunsubscribe");
+        if !self.all_keys && !channel_keys {
             let name = &reg.entries[id].full_name;
             for pos in key_positions(cmd, args) {
                 let need = keys::needed(cmd, name, args, pos);
@@ -766,6 +787,17 @@ impl Acl {
     /// Whether the default user may do anything (the dispatcher's fast path).
     pub fn default_unrestricted(&self) -> bool {
         self.users.get("default").is_some_and(User::unrestricted)
+    }
+
+    /// Whether a selector of `user` that allows command `id` may read every key (SORT's
+    /// BY and GET options need it).
+    pub fn full_read_access(&self, reg: &Registry, user: &str, id: CmdId) -> bool {
+        let Some(u) = self.users.get(user) else {
+            return true;
+        };
+        std::iter::once(&u.root)
+            .chain(u.selectors.iter())
+            .any(|s| s.command_ok(reg, id, &[]) && s.key_ok(b"*", keys::R))
     }
 
     /// Whether a new connection starts authenticated (default user on and nopass).

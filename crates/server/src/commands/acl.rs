@@ -160,8 +160,9 @@ pub fn script_error(d: Denied) -> &'static str {
     }
 }
 
-/// Authenticates `client` as `user`/`pass`; a failure is logged (reason `auth`).
-pub fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> CmdResult {
+/// Authenticates `client` as `user`/`pass`; a failure is logged (reason `auth`, object
+/// the command name as sent).
+pub fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8], object: &[u8]) -> CmdResult {
     if ctx.core.acl.authenticate(user, pass) {
         ctx.client.authenticated = true;
         ctx.client.user = String::from_utf8_lossy(user).into_owned();
@@ -172,10 +173,7 @@ pub fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> CmdResult {
     } else {
         Context::TopLevel
     };
-    let object = ctx.core.registry.entries[ctx.cmd]
-        .full_name
-        .as_bytes()
-        .to_vec();
+    let object = object.to_vec();
     let info = ctx.client.info_line();
     log_event(ctx.core, "auth", context, object, user.to_vec(), info);
     Err(CmdError::WrongPass)
@@ -218,6 +216,24 @@ fn kill_revoked_subscribers(ctx: &mut Ctx, name: &str) {
             }
         }
     }
+}
+
+/// `ACL CAT`/`GENPASS`/`LOG` with too many arguments.
+fn too_many_args(a: &Args) -> CmdError {
+    CmdError::owned(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try ACL HELP.",
+        String::from_utf8_lossy(a.get(1))
+    ))
+}
+
+/// The `-NOPERM` reply of a queued command refused at EXEC time.
+pub fn exec_noperm_error(d: Denied) -> CmdError {
+    let reason = match d {
+        Denied::Command => "no permission to execute the command or subcommand",
+        Denied::Key => "no permission to touch the specified keys",
+        Denied::Channel => "no permission to access one of the channels used as arguments",
+    };
+    CmdError::owned(format!("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {reason}"))
 }
 
 pub fn setuser(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -338,7 +354,7 @@ pub fn whoami(ctx: &mut Ctx, _a: &Args) -> CmdResult {
 
 pub fn cat(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
-        return Err(CmdError::WrongArity("acl|cat".into()));
+        return Err(too_many_args(a));
     }
     if a.len() == 2 {
         ctx.client.out.array(CATEGORIES.len());
@@ -383,7 +399,7 @@ fn random_bytes(core: &mut Core, n: usize) -> Vec<u8> {
 
 pub fn genpass(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
-        return Err(CmdError::WrongArity("acl|genpass".into()));
+        return Err(too_many_args(a));
     }
     let bits = if a.len() == 3 {
         int_arg(a.get(2)).ok().filter(|&b| b > 0 && b <= GENPASS_MAX_BITS).ok_or_else(|| {
@@ -401,7 +417,7 @@ pub fn genpass(ctx: &mut Ctx, a: &Args) -> CmdResult {
 
 pub fn log(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
-        return Err(CmdError::WrongArity("acl|log".into()));
+        return Err(too_many_args(a));
     }
     let mut count = LOG_DEFAULT_COUNT;
     if a.len() == 3 {

@@ -75,7 +75,7 @@ pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() == 2 && default_nopass {
         return Err(CmdError::msg("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
-    super::acl::authenticate(ctx, user, pass)?;
+    super::acl::authenticate(ctx, user, pass, a.get(0))?;
     ctx.client.out.ok();
     Ok(())
 }
@@ -111,7 +111,7 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     if let Some((u, p)) = &auth {
-        super::acl::authenticate(ctx, u, p)?;
+        super::acl::authenticate(ctx, u, p, a.get(0))?;
     }
     if !ctx.client.authenticated {
         return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));

@@ -59,6 +59,7 @@ pub fn exec(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     }
     ctx.client.out.array(m.queue.len());
     let deny = std::mem::replace(&mut ctx.client.deny_blocking, true);
+    ctx.client.in_exec = true;
     let mut base = Vec::new();
     let mut ranges = Vec::new();
     for argv in &m.queue {
@@ -72,6 +73,7 @@ pub fn exec(ctx: &mut Ctx, _a: &Args) -> CmdResult {
         call(ctx.core, ctx.client, ctx.others.as_deref_mut(), &args);
     }
     ctx.client.deny_blocking = deny;
+    ctx.client.in_exec = false;
     ctx.core.dirty += 1;
     Ok(())
 }
