@@ -352,25 +352,47 @@ impl Selector {
             out.push_str("+@all ");
             fake.set_all(true);
         }
-        // A category is used when applying it to the description so far corrects more
-        // commands than it spoils.
-        for cat in CATEGORIES {
+        // Categories are used in two passes: first, repeatedly, the one that corrects
+        // the most commands of the description so far without spoiling any; then, in
+        // category order, those that correct more commands than they spoil.
+        let count = |fake: &Selector, cat: &str| {
             let (mut fixed, mut spoiled) = (0, 0);
             for id in 0..reg.entries.len() {
-                if in_category(reg, id, cat) && self.allowed[id] != fake.allowed[id] {
-                    if self.allowed[id] == additive {
-                        fixed += 1;
-                    }
-                } else if in_category(reg, id, cat) && self.allowed[id] != additive {
+                if !in_category(reg, id, cat) {
+                    continue;
+                }
+                if self.allowed[id] != fake.allowed[id] && self.allowed[id] == additive {
+                    fixed += 1;
+                } else if self.allowed[id] == fake.allowed[id] && self.allowed[id] != additive {
                     spoiled += 1;
                 }
             }
+            (fixed, spoiled)
+        };
+        let mut used = [false; CATEGORIES.len()];
+        let emit = |fake: &mut Selector, used: &mut [bool], ci: usize, out: &mut String| {
+            used[ci] = true;
+            fake.change_category(reg, CATEGORIES[ci], additive);
+            out.push_str(if additive { "+@" } else { "-@" });
+            out.push_str(CATEGORIES[ci]);
+            out.push(' ');
+        };
+        loop {
+            let best = (0..CATEGORIES.len())
+                .filter(|&ci| !used[ci])
+                .map(|ci| (ci, count(&fake, CATEGORIES[ci])))
+                .filter(|&(_, (f, s))| f > 0 && s == 0)
+                .max_by_key(|&(ci, (f, _))| (f, std::cmp::Reverse(ci)));
+            match best {
+                Some((ci, _)) => emit(&mut fake, &mut used, ci, &mut out),
+                None => break,
+            }
+        }
+        for (ci, cat) in CATEGORIES.iter().enumerate() {
+            let (f, s) = count(&fake, cat);
             let empty_named = self.empty_categories.get(cat) == Some(&additive);
-            if fixed > spoiled || empty_named {
-                fake.change_category(reg, cat, additive);
-                out.push_str(if additive { "+@" } else { "-@" });
-                out.push_str(cat);
-                out.push(' ');
+            if !used[ci] && (f > s || empty_named) {
+                emit(&mut fake, &mut used, ci, &mut out);
             }
         }
         for top in reg.top_level().collect::<Vec<_>>() {
