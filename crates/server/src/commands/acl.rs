@@ -402,9 +402,11 @@ pub fn genpass(ctx: &mut Ctx, a: &Args) -> CmdResult {
         return Err(too_many_args(a));
     }
     let bits = if a.len() == 3 {
-        int_arg(a.get(2)).ok().filter(|&b| b > 0 && b <= GENPASS_MAX_BITS).ok_or_else(|| {
-            CmdError::msg("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096")
-        })?
+        Some(int_arg(a.get(2))?)
+            .filter(|&b| b > 0 && b <= GENPASS_MAX_BITS)
+            .ok_or_else(|| {
+                CmdError::msg("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096")
+            })?
     } else {
         GENPASS_DEFAULT_BITS
     };
