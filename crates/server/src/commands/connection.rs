@@ -114,7 +114,7 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
         super::acl::authenticate(ctx, u, p, a.get(0))?;
     }
     if !ctx.client.authenticated {
-        return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+        return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
     }
     if let Some(n) = name {
         validate_name(&n)?;
