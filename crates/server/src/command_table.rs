@@ -262,7 +262,7 @@ static ACL_SUBS: &[Command] = &[
         "server",
         "6.0.0",
         "Reload the ACLs from the configured ACL file",
-        acl::save_or_load,
+        acl::load,
     ),
     c(
         "log",
@@ -284,7 +284,7 @@ static ACL_SUBS: &[Command] = &[
         "server",
         "6.0.0",
         "Save the current ACL rules in the configured ACL file",
-        acl::save_or_load,
+        acl::save,
     ),
     c(
         "setuser",

@@ -321,7 +321,7 @@ impl Server {
             self.core.next_client_id += 1;
             self.core
                 .acl
-                .sync_requirepass(&self.core.registry, &self.core.config.requirepass);
+                .sync_config(&self.core.registry, &self.core.config);
             let authed = self.core.acl.default_needs_no_auth();
             let mut c = Client::new(id, Some(sock), authed);
             c.slot = slot;

@@ -124,7 +124,7 @@ impl Core {
         let seed = unix_ms() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
         let registry = Registry::new();
         let mut acl = crate::acl::Acl::new(&registry);
-        acl.sync_requirepass(&registry, &config.requirepass);
+        acl.sync_config(&registry, &config);
         let mut core = Core {
             ks: Keyspace::new(config.databases),
             config,
@@ -150,6 +150,7 @@ impl Core {
             acl,
             acl_log: Default::default(),
         };
+        crate::commands::acl::load_at_startup(&mut core);
         core.run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
             .collect();
@@ -326,8 +327,7 @@ pub fn call(
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
     }
-    core.acl
-        .sync_requirepass(&core.registry, &core.config.requirepass);
+    core.acl.sync_config(&core.registry, &core.config);
     if client.user != "default" || !core.acl.default_unrestricted() {
         let context = if client.multi.is_some() || client.in_exec {
             crate::commands::acl::Context::Multi

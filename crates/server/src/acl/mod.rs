@@ -17,6 +17,12 @@ use crate::command_table::{self, CmdId, Registry};
 use crate::glob::glob_match;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `acl-pubsub-default allchannels`: new selectors start with all channels allowed.
+/// Mirrors the configuration (set by [`Acl::sync_config`]); the server is
+/// single-threaded, the atomic only makes the static safe.
+static PUBSUB_DEFAULT_ALL: AtomicBool = AtomicBool::new(false);
 
 /// Command categories in the order `ACL CAT` lists them (Redis 7.0.15).
 pub const CATEGORIES: &[&str] = &[
@@ -154,7 +160,7 @@ impl Selector {
             all_commands: false,
             future: false,
             all_keys: false,
-            all_channels: false,
+            all_channels: PUBSUB_DEFAULT_ALL.load(Ordering::Relaxed),
             keys: Vec::new(),
             channels: Vec::new(),
             first_args: BTreeMap::new(),
@@ -617,6 +623,9 @@ impl User {
             ] {
                 self.apply(reg, o.as_bytes())?;
             }
+            if PUBSUB_DEFAULT_ALL.load(Ordering::Relaxed) {
+                self.apply(reg, b"allchannels")?;
+            }
             self.sanitize = Some(true);
         } else if op[0] == b'>' || op[0] == b'#' {
             let hash = if op[0] == b'>' {
@@ -784,9 +793,15 @@ impl Acl {
         }
     }
 
-    /// Makes the default user follow `requirepass` when it changed (startup, CONFIG SET):
-    /// a password replaces the user's passwords, an empty one makes it `nopass`.
-    pub fn sync_requirepass(&mut self, reg: &Registry, requirepass: &Option<Vec<u8>>) {
+    /// Follows the configuration: `acl-pubsub-default`, and `requirepass` when it
+    /// changed (startup, CONFIG SET): a password replaces the default user's passwords,
+    /// an empty one makes it `nopass`.
+    pub fn sync_config(&mut self, reg: &Registry, config: &crate::config::Config) {
+        PUBSUB_DEFAULT_ALL.store(
+            config.get("acl-pubsub-default") == "allchannels",
+            Ordering::Relaxed,
+        );
+        let requirepass = &config.requirepass;
         if self.requirepass_seen == *requirepass {
             return;
         }
@@ -827,6 +842,67 @@ impl Acl {
         self.users
             .get("default")
             .is_some_and(|u| u.enabled && u.nopass)
+    }
+
+    /// Users from ACL file text (`user <name> <rules...>` lines; empty lines and `#`
+    /// comments skipped). A missing `default` user gets the default rules. On error,
+    /// the collected messages (nothing is changed).
+    pub fn parse_file(
+        reg: &Registry,
+        text: &str,
+        file: &str,
+    ) -> Result<BTreeMap<String, User>, String> {
+        let mut users: BTreeMap<String, User> = BTreeMap::new();
+        let mut errors = String::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if words[0] != "user" || words.len() < 2 {
+                errors.push_str(&format!(
+                    "{file}:{}: line should start with user keyword. ",
+                    n + 1
+                ));
+                continue;
+            }
+            let name = words[1];
+            if users.contains_key(name) {
+                errors.push_str(&format!(
+                    "{file}:{}: Duplicate user '{name}' found. ",
+                    n + 1
+                ));
+                continue;
+            }
+            let raw: Vec<&[u8]> = words[2..].iter().map(|w| w.as_bytes()).collect();
+            let ops = match merge_selector_args(&raw) {
+                Ok(o) => o,
+                Err(e) => {
+                    errors.push_str(&format!("{file}:{}: {e}. ", n + 1));
+                    continue;
+                }
+            };
+            let mut u = User::new(reg, name);
+            for op in &ops {
+                if let Err(e) = u.apply(reg, op) {
+                    errors.push_str(&format!(
+                        "{file}:{}: {e}. Error in user declaration '{}'. ",
+                        n + 1,
+                        String::from_utf8_lossy(op)
+                    ));
+                    break;
+                }
+            }
+            users.insert(name.to_string(), u);
+        }
+        if !errors.is_empty() {
+            return Err(errors.trim_end().to_string());
+        }
+        users
+            .entry("default".to_string())
+            .or_insert_with(|| User::default_user(reg));
+        Ok(users)
     }
 
     /// The user `name` if `pass` opens it.

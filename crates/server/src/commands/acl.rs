@@ -11,6 +11,7 @@ use crate::command_table::{CmdId, Registry};
 use crate::error::{CmdError, CmdResult};
 use crate::server::{unix_ms, Core, Ctx};
 use resp::Args;
+use std::collections::BTreeMap;
 
 /// Largest `ACL GENPASS` size in bits (Redis: 4096).
 const GENPASS_MAX_BITS: i64 = 4096;
@@ -510,8 +511,91 @@ pub fn dryrun(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn save_or_load(_ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    Err(CmdError::msg(NO_ACLFILE))
+/// The configured ACL file, if any.
+fn acl_file(core: &Core) -> Option<String> {
+    Some(core.config.get("aclfile").to_string()).filter(|f| !f.is_empty())
+}
+
+/// Reads users from the ACL file.
+fn read_acl_file(core: &Core, file: &str) -> Result<BTreeMap<String, User>, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("Error loading ACLs, opening file '{file}': {e}"))?;
+    crate::acl::Acl::parse_file(&core.registry, &text, file)
+}
+
+/// Start-up: `user` directives of the configuration, then the ACL file.
+pub fn load_at_startup(core: &mut Core) {
+    let directives = std::mem::take(&mut core.config.user_directives);
+    for d in &directives {
+        let name = d[0].clone();
+        let reg = &core.registry;
+        let mut u = match core.acl.users.get(&name) {
+            Some(_) if name == "default" => {
+                let mut u = User::default_user(reg);
+                let _ = u.apply(reg, b"reset");
+                u
+            }
+            Some(u) => u.clone(),
+            None => User::new(reg, &name),
+        };
+        let raw: Vec<&[u8]> = d[1..].iter().map(|w| w.as_bytes()).collect();
+        let ops = merge_selector_args(&raw).unwrap_or_default();
+        for op in &ops {
+            if let Err(e) = u.apply(reg, op) {
+                core.log.warning(&format!(
+                    "Error in user declaration '{}': {e}",
+                    String::from_utf8_lossy(op)
+                ));
+            }
+        }
+        core.acl.users.insert(name, u);
+    }
+    core.config.user_directives = directives;
+    if let Some(file) = acl_file(core) {
+        match read_acl_file(core, &file) {
+            Ok(users) => core.acl.users = users,
+            Err(e) => core.log.warning(&e),
+        }
+    }
+}
+
+pub fn save(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    let file = acl_file(ctx.core).ok_or_else(|| CmdError::msg(NO_ACLFILE))?;
+    let mut text = String::new();
+    for u in ctx.core.acl.users.values() {
+        text.push_str(&u.describe(&ctx.core.registry));
+        text.push('\n');
+    }
+    let tmp = format!("{file}.tmp-{}", std::process::id());
+    let written = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &file));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        ctx.core
+            .log
+            .warning(&format!("Opening temp ACL file for ACL SAVE: {e}"));
+        return Err(CmdError::msg("ERR There was an error trying to save the ACLs. Please check the server logs for more information"));
+    }
+    ctx.client.out.ok();
+    Ok(())
+}
+
+/// `ACL LOAD`: replaces every user; clients logged in as users other than `default`
+/// are disconnected (the caller after the reply).
+pub fn load(ctx: &mut Ctx, _a: &Args) -> CmdResult {
+    let file = acl_file(ctx.core).ok_or_else(|| CmdError::msg(NO_ACLFILE))?;
+    let users = read_acl_file(ctx.core, &file).map_err(|e| CmdError::owned(format!("ERR {e}")))?;
+    let old: Vec<String> = ctx
+        .core
+        .acl
+        .users
+        .keys()
+        .filter(|n| *n != "default")
+        .cloned()
+        .collect();
+    ctx.core.acl.users = users;
+    disconnect_users(ctx, &old);
+    ctx.client.out.ok();
+    Ok(())
 }
 
 pub fn help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
