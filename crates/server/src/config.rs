@@ -496,6 +496,16 @@ impl Config {
     /// Applies one directive at start-up (any parameter may be set).
     pub fn apply_directive(&mut self, name: &str, args: &[String]) -> Result<(), ConfigError> {
         if name.eq_ignore_ascii_case("user") && !args.is_empty() {
+            let first = args[0].split_whitespace().next().unwrap_or("");
+            if self
+                .user_directives
+                .iter()
+                .any(|d| d[0].split_whitespace().next() == Some(first))
+            {
+                return Err(ConfigError::BadValue(
+                    "Duplicate user found. A user can only be defined once in config files".into(),
+                ));
+            }
             self.user_directives.push(args.to_vec());
             return Ok(());
         }

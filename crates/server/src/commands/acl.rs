@@ -527,7 +527,14 @@ fn read_acl_file(core: &Core, file: &str) -> Result<BTreeMap<String, User>, Stri
 pub fn load_at_startup(core: &mut Core) {
     let directives = std::mem::take(&mut core.config.user_directives);
     for d in &directives {
-        let name = d[0].clone();
+        let d: Vec<String> = d
+            .iter()
+            .flat_map(|a| a.split_whitespace())
+            .map(String::from)
+            .collect();
+        let Some(name) = d.first().cloned() else {
+            continue;
+        };
         let reg = &core.registry;
         let mut u = match core.acl.users.get(&name) {
             Some(_) if name == "default" => {
