@@ -54,3 +54,37 @@ impl AclLog {
         self.entries.truncate(max_len);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(object: &str, ms: i64) -> LogEntry {
+        LogEntry {
+            count: 1,
+            reason: "command",
+            context: "toplevel",
+            object: object.as_bytes().to_vec(),
+            username: b"u".to_vec(),
+            ctime_ms: ms,
+            client_info: format!("at {ms}"),
+        }
+    }
+
+    #[test]
+    fn similar_entries_are_grouped_and_moved_to_the_front() {
+        let mut log = AclLog::default();
+        log.add(entry("get", 0), 10);
+        log.add(entry("set", 1), 10);
+        log.add(entry("get", 2), 10);
+        assert_eq!(log.entries.len(), 2);
+        assert_eq!(log.entries[0].object, b"get");
+        assert_eq!(log.entries[0].count, 2);
+        assert_eq!(log.entries[0].client_info, "at 2");
+        // Past the grouping window a new entry starts.
+        log.add(entry("get", 2 + GROUP_WINDOW_MS), 10);
+        assert_eq!(log.entries.len(), 3);
+        log.add(entry("x", 0), 2);
+        assert_eq!(log.entries.len(), 2);
+    }
+}

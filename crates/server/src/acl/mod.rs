@@ -980,4 +980,45 @@ mod tests {
         u.apply(&reg, b"allkeys").unwrap();
         assert_eq!(u.apply(&reg, b"~a"), Err(RuleError::KeysAfterAll));
     }
+
+    #[test]
+    fn acl_files_are_read_whole_or_not_at_all() {
+        let reg = Registry::new();
+        let users =
+            Acl::parse_file(&reg, "# comment\nuser alice on nopass ~* +@all\n\n", "f").unwrap();
+        assert_eq!(users.len(), 2);
+        assert_eq!(
+            users["alice"].describe(&reg),
+            "user alice on nopass ~* resetchannels +@all"
+        );
+        let err = Acl::parse_file(&reg, "user a on\nuser a off\nfoo\n", "f").unwrap_err();
+        assert_eq!(
+            err,
+            "f:2: Duplicate user 'a' found. f:3: line should start with user keyword."
+        );
+    }
+
+    #[test]
+    fn descriptions_use_categories() {
+        let (reg, u) = user(&["+@all", "-@read"]);
+        assert_eq!(u.root.describe_commands(&reg), "+@all -@read");
+        let (reg, u) = user(&["-@all", "+@hash", "-hset"]);
+        assert_eq!(u.root.describe_commands(&reg), "-@all +@hash -hset");
+        let (reg, u) = user(&["+@all", "-@slow"]);
+        assert_eq!(u.root.describe_commands(&reg), "+@all -@slow");
+    }
+
+    #[test]
+    fn selectors_are_merged_from_arguments() {
+        let args: Vec<&[u8]> = vec![b"on", b"(+get", b"~a)", b"(~b)"];
+        assert_eq!(
+            merge_selector_args(&args).unwrap(),
+            vec![b"on".to_vec(), b"(+get ~a)".to_vec(), b"(~b)".to_vec()]
+        );
+        let args: Vec<&[u8]> = vec![b"(+get", b"~a"];
+        assert_eq!(
+            merge_selector_args(&args).unwrap_err(),
+            "ERR Unmatched parenthesis in acl selector starting at '(+get'."
+        );
+    }
 }

@@ -264,6 +264,7 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (mut id, mut addr, mut laddr, mut skipme) = (None, None, None, true);
     // TYPE: Some(Some(true)) pub/sub clients, Some(Some(false)) normal, Some(None) none.
     let mut kind: Option<Option<bool>> = None;
+    let mut user: Option<String> = None;
     let mut i = 2;
     while i < a.len() {
         if i + 1 >= a.len() {
@@ -304,7 +305,11 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 )));
             });
         } else if is(o, "user") {
-            // Only clients of the default user exist.
+            let name = String::from_utf8_lossy(v).into_owned();
+            if !ctx.core.acl.users.contains_key(&name) {
+                return Err(CmdError::owned(format!("ERR No such user '{name}'")));
+            }
+            user = Some(name);
         } else {
             return Err(CmdError::Syntax);
         }
@@ -315,6 +320,7 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
             && addr.as_deref().map_or(true, |x| c.addr.as_bytes() == x)
             && laddr.as_deref().map_or(true, |x| c.laddr.as_bytes() == x)
             && kind.is_none_or(|k| k == Some(c.subs.any()))
+            && user.as_ref().is_none_or(|u| c.user == *u)
     };
     let mut killed = 0;
     if !skipme && matches(ctx.client) {
