@@ -327,7 +327,6 @@ pub fn call(
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
     }
-    core.acl.sync_config(&core.registry, &core.config);
     if client.user != "default" || !core.acl.default_unrestricted() {
         let context = if client.multi.is_some() || client.in_exec {
             crate::commands::acl::Context::Multi
@@ -424,6 +423,10 @@ pub fn call(
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
+    if cmd.name == "set" && core.registry.entries[id].parent.is_some() {
+        // CONFIG SET may change requirepass or acl-pubsub-default.
+        core.acl.sync_config(&core.registry, &core.config);
+    }
     let expired = std::mem::take(&mut core.ks.expired_log);
     crate::notify::expired(core, Some(&mut *client), &expired);
     if !core.watches.is_empty() {
