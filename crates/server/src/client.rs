@@ -98,6 +98,10 @@ pub struct Client {
     pub db: usize,
     pub name: Option<Vec<u8>>,
     pub authenticated: bool,
+    /// The ACL user the connection is logged in as.
+    pub user: String,
+    /// For the script client: the caller's `CLIENT INFO` line, for ACL LOG entries.
+    pub script_caller_info: Option<String>,
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
     pub monitor: bool,
@@ -111,7 +115,8 @@ pub struct Client {
     pub deny_blocking: bool,
     /// The client scripts run their `redis.call`s through.
     pub script: bool,
-    /// Running the queued commands of EXEC (they skip the checks EXEC itself passed).
+    /// Running the queued commands of EXEC (they skip the checks EXEC itself passed; ACL
+    /// denials then have context `multi`).
     pub in_exec: bool,
     /// Set by a handler that wants to block (consumed by the event loop).
     pub block_req: Option<BlockRequest>,
@@ -163,6 +168,8 @@ impl Client {
             db: 0,
             name: None,
             authenticated,
+            user: "default".into(),
+            script_caller_info: None,
             reply_mode: ReplyMode::On,
             no_evict: false,
             monitor: false,
@@ -218,7 +225,7 @@ impl Client {
         let qbuf = self.query_len();
         let obl = self.out.buf.len().saturating_sub(self.sent);
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem=0 tot-mem={} events=r cmd={} user={} redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -238,6 +245,7 @@ impl Client {
             obl,
             self.query.len() + self.out.buf.capacity() + std::mem::size_of::<Client>(),
             self.last_cmd,
+            self.user,
             if self.out.proto == Proto::Resp3 { 3 } else { 2 },
         )
     }

@@ -10,7 +10,7 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
+    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
     sets as se, stream_groups as sg, streams as sx, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
@@ -78,22 +78,6 @@ pub const SORTEDSET: u32 = 1 << 10;
 pub const HYPERLOGLOG: u32 = 1 << 11;
 pub const GEO: u32 = 1 << 12;
 pub const STREAM: u32 = 1 << 13;
-
-const ACL_NAMES: &[(u32, &str)] = &[
-    (KEYSPACE, "@keyspace"),
-    (LIST, "@list"),
-    (HASH, "@hash"),
-    (SET, "@set"),
-    (SORTEDSET, "@sortedset"),
-    (HYPERLOGLOG, "@hyperloglog"),
-    (GEO, "@geo"),
-    (STREAM, "@stream"),
-    (STRING, "@string"),
-    (BITMAP, "@bitmap"),
-    (CONNECTION, "@connection"),
-    (TRANSACTION, "@transaction"),
-    (SCRIPTING, "@scripting"),
-];
 
 /// One command or subcommand.
 pub struct Command {
@@ -178,6 +162,152 @@ const RF: u32 = READONLY | FAST;
 const LSF: u32 = LOADING | STALE | FAST;
 const CONN: u32 = NOSCRIPT | LOADING | STALE;
 const CLI: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
+
+static ACL_SUBS: &[Command] = &[
+    c(
+        "cat",
+        -2,
+        CONN,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "List the ACL categories or the commands inside a category",
+        acl::cat,
+    ),
+    c(
+        "deluser",
+        -3,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Remove the specified ACL users and the associated rules",
+        acl::deluser,
+    ),
+    c(
+        "dryrun",
+        -4,
+        CLI,
+        NK,
+        0,
+        "server",
+        "7.0.0",
+        "Returns whether the user can execute the given command without executing the command.",
+        acl::dryrun,
+    ),
+    c(
+        "genpass",
+        -2,
+        CONN,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Generate a pseudorandom secure password to use for ACL users",
+        acl::genpass,
+    ),
+    c(
+        "getuser",
+        3,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Get the rules for a specific ACL user",
+        acl::getuser,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Show helpful text about the different subcommands",
+        acl::help,
+    ),
+    c(
+        "list",
+        2,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "List the current ACL rules in ACL config file format",
+        acl::list,
+    ),
+    c(
+        "load",
+        2,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Reload the ACLs from the configured ACL file",
+        acl::load,
+    ),
+    c(
+        "log",
+        -2,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "List latest events denied because of ACLs in place",
+        acl::log,
+    ),
+    c(
+        "save",
+        2,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Save the current ACL rules in the configured ACL file",
+        acl::save,
+    ),
+    c(
+        "setuser",
+        -3,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Modify or create the rules for a specific ACL user",
+        acl::setuser,
+    ),
+    c(
+        "users",
+        2,
+        CLI,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "List the username of all the configured ACL rules",
+        acl::users,
+    ),
+    c(
+        "whoami",
+        2,
+        CONN,
+        NK,
+        0,
+        "server",
+        "6.0.0",
+        "Return the name of the user associated to the current connection",
+        acl::whoami,
+    ),
+];
 
 static OBJECT_SUBS: &[Command] = &[
     c(
@@ -1098,6 +1228,7 @@ pub static COMMANDS: &[Command] = &[
     container("script", SCRIPTING, "scripting", "2.6.0", "A container for Lua scripts management commands", SCRIPT_SUBS),
     // server
     container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
+    container("acl", 0, "server", "6.0.0", "A container for Access List Control commands", ACL_SUBS),
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
@@ -1314,39 +1445,40 @@ impl Registry {
             .collect()
     }
 
-    /// ACL categories, explicit plus those Redis derives from the flags.
+    /// ACL categories, explicit plus those Redis derives from the flags, in the order of
+    /// Redis's category table (the order COMMAND INFO and ACL CAT use).
     pub fn acl_names(cmd: &Command) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = Vec::new();
-        if cmd.flags & WRITE != 0 {
-            v.push("@write");
-        }
-        if cmd.flags & READONLY != 0 {
-            v.push("@read");
-        }
-        if cmd.flags & ADMIN != 0 {
-            v.push("@admin");
-            v.push("@dangerous");
-        } else if cmd.acl & DANGEROUS != 0 {
-            v.push("@dangerous");
-        }
-        if cmd.flags & PUBSUB != 0 {
-            v.push("@pubsub");
-        }
-        if cmd.flags & FAST != 0 {
-            v.push("@fast");
-        }
-        if cmd.flags & BLOCKING != 0 {
-            v.push("@blocking");
-        }
-        if cmd.flags & FAST == 0 {
-            v.push("@slow");
-        }
-        for (bit, name) in ACL_NAMES {
-            if cmd.acl & bit != 0 {
-                v.push(name);
-            }
-        }
-        v
+        let has = |bit: u32| cmd.acl & bit != 0;
+        let f = cmd.flags;
+        let admin = f & ADMIN != 0;
+        let table: [(&'static str, bool); 21] = [
+            ("@keyspace", has(KEYSPACE)),
+            ("@read", f & READONLY != 0),
+            ("@write", f & WRITE != 0),
+            ("@set", has(SET)),
+            ("@sortedset", has(SORTEDSET)),
+            ("@list", has(LIST)),
+            ("@hash", has(HASH)),
+            ("@string", has(STRING)),
+            ("@bitmap", has(BITMAP)),
+            ("@hyperloglog", has(HYPERLOGLOG)),
+            ("@geo", has(GEO)),
+            ("@stream", has(STREAM)),
+            ("@pubsub", f & PUBSUB != 0),
+            ("@admin", admin),
+            ("@fast", f & FAST != 0),
+            ("@slow", f & FAST == 0),
+            ("@blocking", f & BLOCKING != 0),
+            ("@dangerous", admin || has(DANGEROUS)),
+            ("@connection", has(CONNECTION)),
+            ("@transaction", has(TRANSACTION)),
+            ("@scripting", has(SCRIPTING)),
+        ];
+        table
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     /// Whether `argc` satisfies `cmd`'s arity.

@@ -70,6 +70,7 @@ const POLICIES: &[&str] = &[
     "noeviction",
 ];
 const FSYNC: &[&str] = &["always", "everysec", "no"];
+const PUBSUB_DEFAULT: &[&str] = &["allchannels", "resetchannels"];
 const DEBUG_ENABLE: &[&str] = &["no", "yes", "local"];
 const I64MAX: i64 = i64::MAX;
 
@@ -111,6 +112,14 @@ static PARAMS: &[Param] = &[
     p("hz", Kind::Int(0, i32::MAX as i64), "10", true),
     p("dynamic-hz", Kind::Bool, "yes", true),
     p("timeout", Kind::Int(0, i32::MAX as i64), "0", true),
+    p("acllog-max-len", Kind::Int(0, i64::MAX), "128", true),
+    p("aclfile", Kind::Str, "", false),
+    p(
+        "acl-pubsub-default",
+        Kind::Enum(PUBSUB_DEFAULT),
+        "resetchannels",
+        true,
+    ),
     p("tcp-keepalive", Kind::Int(0, i32::MAX as i64), "300", true),
     p("tcp-backlog", Kind::Int(0, i32::MAX as i64), "511", false),
     p("protected-mode", Kind::Bool, "yes", true),
@@ -310,6 +319,8 @@ pub struct Config {
     pub tcp_backlog: i32,
     /// `notify-keyspace-events` as `notify` class bits.
     pub notify_flags: u32,
+    /// `user <name> <rules...>` directives, in order (applied by the ACL at start-up).
+    pub user_directives: Vec<Vec<String>>,
 }
 
 /// `notify-keyspace-events` in the letter order CONFIG GET shows; the flags go to
@@ -465,6 +476,7 @@ impl Default for Config {
             latency_monitor_threshold: 0,
             tcp_backlog: 511,
             notify_flags: 0,
+            user_directives: Vec::new(),
         };
         if let Ok(d) = std::env::current_dir() {
             c.values[find_param("dir").unwrap_or(0)] = d.display().to_string();
@@ -534,6 +546,20 @@ impl Config {
 
     /// Applies one directive at start-up (any parameter may be set).
     pub fn apply_directive(&mut self, name: &str, args: &[String]) -> Result<(), ConfigError> {
+        if name.eq_ignore_ascii_case("user") && !args.is_empty() {
+            let first = args[0].split_whitespace().next().unwrap_or("");
+            if self
+                .user_directives
+                .iter()
+                .any(|d| d[0].split_whitespace().next() == Some(first))
+            {
+                return Err(ConfigError::BadValue(
+                    "Duplicate user found. A user can only be defined once in config files".into(),
+                ));
+            }
+            self.user_directives.push(args.to_vec());
+            return Ok(());
+        }
         let idx = find_param(name).ok_or(ConfigError::BadDirective)?;
         if args.is_empty() {
             return Err(ConfigError::BadDirective);

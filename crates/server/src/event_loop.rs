@@ -324,7 +324,10 @@ impl Server {
             }
             let id = self.core.next_client_id;
             self.core.next_client_id += 1;
-            let authed = self.core.config.requirepass.is_none();
+            self.core
+                .acl
+                .sync_config(&self.core.registry, &self.core.config);
+            let authed = self.core.acl.default_needs_no_auth();
             let mut c = Client::new(id, Some(sock), authed);
             c.slot = slot;
             self.core.log.verbose(&format!("Accepted {}", c.addr));

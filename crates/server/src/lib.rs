@@ -19,6 +19,7 @@
 //! in `redis-tests/` (expected replies recorded from redis-server 7.0.15) and raw-socket
 //! protocol tests.
 
+pub mod acl;
 pub mod alloc;
 pub mod blocking;
 pub mod client;

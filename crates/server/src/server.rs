@@ -116,6 +116,9 @@ pub struct Core {
     pub monitor_backlog: Option<Vec<Vec<u8>>>,
     /// Used memory when the server was created (INFO `used_memory_startup`).
     pub startup_memory: usize,
+    /// ACL users and the ACL LOG.
+    pub acl: crate::acl::Acl,
+    pub acl_log: crate::acl::log::AclLog,
 }
 
 /// Unix time in milliseconds.
@@ -141,10 +144,13 @@ impl Core {
 
     pub fn new(config: Config, log: Logger) -> Core {
         let seed = unix_ms() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+        let registry = Registry::new();
+        let mut acl = crate::acl::Acl::new(&registry);
+        acl.sync_config(&registry, &config);
         let mut core = Core {
             ks: Keyspace::new(config.databases),
             config,
-            registry: Registry::new(),
+            registry,
             log,
             stats: Stats::default(),
             slowlog: VecDeque::new(),
@@ -167,8 +173,11 @@ impl Core {
             pubsub: Default::default(),
             monitor_backlog: None,
             startup_memory: crate::alloc::used_memory(),
+            acl,
+            acl_log: Default::default(),
         };
         core.ks.access.configure(&core.config);
+        crate::commands::acl::load_at_startup(&mut core);
         core.run_id = (0..40)
             .map(|_| b"0123456789abcdef"[(core.rand() % 16) as usize] as char)
             .collect();
@@ -384,6 +393,28 @@ pub fn call(
         reject(core, client, Some(id), CmdError::NoAuth);
         return CallOutcome::Done;
     }
+    if client.user != "default" || !core.acl.default_unrestricted() {
+        let context = if client.multi.is_some() || client.in_exec {
+            crate::commands::acl::Context::Multi
+        } else {
+            crate::commands::acl::Context::TopLevel
+        };
+        let user = client.user.clone();
+        client.last_cmd.clear();
+        client
+            .last_cmd
+            .push_str(&core.registry.entries[id].full_name);
+        let info = || client.info_line();
+        if let Err(d) = crate::commands::acl::check_and_log(core, &user, id, args, context, &info) {
+            let e = if client.in_exec {
+                crate::commands::acl::exec_noperm_error(d)
+            } else {
+                crate::commands::acl::noperm_error(&core.registry, id, d)
+            };
+            reject(core, client, Some(id), e);
+            return CallOutcome::Done;
+        }
+    }
     if core.config.maxmemory > 0 && !client.in_exec {
         // Eviction runs before every command, as in Redis; only commands that would take
         // memory are refused when it cannot get under the limit.
@@ -493,6 +524,10 @@ pub fn call(
         handler(&mut ctx, args)
     };
     let elapsed = started.elapsed();
+    if cmd.name == "set" && core.registry.entries[id].parent.is_some() {
+        // CONFIG SET may change requirepass or acl-pubsub-default.
+        core.acl.sync_config(&core.registry, &core.config);
+    }
     let expired = std::mem::take(&mut core.ks.expired_log);
     crate::notify::expired(core, Some(&mut *client), &expired);
     if !core.watches.is_empty() {

@@ -46,7 +46,8 @@ pub fn reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     c.reply_mode = ReplyMode::On;
     c.no_evict = false;
     c.monitor = false;
-    c.authenticated = ctx.core.config.requirepass.is_none();
+    c.user = "default".into();
+    c.authenticated = ctx.core.acl.default_needs_no_auth();
     c.out.raw(b"+RESET\r\n");
     Ok(())
 }
@@ -61,17 +62,6 @@ pub fn select(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-/// Checks a username/password pair against the only user, `default`.
-fn check_password(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
-    if user != b"default" {
-        return false;
-    }
-    match &ctx.core.config.requirepass {
-        None => true,
-        Some(p) => p.as_slice() == pass,
-    }
-}
-
 pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     if a.len() > 3 {
         return Err(CmdError::Syntax);
@@ -81,16 +71,13 @@ pub fn auth(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else {
         (a.get(1), a.get(2))
     };
-    if a.len() == 2 && ctx.core.config.requirepass.is_none() {
+    let default_nopass = ctx.core.acl.users.get("default").is_some_and(|u| u.nopass);
+    if a.len() == 2 && default_nopass {
         return Err(CmdError::msg("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     }
-    if check_password(ctx, user, pass) {
-        ctx.client.authenticated = true;
-        ctx.client.out.ok();
-        Ok(())
-    } else {
-        Err(CmdError::WrongPass)
-    }
+    super::acl::authenticate(ctx, user, pass, a.get(0))?;
+    ctx.client.out.ok();
+    Ok(())
 }
 
 pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -124,13 +111,10 @@ pub fn hello(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     if let Some((u, p)) = &auth {
-        if !check_password(ctx, u, p) {
-            return Err(CmdError::WrongPass);
-        }
-        ctx.client.authenticated = true;
+        super::acl::authenticate(ctx, u, p, a.get(0))?;
     }
     if !ctx.client.authenticated {
-        return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+        return Err(CmdError::msg("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
     }
     if let Some(n) = name {
         validate_name(&n)?;
@@ -280,6 +264,7 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (mut id, mut addr, mut laddr, mut skipme) = (None, None, None, true);
     // TYPE: Some(Some(true)) pub/sub clients, Some(Some(false)) normal, Some(None) none.
     let mut kind: Option<Option<bool>> = None;
+    let mut user: Option<String> = None;
     let mut i = 2;
     while i < a.len() {
         if i + 1 >= a.len() {
@@ -320,13 +305,11 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 )));
             });
         } else if is(o, "user") {
-            // Only the default user exists, and every client is authenticated as it.
-            if v != b"default" {
-                return Err(CmdError::owned(format!(
-                    "ERR No such user '{}'",
-                    String::from_utf8_lossy(v)
-                )));
+            let name = String::from_utf8_lossy(v).into_owned();
+            if !ctx.core.acl.users.contains_key(&name) {
+                return Err(CmdError::owned(format!("ERR No such user '{name}'")));
             }
+            user = Some(name);
         } else {
             return Err(CmdError::Syntax);
         }
@@ -337,6 +320,7 @@ pub fn client_kill(ctx: &mut Ctx, a: &Args) -> CmdResult {
             && addr.as_deref().map_or(true, |x| c.addr.as_bytes() == x)
             && laddr.as_deref().map_or(true, |x| c.laddr.as_bytes() == x)
             && kind.is_none_or(|k| k == Some(c.subs.any()))
+            && user.as_ref().is_none_or(|u| c.user == *u)
     };
     let mut killed = 0;
     if !skipme && matches(ctx.client) {

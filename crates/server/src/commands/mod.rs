@@ -1,6 +1,7 @@
 //! Command handlers, one file per family. Handlers write success replies to the client's
 //! output buffer and return `CmdError` for errors (turned into replies in one place).
 
+pub mod acl;
 pub mod bits;
 pub mod connection;
 pub mod dump;

@@ -43,7 +43,7 @@ struct Opts<'a> {
     gets: Vec<&'a [u8]>,
 }
 
-fn parse_opts<'a>(a: &Args<'a>, read_only: bool) -> Result<Opts<'a>, CmdError> {
+fn parse_opts<'a>(a: &Args<'a>, read_only: bool, full_keys: bool) -> Result<Opts<'a>, CmdError> {
     let mut o = Opts {
         desc: false,
         alpha: false,
@@ -75,9 +75,18 @@ fn parse_opts<'a>(a: &Args<'a>, read_only: bool) -> Result<Opts<'a>, CmdError> {
             // A pattern without `*` cannot name per-element keys: keep the order.
             if !p.contains(&b'*') {
                 o.dontsort = true;
+            } else if !full_keys {
+                return Err(CmdError::msg(
+                    "ERR BY option of SORT denied due to insufficient ACL permissions.",
+                ));
             }
             i += 1;
         } else if is(w, "get") && left >= 1 {
+            if !full_keys {
+                return Err(CmdError::msg(
+                    "ERR GET option of SORT denied due to insufficient ACL permissions.",
+                ));
+            }
             o.gets.push(a.get(i + 1));
             i += 1;
         } else {
@@ -223,7 +232,12 @@ struct Item {
 }
 
 fn sort_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
-    let mut o = parse_opts(a, read_only)?;
+    // BY patterns and GET read arbitrary keys: only for users who may read every key.
+    let full_keys = ctx
+        .core
+        .acl
+        .full_read_access(&ctx.core.registry, &ctx.client.user, ctx.cmd);
+    let mut o = parse_opts(a, read_only, full_keys)?;
     let db = ctx.db();
     let now = ctx.now_ms();
     let mut elems: Vec<Vec<u8>> = Vec::new();

@@ -317,8 +317,8 @@ fn replicate_commands(l: &mut Lua) -> LuaResult<usize> {
     Ok(1)
 }
 
-/// `redis.acl_check_cmd(cmd, ...)`: every user may run every command here (there are no
-/// ACL users besides `default`); unknown commands raise.
+/// `redis.acl_check_cmd(cmd, ...)`: whether the calling user could run the command with
+/// these arguments (arity is not checked); unknown commands raise.
 fn acl_check_cmd(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     if l.nargs() == 0 {
         return Err(raise(l, errors::NO_ARGS));
@@ -328,20 +328,32 @@ fn acl_check_cmd(l: &mut Lua, sh: &RunShared) -> LuaResult<usize> {
     if !collect_args(l, &mut buf, &mut ranges) {
         return Err(raise(l, errors::BAD_ARG_TYPE));
     }
-    let known = sh.core().is_some_and(|core| {
-        let name = &buf[ranges[0].0..ranges[0].1];
-        let sub = ranges.get(1).map(|r| &buf[r.0..r.1]);
-        match core.registry.lookup(name) {
-            Some(id) if core.registry.entries[id].cmd.subcommands.is_empty() => true,
-            Some(id) => sub.is_some_and(|s| core.registry.lookup_sub(id, s).is_some()),
-            None => false,
+    let argv: Vec<&[u8]> = ranges.iter().map(|r| &buf[r.0..r.1]).collect();
+    let user = sh.client.borrow().user.clone();
+    // Some(verdict), or None for an unknown command.
+    let verdict = sh.core().and_then(|core| {
+        let reg = &core.registry;
+        let mut id = reg.lookup(argv[0])?;
+        if !reg.entries[id].cmd.subcommands.is_empty() {
+            match argv.get(1) {
+                Some(sub) => id = reg.lookup_sub(id, sub)?,
+                None => return Some(false),
+            }
         }
+        Some(
+            core.acl
+                .users
+                .get(&user)
+                .is_some_and(|u| u.check(reg, id, &argv).is_ok()),
+        )
     });
-    if !known {
-        return Err(raise(l, "Invalid command passed to redis.acl_check_cmd()"));
+    match verdict {
+        Some(v) => {
+            l.push(Value::Bool(v))?;
+            Ok(1)
+        }
+        None => Err(raise(l, "Invalid command passed to redis.acl_check_cmd()")),
     }
-    l.push(Value::Bool(true))?;
-    Ok(1)
 }
 
 /// `redis.breakpoint()`: false, as no debugging session is active.

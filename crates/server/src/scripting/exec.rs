@@ -2,7 +2,7 @@
 //! commands called from scripts, then the handler, with the same statistics as a
 //! command sent by a client.
 //!
-//! Order of the checks: command lookup (with subcommands) and arity, `noscript`,
+//! Order of the checks: command lookup (with subcommands) and arity, `noscript`, ACL,
 //! writes under a read-only run, OOM (compat rules: only before the run's first write,
 //! only when the server was over `maxmemory` at the start of the run). A rejected
 //! command counts in errorstats and in its `rejected_calls`.
@@ -41,6 +41,14 @@ pub fn run_command(
     }
     if cmd.flags & command_table::NOSCRIPT != 0 {
         return Err(reject(core, Some(id), errors::NOT_ALLOWED));
+    }
+    if client.user != "default" || !core.acl.default_unrestricted() {
+        use crate::commands::acl::{check_and_log, script_error, Context};
+        let user = client.user.clone();
+        let info = client.script_caller_info.clone().unwrap_or_default();
+        if let Err(d) = check_and_log(core, &user, id, args, Context::Lua, &|| info.clone()) {
+            return Err(reject(core, Some(id), script_error(d)));
+        }
     }
     let writes = cmd.flags & command_table::WRITE != 0;
     if st.readonly && cmd.flags & (command_table::WRITE | command_table::MAY_REPLICATE) != 0 {

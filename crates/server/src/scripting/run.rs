@@ -389,6 +389,14 @@ pub fn execute(ctx: &mut Ctx, t: Target, func: Value, args: &[Value], p: Prepare
         st.effects.clear();
         let mut c = t.shared.client.borrow_mut();
         c.db = ctx.client.db;
+        // Commands of the script run with the caller's ACL user.
+        c.user.clone_from(&ctx.client.user);
+        c.script_caller_info =
+            if ctx.client.user != "default" || !ctx.core.acl.default_unrestricted() {
+                Some(ctx.client.info_line())
+            } else {
+                None
+            };
         c.out.proto = resp::Proto::Resp2;
         c.out.buf.clear();
     }
