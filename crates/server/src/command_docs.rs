@@ -18,6 +18,10 @@ use std::sync::OnceLock;
 /// The recorded `COMMAND DOCS` reply of redis-server 7.0.15.
 const DATA: &str = include_str!("../data/command_docs.txt");
 
+/// The tips and key specifications of `COMMAND INFO` recorded from redis-server 7.0.15
+/// (`data/record_command_specs.py`): full command name → `[tips, key specs]`.
+const SPECS: &str = include_str!("../data/command_specs.txt");
+
 /// One node of a recorded reply.
 #[derive(Debug)]
 pub enum Node {
@@ -136,6 +140,12 @@ impl Docs {
         DOCS.get_or_init(|| Docs::parse(DATA).unwrap_or_default())
     }
 
+    /// The recorded `COMMAND INFO` tips and key specifications, parsed at first use.
+    pub fn specs() -> &'static Docs {
+        static SPECS_DATA: OnceLock<Docs> = OnceLock::new();
+        SPECS_DATA.get_or_init(|| Docs::parse(SPECS).unwrap_or_default())
+    }
+
     /// Doc map of a top-level command by lowercase name.
     pub fn top(&self, name: &str) -> Option<&Node> {
         self.index.get(name).map(|&i| &self.commands[i].1)
@@ -214,6 +224,16 @@ pub fn write_node(out: &mut ReplyWriter, n: &Node) {
 mod tests {
     use super::*;
     use resp::Proto;
+
+    #[test]
+    fn embedded_specs_parse() {
+        let specs = Docs::parse(SPECS).expect("specs parse");
+        let Some(Node::Array(get)) = specs.top("get") else {
+            panic!("no get");
+        };
+        assert_eq!(get.len(), 2);
+        assert!(matches!(specs.top("xgroup|create"), Some(Node::Array(_))));
+    }
 
     #[test]
     fn embedded_data_parses() {

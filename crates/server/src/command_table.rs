@@ -42,6 +42,7 @@ pub const MOVABLE_KEYS: u32 = 1 << 15; // key positions depend on arguments
 pub const ALLOW_BUSY: u32 = 1 << 16; // allowed while a script is busy
 pub const SENTINEL: u32 = 1 << 17; // available in sentinel mode
 pub const NO_ASYNC_LOADING: u32 = 1 << 18; // refused during async loading
+pub const NO_MANDATORY_KEYS: u32 = 1 << 19; // may take keys, but none are required
 
 const FLAG_NAMES: &[(u32, &str)] = &[
     (WRITE, "write"),
@@ -57,7 +58,9 @@ const FLAG_NAMES: &[(u32, &str)] = &[
     (SKIP_SLOWLOG, "skip_slowlog"),
     (FAST, "fast"),
     (NO_AUTH, "no_auth"),
-    (MAY_REPLICATE, "may_replicate"),
+    // `may_replicate` is a flag Redis 7.0.15 acts on but does not list in COMMAND INFO.
+    (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+    (NO_ASYNC_LOADING, "no_async_loading"),
     (NO_MULTI, "no_multi"),
     (MOVABLE_KEYS, "movablekeys"),
     (ALLOW_BUSY, "allow_busy"),
@@ -78,6 +81,8 @@ pub const SORTEDSET: u32 = 1 << 10;
 pub const HYPERLOGLOG: u32 = 1 << 11;
 pub const GEO: u32 = 1 << 12;
 pub const STREAM: u32 = 1 << 13;
+/// `@admin` given explicitly to a command without the `admin` flag (LASTSAVE).
+pub const ADMIN_CAT: u32 = 1 << 14;
 
 /// One command or subcommand.
 pub struct Command {
@@ -918,8 +923,9 @@ static FUNCTION_SUBS: &[Command] = &[
 
 /// EVAL-family flags (Redis: noscript, skip_monitor, may_replicate, no_mandatory_keys,
 /// stale; the `_RO` variants readonly instead of may_replicate).
-const EVAL_RW: u32 = NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | MOVABLE_KEYS;
-const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | MOVABLE_KEYS;
+const EVAL_RW: u32 =
+    NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | NO_MANDATORY_KEYS | MOVABLE_KEYS;
+const EVAL_RO: u32 = NOSCRIPT | SKIP_MONITOR | READONLY | STALE | NO_MANDATORY_KEYS | MOVABLE_KEYS;
 
 static PUBSUB_SUBS: &[Command] = &[
     c(
@@ -1198,7 +1204,7 @@ pub static COMMANDS: &[Command] = &[
     c("sort_ro", -2, R | MOVABLE_KEYS, K1, SET | SORTEDSET | LIST | DANGEROUS, "generic", "7.0.0", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", so::sort_ro),
     c("rename", 3, W, K12, KEYSPACE, "generic", "1.0.0", "Rename a key", keys::rename),
     c("renamenx", 3, WF, K12, KEYSPACE, "generic", "1.0.0", "Rename a key, only if the new key does not exist", keys::renamenx),
-    c("restore", -4, WD, K1, KEYSPACE, "generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.", dump::restore),
+    c("restore", -4, WD, K1, KEYSPACE | DANGEROUS, "generic", "2.6.0", "Create a key using the provided serialized value, previously obtained using DUMP.", dump::restore),
     c("scan", -2, R, NK, KEYSPACE, "generic", "2.8.0", "Incrementally iterate the keys space", keys::scan),
     c("touch", -2, RF, KALL, KEYSPACE, "generic", "3.2.1", "Alters the last access time of a key(s). Returns the number of existing keys specified.", keys::touch),
     c("ttl", 2, RF, K1, KEYSPACE, "generic", "1.0.0", "Get the time to live for a key in seconds", keys::ttl),
@@ -1211,7 +1217,7 @@ pub static COMMANDS: &[Command] = &[
     // connection
     c("auth", -2, CONN | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Authenticate to the server", conn::auth),
     container("client", CONNECTION, "connection", "2.4.0", "A container for client connection commands", CLIENT_SUBS),
-    c("echo", 2, FAST, NK, CONNECTION, "connection", "1.0.0", "Echo the given string", conn::echo),
+    c("echo", 2, LOADING | STALE | FAST, NK, CONNECTION, "connection", "1.0.0", "Echo the given string", conn::echo),
     c("hello", -1, CONN | FAST | NO_AUTH | SENTINEL | ALLOW_BUSY, NK, CONNECTION, "connection", "6.0.0", "Handshake with Redis", conn::hello),
     c("ping", -1, FAST | SENTINEL, NK, CONNECTION, "connection", "1.0.0", "Ping the server", conn::ping),
     c("quit", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NK, CONNECTION, "connection", "1.0.0", "Close the connection", conn::quit),
@@ -1233,7 +1239,7 @@ pub static COMMANDS: &[Command] = &[
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
     c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NK, DANGEROUS, "server", "1.0.0", "Asynchronously save the dataset to disk", srv::bgsave),
-    c("lastsave", 1, LOADING | STALE | FAST, NK, DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
+    c("lastsave", 1, LOADING | STALE | FAST, NK, ADMIN_CAT | DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
     container("latency", 0, "server", "2.8.13", "A container for latency diagnostics commands", LATENCY_SUBS),
     c("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "Listen for all requests received by the server in real time", srv::monitor),
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", srv::shutdown),
@@ -1453,7 +1459,8 @@ impl Registry {
         let admin = f & ADMIN != 0;
         let table: [(&'static str, bool); 21] = [
             ("@keyspace", has(KEYSPACE)),
-            ("@read", f & READONLY != 0),
+            // Redis leaves scripting commands out of @read.
+            ("@read", f & READONLY != 0 && !has(SCRIPTING)),
             ("@write", f & WRITE != 0),
             ("@set", has(SET)),
             ("@sortedset", has(SORTEDSET)),
@@ -1465,7 +1472,7 @@ impl Registry {
             ("@geo", has(GEO)),
             ("@stream", has(STREAM)),
             ("@pubsub", f & PUBSUB != 0),
-            ("@admin", admin),
+            ("@admin", admin || has(ADMIN_CAT)),
             ("@fast", f & FAST != 0),
             ("@slow", f & FAST == 0),
             ("@blocking", f & BLOCKING != 0),

@@ -667,6 +667,48 @@ fn total_system_memory() -> usize {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// A key specification for a command without a recorded one: its key positions as a
+/// range, read-write when it writes.
+fn write_range_spec(out: &mut resp::ReplyWriter, cmd: &crate::command_table::Command) {
+    if cmd.first_key <= 0 {
+        out.set(0);
+        return;
+    }
+    out.set(1);
+    out.map(3);
+    out.bulk(b"flags");
+    out.set(1);
+    out.simple(if cmd.flags & crate::command_table::WRITE != 0 {
+        b"RW"
+    } else {
+        b"RO"
+    });
+    out.bulk(b"begin_search");
+    out.map(2);
+    out.bulk(b"type");
+    out.bulk(b"index");
+    out.bulk(b"spec");
+    out.map(1);
+    out.bulk(b"index");
+    out.int(cmd.first_key as i64);
+    out.bulk(b"find_keys");
+    out.map(2);
+    out.bulk(b"type");
+    out.bulk(b"range");
+    out.bulk(b"spec");
+    out.map(3);
+    out.bulk(b"lastkey");
+    out.int(if cmd.last_key < 0 {
+        cmd.last_key as i64
+    } else {
+        (cmd.last_key - cmd.first_key) as i64
+    });
+    out.bulk(b"keystep");
+    out.int(cmd.key_step as i64);
+    out.bulk(b"limit");
+    out.int(0);
+}
+
 fn write_command_info(ctx: &mut Ctx, id: CmdId) {
     let reg = &ctx.core.registry;
     let e = &reg.entries[id];
@@ -690,43 +732,18 @@ fn write_command_info(ctx: &mut Ctx, id: CmdId) {
     for c in acl {
         out.simple(c.as_bytes());
     }
-    out.array(0); // tips
-    if cmd.first_key > 0 {
-        out.array(1);
-        out.map(3);
-        out.bulk(b"flags");
-        out.set(1);
-        out.simple(if cmd.flags & crate::command_table::WRITE != 0 {
-            b"RW"
-        } else {
-            b"RO"
-        });
-        out.bulk(b"begin_search");
-        out.map(2);
-        out.bulk(b"type");
-        out.bulk(b"index");
-        out.bulk(b"spec");
-        out.map(1);
-        out.bulk(b"index");
-        out.int(cmd.first_key as i64);
-        out.bulk(b"find_keys");
-        out.map(2);
-        out.bulk(b"type");
-        out.bulk(b"range");
-        out.bulk(b"spec");
-        out.map(3);
-        out.bulk(b"lastkey");
-        out.int(if cmd.last_key < 0 {
-            cmd.last_key as i64
-        } else {
-            (cmd.last_key - cmd.first_key) as i64
-        });
-        out.bulk(b"keystep");
-        out.int(cmd.key_step as i64);
-        out.bulk(b"limit");
-        out.int(0);
+    // Tips and key specifications as redis-server 7.0.15 reports them; a command it
+    // does not know gets none, or a range spec built from the key positions.
+    let specs = match crate::command_docs::Docs::specs().top(&name) {
+        Some(crate::command_docs::Node::Array(parts)) if parts.len() == 2 => Some(parts),
+        _ => None,
+    };
+    if let Some(parts) = specs {
+        crate::command_docs::write_node(out, &parts[0]);
+        crate::command_docs::write_node(out, &parts[1]);
     } else {
-        out.array(0);
+        out.set(0); // tips
+        write_range_spec(out, cmd);
     }
     out.array(subs.len());
     for s in subs {
