@@ -10,7 +10,7 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv, sets as se,
+    bits, connection as conn, dump, geo, hashes as ha, keys, memory as mem, lists as li, server_cmds as srv, sets as se,
     strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
@@ -176,6 +176,31 @@ const RF: u32 = READONLY | FAST;
 const LSF: u32 = LOADING | STALE | FAST;
 const CONN: u32 = NOSCRIPT | LOADING | STALE;
 const CLI: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
+
+static MEMORY_SUBS: &[Command] = &[
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Show helpful text about the different subcommands",
+        mem::memory_help,
+    ),
+    c(
+        "usage",
+        -3,
+        R,
+        (2, 2, 1),
+        0,
+        "server",
+        "4.0.0",
+        "Estimate the memory usage of a key",
+        mem::memory_usage,
+    ),
+];
 
 static OBJECT_SUBS: &[Command] = &[
     c(
@@ -1021,6 +1046,7 @@ pub static COMMANDS: &[Command] = &[
     c("expiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key", keys::expiretime),
     c("keys", 2, R, NK, KEYSPACE | DANGEROUS, "generic", "1.0.0", "Find all keys matching the given pattern", keys::keys),
     c("move", 3, WF, K1, KEYSPACE, "generic", "1.0.0", "Move a key to another database", keys::move_),
+    container("memory", 0, "server", "4.0.0", "A container for memory diagnostics commands", MEMORY_SUBS),
     container("object", KEYSPACE, "generic", "2.2.3", "A container for object introspection commands", OBJECT_SUBS),
     c("persist", 2, WF, K1, KEYSPACE, "generic", "2.2.0", "Remove the expiration from a key", keys::persist),
     c("pexpire", -3, WF, K1, KEYSPACE, "generic", "2.6.0", "Set a key's time to live in milliseconds", keys::pexpire),
