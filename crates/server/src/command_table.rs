@@ -10,8 +10,8 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    bits, connection as conn, dump, geo, hashes as ha, keys, memory as mem, lists as li, server_cmds as srv, sets as se,
-    strings as st, transactions as tx, zsets as zs,
+    bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, memory as mem,
+    server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -981,6 +981,12 @@ pub static COMMANDS: &[Command] = &[
     c("geoadd", -5, WD, K1, GEO, "geo", "3.2.0", "Add one or more geospatial items in the geospatial index represented using a sorted set", geo::geoadd),
     c("geodist", -4, R, K1, GEO, "geo", "3.2.0", "Returns the distance between two members of a geospatial index", geo::geodist),
     c("geohash", -2, R, K1, GEO, "geo", "3.2.0", "Returns members of a geospatial index as standard geohash strings", geo::geohash),
+    c("georadius", -6, WD | MOVABLE_KEYS, K1, GEO, "geo", "3.2.0", "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point", geo::georadius),
+    c("georadius_ro", -6, R, K1, GEO, "geo", "3.2.10", "A read-only variant for GEORADIUS", geo::georadius_ro),
+    c("georadiusbymember", -5, WD | MOVABLE_KEYS, K1, GEO, "geo", "3.2.0", "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member", geo::georadiusbymember),
+    c("georadiusbymember_ro", -5, R, K1, GEO, "geo", "3.2.10", "A read-only variant for GEORADIUSBYMEMBER", geo::georadiusbymember_ro),
+    c("geosearch", -7, R, K1, GEO, "geo", "6.2.0", "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.", geo::geosearch),
+    c("geosearchstore", -8, WD, K12, GEO, "geo", "6.2.0", "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.", geo::geosearchstore),
     c("geopos", -2, R, K1, GEO, "geo", "3.2.0", "Returns longitude and latitude of members of a geospatial index", geo::geopos),
     c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
     c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
@@ -1139,6 +1145,20 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             Vec::new()
         }
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
+        "georadius" | "georadiusbymember" => {
+            // The source, then the key of every STORE/STOREDIST.
+            let mut v = vec![1];
+            let mut i = if cmd.name == "georadius" { 6 } else { 5 };
+            while i + 1 < argc {
+                let w = args.get(i);
+                if w.eq_ignore_ascii_case(b"store") || w.eq_ignore_ascii_case(b"storedist") {
+                    v.push(i + 1);
+                    i += 1;
+                }
+                i += 1;
+            }
+            v
+        }
         "sort" => {
             // Option arguments are skipped (so `GET store` names no key); the last
             // STORE wins, as SORT itself reads it.

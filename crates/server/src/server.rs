@@ -341,7 +341,10 @@ pub fn call(
                 client.multi = None;
                 let watched = std::mem::take(&mut client.watched);
                 core.watches.unwatch_all(client.id, &watched);
-                let e = format!("EXECABORT Transaction discarded because of: {}", CmdError::Oom);
+                let e = format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    CmdError::Oom
+                );
                 reject(core, client, Some(id), CmdError::owned(e));
             } else {
                 reject(core, client, Some(id), CmdError::Oom);

@@ -164,7 +164,9 @@ fn transcripts() {
                     } else if let Some(name) = t.strip_prefix("!id ") {
                         let (conn, buf) = &mut conns[cur];
                         conn.write_all(&encode(&[b"CLIENT", b"ID"])).expect("write");
-                        let id = read_frame(conn, buf).map(|f| f.render()).unwrap_or_default();
+                        let id = read_frame(conn, buf)
+                            .map(|f| f.render())
+                            .unwrap_or_default();
                         let id = id.trim_start_matches(':').to_string();
                         vars.push((format!("{{{{{}}}}}", name.trim()), id));
                     } else if let Some(n) = t.strip_prefix("!conn ") {

@@ -51,7 +51,11 @@ pub fn memory_usage(ctx: &mut Ctx, a: &Args) -> CmdResult {
 }
 
 /// Average of `f` over the first `samples` of `items`, times their number.
-fn sampled<T>(items: impl ExactSizeIterator<Item = T>, samples: usize, f: impl Fn(T) -> usize) -> usize {
+fn sampled<T>(
+    items: impl ExactSizeIterator<Item = T>,
+    samples: usize,
+    f: impl Fn(T) -> usize,
+) -> usize {
     let total = items.len();
     let mut seen = 0usize;
     let mut sum = 0usize;
@@ -86,9 +90,9 @@ fn value_size(v: &Value, samples: usize) -> usize {
         }
         Value::Set(s) => match &**s {
             crate::types::Set::Ints(v) => v.len() * 8,
-            crate::types::Set::Big(_) => {
-                sampled(s.members().into_iter(), samples, |m| m.len() + BIG_ELEM_OVERHEAD)
-            }
+            crate::types::Set::Big(_) => sampled(s.members().into_iter(), samples, |m| {
+                m.len() + BIG_ELEM_OVERHEAD
+            }),
         },
         Value::ZSet(z) => {
             let per = if z.dict().is_some() {

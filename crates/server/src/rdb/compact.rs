@@ -218,7 +218,10 @@ mod tests {
         let wide = intset_encode(&[1, 5_000_000_000]);
         assert_eq!(wide.len(), 24);
         assert_eq!(intset_decode(&wide), Some(vec![1, 5_000_000_000]));
-        assert_eq!(intset_decode(b"\x02\x00\x00\x00\x02\x00\x00\x00\x02\x00\x01\x00"), None);
+        assert_eq!(
+            intset_decode(b"\x02\x00\x00\x00\x02\x00\x00\x00\x02\x00\x01\x00"),
+            None
+        );
         assert_eq!(intset_decode(b"\x03\x00\x00\x00\x00\x00\x00\x00"), None);
     }
 

@@ -364,10 +364,7 @@ fn read_value(r: &mut Reader) -> Result<Value, Bad> {
         }
         T_SET_INTSET => {
             let values = compact::intset_decode(&r.string()?).ok_or(Bad)?;
-            let members: Vec<Vec<u8>> = values
-                .iter()
-                .map(|v| v.to_string().into_bytes())
-                .collect();
+            let members: Vec<Vec<u8>> = values.iter().map(|v| v.to_string().into_bytes()).collect();
             let mut s = Set::for_members(members.iter().map(Vec::as_slice), members.len());
             for m in &members {
                 s.add(m);
