@@ -12,8 +12,10 @@
 //! GEOSEARCH, GEOSEARCHSTORE, GEORADIUS[_RO] and GEORADIUSBYMEMBER[_RO] test every
 //! member of the set against the shape (a circle by haversine distance, or a box by
 //! its north-south and east-west distances) instead of scanning the nine geohash cells
-//! around the centre as Redis does: the matches are the same; unsorted replies list
-//! them in score order, which can differ from Redis's cell-by-cell order.
+//! around the centre as Redis does: the matches are the same. Unsorted replies list the
+//! members of the centre's cell first, then the others, each group in score order;
+//! Redis walks the eight neighbour cells one by one, so that order can differ when
+//! matches lie in several neighbours.
 //!
 //! Tests: `redis-tests/geo.txt` (replies recorded from redis-server 7.0.15).
 
@@ -469,6 +471,34 @@ fn in_shape(shape: Shape, clon: f64, clat: f64, lon: f64, lat: f64) -> Option<f6
     }
 }
 
+/// Half the earth's circumference in Web Mercator meters (Redis's `MERCATOR_MAX`).
+const MERCATOR_MAX: f64 = 20_037_726.37;
+
+/// Bits per coordinate of the cells a search of this size walks: the coarsest step
+/// whose cell still spans the radius, one or two steps coarser near the poles.
+fn search_step(shape: Shape, lat: f64) -> u32 {
+    let mut range = match shape {
+        Shape::Radius(r) => r,
+        Shape::Box(w, h) => (w / 2.0).hypot(h / 2.0),
+    };
+    if range == 0.0 {
+        return STEP;
+    }
+    let mut step: i32 = 1;
+    while range < MERCATOR_MAX {
+        range *= 2.0;
+        step += 1;
+    }
+    step -= 2;
+    if !(-66.0..=66.0).contains(&lat) {
+        step -= 1;
+        if !(-80.0..=80.0).contains(&lat) {
+            step -= 1;
+        }
+    }
+    step.clamp(1, STEP as i32) as u32
+}
+
 /// A match: member, distance (meters), score.
 type Hit = (Vec<u8>, f64, f64);
 
@@ -480,6 +510,7 @@ fn run_search(ctx: &mut Ctx, a: &Args, form: Form) -> CmdResult {
     };
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let mut hits: Vec<Hit> = Vec::new();
+    let mut center = None;
     if let Some(z) = ctx.core.ks.zset_ref(db, src, now)? {
         {
             let (clon, clat) = match &s.center {
@@ -491,6 +522,7 @@ fn run_search(ctx: &mut Ctx, a: &Args, form: Form) -> CmdResult {
                     }
                 },
             };
+            center = Some((clon, clat));
             for (score, m) in z.iter() {
                 let (lon, lat) = decode(*score as u64);
                 if let Some(d) = in_shape(s.shape, clon, clat, lon, lat) {
@@ -500,6 +532,16 @@ fn run_search(ctx: &mut Ctx, a: &Args, form: Form) -> CmdResult {
                     }
                 }
             }
+        }
+    }
+    if s.sort.is_none() {
+        // Redis walks the centre's geohash cell before its neighbours: members in
+        // the centre cell come first (each group in score order).
+        if let Some((clon, clat)) = center {
+            let step = search_step(s.shape, clat);
+            let shift = 52 - 2 * step;
+            let cell = encode(clon, clat, LAT_MIN, LAT_MAX) >> shift;
+            hits.sort_by_key(|h| ((h.2 as u64) >> shift) != cell);
         }
     }
     match s.sort {
