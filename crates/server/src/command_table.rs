@@ -11,7 +11,7 @@ use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
     bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, memory as mem,
-    server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs,
+    migrate as mig, server_cmds as srv, sets as se, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -1051,6 +1051,7 @@ pub static COMMANDS: &[Command] = &[
     c("expireat", -3, WF, K1, KEYSPACE, "generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp", keys::expireat),
     c("expiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key", keys::expiretime),
     c("keys", 2, R, NK, KEYSPACE | DANGEROUS, "generic", "1.0.0", "Find all keys matching the given pattern", keys::keys),
+    c("migrate", -6, W | MOVABLE_KEYS, (3, 3, 1), KEYSPACE | DANGEROUS, "generic", "2.6.0", "Atomically transfer a key from a Redis instance to another one.", mig::migrate),
     c("move", 3, WF, K1, KEYSPACE, "generic", "1.0.0", "Move a key to another database", keys::move_),
     container("memory", 0, "server", "4.0.0", "A container for memory diagnostics commands", MEMORY_SUBS),
     container("object", KEYSPACE, "generic", "2.2.3", "A container for object introspection commands", OBJECT_SUBS),
@@ -1145,6 +1146,16 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             Vec::new()
         }
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
+        "migrate" => {
+            // The key argument, or with an empty one the keys after KEYS.
+            if argc > 3 && args.get(3).is_empty() {
+                (6..argc)
+                    .find(|&i| args.get(i).eq_ignore_ascii_case(b"keys"))
+                    .map_or_else(Vec::new, |k| (k + 1..argc).collect())
+            } else {
+                vec![3]
+            }
+        }
         "georadius" | "georadiusbymember" => {
             // The source, then the key of every STORE/STOREDIST.
             let mut v = vec![1];
