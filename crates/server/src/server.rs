@@ -440,13 +440,12 @@ pub fn call(
         client.out.error(msg.as_bytes());
     }
     core.stats.total_commands_processed += 1;
-    // RESP3 push replies (subscription confirmations) are sent even when replies are
-    // switched off, as Redis does.
-    let pushed = client.out.is_resp3()
-        && matches!(
-            cmd.name,
-            "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe" | "sunsubscribe"
-        );
+    // Subscription confirmations are sent even when replies are switched off, as
+    // Redis 7.0 does (in RESP2 too).
+    let pushed = matches!(
+        cmd.name,
+        "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe" | "sunsubscribe"
+    );
     match client.reply_mode {
         ReplyMode::Off if !pushed => client.out.buf.truncate(mark),
         ReplyMode::Skip => {
