@@ -10,8 +10,9 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, server_cmds as srv,
-    sets as se, stream_groups as sg, streams as sx, strings as st, transactions as tx, zsets as zs,
+    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, memory as mem,
+    migrate as mig, server_cmds as srv, sets as se, stream_groups as sg, streams as sx,
+    strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -311,6 +312,31 @@ static ACL_SUBS: &[Command] = &[
         "6.0.0",
         "Return the name of the user associated to the current connection",
         acl::whoami,
+    ),
+];
+
+static MEMORY_SUBS: &[Command] = &[
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Show helpful text about the different subcommands",
+        mem::memory_help,
+    ),
+    c(
+        "usage",
+        -3,
+        R,
+        (2, 2, 1),
+        0,
+        "server",
+        "4.0.0",
+        "Estimate the memory usage of a key",
+        mem::memory_usage,
     ),
 ];
 
@@ -1112,6 +1138,12 @@ pub static COMMANDS: &[Command] = &[
     c("geoadd", -5, WD, K1, GEO, "geo", "3.2.0", "Add one or more geospatial items in the geospatial index represented using a sorted set", geo::geoadd),
     c("geodist", -4, R, K1, GEO, "geo", "3.2.0", "Returns the distance between two members of a geospatial index", geo::geodist),
     c("geohash", -2, R, K1, GEO, "geo", "3.2.0", "Returns members of a geospatial index as standard geohash strings", geo::geohash),
+    c("georadius", -6, WD | MOVABLE_KEYS, K1, GEO, "geo", "3.2.0", "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point", geo::georadius),
+    c("georadius_ro", -6, R, K1, GEO, "geo", "3.2.10", "A read-only variant for GEORADIUS", geo::georadius_ro),
+    c("georadiusbymember", -5, WD | MOVABLE_KEYS, K1, GEO, "geo", "3.2.0", "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member", geo::georadiusbymember),
+    c("georadiusbymember_ro", -5, R, K1, GEO, "geo", "3.2.10", "A read-only variant for GEORADIUSBYMEMBER", geo::georadiusbymember_ro),
+    c("geosearch", -7, R, K1, GEO, "geo", "6.2.0", "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.", geo::geosearch),
+    c("geosearchstore", -8, WD, K12, GEO, "geo", "6.2.0", "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.", geo::geosearchstore),
     c("geopos", -2, R, K1, GEO, "geo", "3.2.0", "Returns longitude and latitude of members of a geospatial index", geo::geopos),
     c("zadd", -4, WDF, K1, SORTEDSET, "sorted-set", "1.2.0", "Add one or more members to a sorted set, or update its score if it already exists", zs::zadd),
     c("zcard", 2, RF, K1, SORTEDSET, "sorted-set", "1.2.0", "Get the number of members in a sorted set", zs::zcard),
@@ -1192,7 +1224,9 @@ pub static COMMANDS: &[Command] = &[
     c("expireat", -3, WF, K1, KEYSPACE, "generic", "1.2.0", "Set the expiration for a key as a UNIX timestamp", keys::expireat),
     c("expiretime", 2, RF, K1, KEYSPACE, "generic", "7.0.0", "Get the expiration Unix timestamp for a key", keys::expiretime),
     c("keys", 2, R, NK, KEYSPACE | DANGEROUS, "generic", "1.0.0", "Find all keys matching the given pattern", keys::keys),
+    c("migrate", -6, W | MOVABLE_KEYS, (3, 3, 1), KEYSPACE | DANGEROUS, "generic", "2.6.0", "Atomically transfer a key from a Redis instance to another one.", mig::migrate),
     c("move", 3, WF, K1, KEYSPACE, "generic", "1.0.0", "Move a key to another database", keys::move_),
+    container("memory", 0, "server", "4.0.0", "A container for memory diagnostics commands", MEMORY_SUBS),
     container("object", KEYSPACE, "generic", "2.2.3", "A container for object introspection commands", OBJECT_SUBS),
     c("persist", 2, WF, K1, KEYSPACE, "generic", "2.2.0", "Remove the expiration from a key", keys::persist),
     c("pexpire", -3, WF, K1, KEYSPACE, "generic", "2.6.0", "Set a key's time to live in milliseconds", keys::pexpire),
@@ -1298,6 +1332,30 @@ pub fn command_keys(cmd: &Command, args: &Args) -> Vec<usize> {
             Vec::new()
         }
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro" => numkeys_at(2, 3),
+        "migrate" => {
+            // The key argument, or with an empty one the keys after KEYS.
+            if argc > 3 && args.get(3).is_empty() {
+                (6..argc)
+                    .find(|&i| args.get(i).eq_ignore_ascii_case(b"keys"))
+                    .map_or_else(Vec::new, |k| (k + 1..argc).collect())
+            } else {
+                vec![3]
+            }
+        }
+        "georadius" | "georadiusbymember" => {
+            // The source, then the key of every STORE/STOREDIST.
+            let mut v = vec![1];
+            let mut i = if cmd.name == "georadius" { 6 } else { 5 };
+            while i + 1 < argc {
+                let w = args.get(i);
+                if w.eq_ignore_ascii_case(b"store") || w.eq_ignore_ascii_case(b"storedist") {
+                    v.push(i + 1);
+                    i += 1;
+                }
+                i += 1;
+            }
+            v
+        }
         "sort" => {
             // Option arguments are skipped (so `GET store` names no key); the last
             // STORE wins, as SORT itself reads it.

@@ -181,6 +181,24 @@ impl Access {
         x
     }
 
+    /// The field of a key restored with `IDLETIME s` or `FREQ f` (RESTORE), as Redis
+    /// sets it: FREQ only under an LFU policy, IDLETIME only under the others.
+    pub fn restored(&self, now_ms: i64, idle_s: Option<i64>, freq: Option<u32>) -> Option<u32> {
+        if self.policy.is_lfu() {
+            freq.map(|f| (lfu_minutes(now_ms) << 8) | f.min(255))
+        } else {
+            let idle = idle_s?;
+            let ticks = (idle.saturating_mul(1000) / LRU_CLOCK_RESOLUTION_MS as i64)
+                .rem_euclid(LRU_CLOCK_MAX as i64) as u32;
+            let now = lru_clock(now_ms);
+            Some(if ticks <= now {
+                now - ticks
+            } else {
+                LRU_CLOCK_MAX - (ticks - now)
+            })
+        }
+    }
+
     /// Records an access in a key's field.
     #[inline]
     pub fn touch(&mut self, meta: &mut u32, now_ms: i64) {

@@ -18,12 +18,23 @@ pub struct WatchIndex {
     by_key: HashMap<(usize, Vec<u8>), Vec<(u64, bool)>>,
     /// Clients whose next EXEC must fail.
     dirty: HashSet<u64>,
+    /// A key the running command names but left unchanged (SMOVE into a set that
+    /// already holds the member): its next touch is skipped.
+    unchanged: Option<(usize, Vec<u8>)>,
 }
 
 impl WatchIndex {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.by_key.is_empty()
+    }
+
+    /// Declares that the running command leaves `key` unchanged although it names it
+    /// and changes others: watchers of `key` are not disturbed.
+    pub fn mark_unchanged(&mut self, db: usize, key: &[u8]) {
+        if !self.by_key.is_empty() {
+            self.unchanged = Some((db, key.to_vec()));
+        }
     }
 
     /// Registers a watch; false when the client already watches the key.
@@ -57,6 +68,14 @@ impl WatchIndex {
     /// after the change (the deletion of a stale key is not a change).
     pub fn touch(&mut self, db: usize, key: &[u8], exists: bool) {
         if self.by_key.is_empty() {
+            return;
+        }
+        if self
+            .unchanged
+            .as_ref()
+            .is_some_and(|(d, k)| *d == db && k == key)
+        {
+            self.unchanged = None;
             return;
         }
         if let Some(v) = self.by_key.get_mut(&(db, key.to_vec())) {

@@ -551,10 +551,18 @@ pub fn call(
         client.out.error(msg.as_bytes());
     }
     core.stats.total_commands_processed += 1;
+    // Subscription confirmations are sent even when replies are switched off, as
+    // Redis 7.0 does (in RESP2 too).
+    let pushed = matches!(
+        cmd.name,
+        "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe" | "sunsubscribe"
+    );
     match client.reply_mode {
-        ReplyMode::Off => client.out.buf.truncate(mark),
+        ReplyMode::Off if !pushed => client.out.buf.truncate(mark),
         ReplyMode::Skip => {
-            client.out.buf.truncate(mark);
+            if !pushed {
+                client.out.buf.truncate(mark);
+            }
             client.reply_mode = ReplyMode::On;
         }
         _ => {}

@@ -4,8 +4,8 @@
 //! RESTORE checks, in Redis's order: options (`REPLACE`, `ABSTTL`, `IDLETIME s`,
 //! `FREQ f`; IDLETIME and FREQ together are a syntax error), an existing key without
 //! REPLACE (`BUSYKEY`), the TTL, then the payload. A TTL already in the past deletes the
-//! replaced key and stores nothing. IDLETIME and FREQ are accepted and checked; this
-//! server keeps no access clock to set.
+//! replaced key and stores nothing. IDLETIME (under an LRU or no policy) and FREQ (under an
+//! LFU policy) set the key's access field, as in Redis.
 
 use super::{int_arg, is};
 use crate::error::{CmdError, CmdResult};
@@ -40,6 +40,7 @@ pub fn dump(ctx: &mut Ctx, a: &Args) -> CmdResult {
 pub fn restore(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     let (mut replace, mut absttl, mut lru, mut lfu) = (false, false, false, false);
+    let (mut idle, mut freq) = (None, None);
     let mut i = 4;
     while i < a.len() {
         let o = a.get(i);
@@ -50,9 +51,11 @@ pub fn restore(ctx: &mut Ctx, a: &Args) -> CmdResult {
             absttl = true;
         } else if is(o, "idletime") && more && !lfu {
             lru = true;
-            if int_arg(a.get(i + 1))? < 0 {
+            let s = int_arg(a.get(i + 1))?;
+            if s < 0 {
                 return Err(CmdError::msg("ERR Invalid IDLETIME value, must be >= 0"));
             }
+            idle = Some(s);
             i += 1;
         } else if is(o, "freq") && more && !lru {
             lfu = true;
@@ -62,6 +65,7 @@ pub fn restore(ctx: &mut Ctx, a: &Args) -> CmdResult {
                     "ERR Invalid FREQ value, must be >= 0 and <= 255",
                 ));
             }
+            freq = Some(f as u32);
             i += 1;
         } else {
             return Err(CmdError::Syntax);
@@ -97,6 +101,11 @@ pub fn restore(ctx: &mut Ctx, a: &Args) -> CmdResult {
     ctx.core.ks.set(db, key, value, false);
     if let Some(w) = when {
         ctx.core.ks.set_expire(db, key, w);
+    }
+    if let Some(m) = ctx.core.ks.access.restored(now, idle, freq) {
+        if let Some((_, meta)) = ctx.core.ks.dbs[db].dict.get_mut_meta(key) {
+            *meta = m;
+        }
     }
     ctx.core.dirty += 1;
     ctx.client.out.ok();

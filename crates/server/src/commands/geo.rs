@@ -9,7 +9,13 @@
 //! -90..90 as the usual 11-character base-32 string. Distances use the haversine
 //! formula on a sphere of Redis's earth radius.
 //!
-//! Not here yet: GEOSEARCH, GEOSEARCHSTORE, GEORADIUS and GEORADIUSBYMEMBER.
+//! GEOSEARCH, GEOSEARCHSTORE, GEORADIUS[_RO] and GEORADIUSBYMEMBER[_RO] test every
+//! member of the set against the shape (a circle by haversine distance, or a box by
+//! its north-south and east-west distances) instead of scanning the nine geohash cells
+//! around the centre as Redis does: the matches are the same. Unsorted replies list the
+//! members of the centre's cell first, then the others, each group in score order;
+//! Redis walks the eight neighbour cells one by one, so that order can differ when
+//! matches lie in several neighbours.
 //!
 //! Tests: `redis-tests/geo.txt` (replies recorded from redis-server 7.0.15).
 
@@ -239,6 +245,411 @@ pub fn geohash(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     }
     Ok(())
+}
+
+/// The search area.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// Radius in meters.
+    Radius(f64),
+    /// Width and height in meters.
+    Box(f64, f64),
+}
+
+/// A parsed search: centre, shape, unit, options.
+struct Search {
+    center: Center,
+    shape: Shape,
+    /// Meters per unit of the reply (and of STOREDIST scores).
+    unit: f64,
+    with_dist: bool,
+    with_hash: bool,
+    with_coord: bool,
+    count: Option<usize>,
+    any: bool,
+    /// `Some(true)` ascending, `Some(false)` descending.
+    sort: Option<bool>,
+    store: Option<Vec<u8>>,
+    store_dist: bool,
+}
+
+enum Center {
+    Point(f64, f64),
+    Member(Vec<u8>),
+}
+
+/// Which command is parsing (their option sets differ).
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    Radius { by_member: bool, read_only: bool },
+    Search { store: bool },
+}
+
+fn checked_point(lon: f64, lat: f64) -> Result<(f64, f64), CmdError> {
+    if !(LON_MIN..=LON_MAX).contains(&lon) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
+        return Err(CmdError::owned(format!(
+            "ERR invalid longitude,latitude pair {lon:.6},{lat:.6}"
+        )));
+    }
+    Ok((lon, lat))
+}
+
+fn parse_search(a: &Args, form: Form) -> Result<Search, CmdError> {
+    let mut s = Search {
+        center: Center::Point(0.0, 0.0),
+        shape: Shape::Radius(0.0),
+        unit: 1.0,
+        with_dist: false,
+        with_hash: false,
+        with_coord: false,
+        count: None,
+        any: false,
+        sort: None,
+        store: None,
+        store_dist: false,
+    };
+    let mut i;
+    let name = match form {
+        Form::Radius { by_member, .. } => {
+            // GEORADIUS key lon lat radius unit / GEORADIUSBYMEMBER key member radius unit
+            let at = if by_member {
+                s.center = Center::Member(a.get(2).to_vec());
+                3
+            } else {
+                let lon = float_arg(a.get(2))?;
+                let lat = float_arg(a.get(3))?;
+                let (lon, lat) = checked_point(lon, lat)?;
+                s.center = Center::Point(lon, lat);
+                4
+            };
+            let r = float_arg(a.get(at)).map_err(|_| CmdError::msg("ERR need numeric radius"))?;
+            if r < 0.0 {
+                return Err(CmdError::msg("ERR radius cannot be negative"));
+            }
+            s.unit = unit_factor(a.get(at + 1))?;
+            s.shape = Shape::Radius(r * s.unit);
+            i = at + 2;
+            "GEORADIUS"
+        }
+        Form::Search { store } => {
+            i = if store { 3 } else { 2 };
+            if store {
+                s.store = Some(a.get(1).to_vec());
+            }
+            if store {
+                "GEOSEARCHSTORE"
+            } else {
+                "GEOSEARCH"
+            }
+        }
+    };
+    let (mut from_set, mut by_set) = (false, false);
+    while i < a.len() {
+        let o = a.get(i);
+        let left = a.len() - i - 1;
+        let search = matches!(form, Form::Search { .. });
+        if is(o, "withdist") {
+            s.with_dist = true;
+        } else if is(o, "withhash") {
+            s.with_hash = true;
+        } else if is(o, "withcoord") {
+            s.with_coord = true;
+        } else if is(o, "any") {
+            s.any = true;
+        } else if is(o, "asc") {
+            s.sort = Some(true);
+        } else if is(o, "desc") {
+            s.sort = Some(false);
+        } else if is(o, "count") && left >= 1 {
+            let n = super::int_arg(a.get(i + 1))?;
+            if n <= 0 {
+                return Err(CmdError::msg("ERR COUNT must be > 0"));
+            }
+            s.count = Some(n as usize);
+            i += 1;
+        } else if (is(o, "store") || is(o, "storedist"))
+            && left >= 1
+            && matches!(
+                form,
+                Form::Radius {
+                    read_only: false,
+                    ..
+                }
+            )
+        {
+            s.store_dist = is(o, "storedist");
+            s.store = Some(a.get(i + 1).to_vec());
+            i += 1;
+        } else if is(o, "storedist") && form == (Form::Search { store: true }) {
+            s.store_dist = true;
+        } else if search && is(o, "frommember") && left >= 1 && !from_set {
+            s.center = Center::Member(a.get(i + 1).to_vec());
+            from_set = true;
+            i += 1;
+        } else if search && is(o, "fromlonlat") && left >= 2 && !from_set {
+            let lon = float_arg(a.get(i + 1))?;
+            let lat = float_arg(a.get(i + 2))?;
+            let (lon, lat) = checked_point(lon, lat)?;
+            s.center = Center::Point(lon, lat);
+            from_set = true;
+            i += 2;
+        } else if search && is(o, "byradius") && left >= 2 && !by_set {
+            let r =
+                float_arg(a.get(i + 1)).map_err(|_| CmdError::msg("ERR need numeric radius"))?;
+            if r < 0.0 {
+                return Err(CmdError::msg("ERR radius cannot be negative"));
+            }
+            s.unit = unit_factor(a.get(i + 2))?;
+            s.shape = Shape::Radius(r * s.unit);
+            by_set = true;
+            i += 2;
+        } else if search && is(o, "bybox") && left >= 3 && !by_set {
+            let w = float_arg(a.get(i + 1)).map_err(|_| CmdError::msg("ERR need numeric width"))?;
+            let h =
+                float_arg(a.get(i + 2)).map_err(|_| CmdError::msg("ERR need numeric height"))?;
+            if w < 0.0 || h < 0.0 {
+                return Err(CmdError::msg("ERR height or width cannot be negative"));
+            }
+            s.unit = unit_factor(a.get(i + 3))?;
+            s.shape = Shape::Box(w * s.unit, h * s.unit);
+            by_set = true;
+            i += 3;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    if matches!(form, Form::Search { .. }) {
+        if !from_set {
+            return Err(CmdError::owned(format!(
+                "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {name}"
+            )));
+        }
+        if !by_set {
+            return Err(CmdError::owned(format!(
+                "ERR exactly one of BYRADIUS and BYBOX can be specified for {name}"
+            )));
+        }
+    }
+    if s.store.is_some() && (s.with_dist || s.with_hash || s.with_coord) {
+        return Err(CmdError::owned(if name == "GEORADIUS" {
+            "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options".to_string()
+        } else {
+            format!("ERR {name} is not compatible with WITHDIST, WITHHASH and WITHCOORD options")
+        }));
+    }
+    if s.any && s.count.is_none() {
+        return Err(CmdError::msg(
+            "ERR the ANY argument requires COUNT argument",
+        ));
+    }
+    // A COUNT without ANY returns the nearest ones.
+    if s.count.is_some() && !s.any && s.sort.is_none() {
+        s.sort = Some(true);
+    }
+    Ok(s)
+}
+
+/// Distance from the centre if the point lies in the shape.
+fn in_shape(shape: Shape, clon: f64, clat: f64, lon: f64, lat: f64) -> Option<f64> {
+    match shape {
+        Shape::Radius(r) => {
+            let d = distance(clon, clat, lon, lat);
+            (d <= r).then_some(d)
+        }
+        Shape::Box(w, h) => {
+            let lat_d = EARTH_RADIUS_M * (lat.to_radians_c() - clat.to_radians_c()).abs();
+            if lat_d > h / 2.0 {
+                return None;
+            }
+            let lon_d = distance(clon, lat, lon, lat);
+            if lon_d > w / 2.0 {
+                return None;
+            }
+            Some(distance(clon, clat, lon, lat))
+        }
+    }
+}
+
+/// Half the earth's circumference in Web Mercator meters (Redis's `MERCATOR_MAX`).
+const MERCATOR_MAX: f64 = 20_037_726.37;
+
+/// Bits per coordinate of the cells a search of this size walks: the coarsest step
+/// whose cell still spans the radius, one or two steps coarser near the poles.
+fn search_step(shape: Shape, lat: f64) -> u32 {
+    let mut range = match shape {
+        Shape::Radius(r) => r,
+        Shape::Box(w, h) => (w / 2.0).hypot(h / 2.0),
+    };
+    if range == 0.0 {
+        return STEP;
+    }
+    let mut step: i32 = 1;
+    while range < MERCATOR_MAX {
+        range *= 2.0;
+        step += 1;
+    }
+    step -= 2;
+    if !(-66.0..=66.0).contains(&lat) {
+        step -= 1;
+        if !(-80.0..=80.0).contains(&lat) {
+            step -= 1;
+        }
+    }
+    step.clamp(1, STEP as i32) as u32
+}
+
+/// A match: member, distance (meters), score.
+type Hit = (Vec<u8>, f64, f64);
+
+fn run_search(ctx: &mut Ctx, a: &Args, form: Form) -> CmdResult {
+    let s = parse_search(a, form)?;
+    let src = match form {
+        Form::Search { store: true } => a.get(2),
+        _ => a.get(1),
+    };
+    let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut center = None;
+    if let Some(z) = ctx.core.ks.zset_ref(db, src, now)? {
+        {
+            let (clon, clat) = match &s.center {
+                Center::Point(lon, lat) => (*lon, *lat),
+                Center::Member(m) => match z.score(m) {
+                    Some(score) => decode(score as u64),
+                    None => {
+                        return Err(CmdError::msg("ERR could not decode requested zset member"))
+                    }
+                },
+            };
+            center = Some((clon, clat));
+            for (score, m) in z.iter() {
+                let (lon, lat) = decode(*score as u64);
+                if let Some(d) = in_shape(s.shape, clon, clat, lon, lat) {
+                    hits.push((m.as_bytes().to_vec(), d, *score));
+                    if s.any && Some(hits.len()) == s.count {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if s.sort.is_none() {
+        // Redis walks the centre's geohash cell before its neighbours: members in
+        // the centre cell come first (each group in score order).
+        if let Some((clon, clat)) = center {
+            let step = search_step(s.shape, clat);
+            let shift = 52 - 2 * step;
+            let cell = encode(clon, clat, LAT_MIN, LAT_MAX) >> shift;
+            hits.sort_by_key(|h| ((h.2 as u64) >> shift) != cell);
+        }
+    }
+    match s.sort {
+        Some(true) => hits.sort_by(|x, y| x.1.total_cmp(&y.1)),
+        Some(false) => hits.sort_by(|x, y| y.1.total_cmp(&x.1)),
+        None => {}
+    }
+    if let Some(c) = s.count {
+        hits.truncate(c);
+    }
+    if let Some(dst) = s.store {
+        let n = hits.len();
+        if n == 0 {
+            if ctx.core.ks.delete(db, &dst) {
+                ctx.core.dirty += 1;
+            }
+        } else {
+            let mut z = crate::types::ZSet::with_expected(
+                n,
+                hits.iter().map(|h| h.0.len()).max().unwrap_or(0),
+            );
+            for (m, d, score) in &hits {
+                z.insert(m, if s.store_dist { d / s.unit } else { *score });
+            }
+            ctx.core
+                .ks
+                .set(db, &dst, crate::db::Value::ZSet(Box::new(z)), false);
+            ctx.core.dirty += n as u64;
+        }
+        ctx.client.out.int(n as i64);
+        return Ok(());
+    }
+    let out = &mut ctx.client.out;
+    out.array(hits.len());
+    let extra = s.with_dist as usize + s.with_hash as usize + s.with_coord as usize;
+    for (m, d, score) in &hits {
+        if extra == 0 {
+            out.bulk(m);
+            continue;
+        }
+        out.array(1 + extra);
+        out.bulk(m);
+        if s.with_dist {
+            out.bulk(format!("{:.4}", d / s.unit).as_bytes());
+        }
+        if s.with_hash {
+            out.int(*score as i64);
+        }
+        if s.with_coord {
+            let (lon, lat) = decode(*score as u64);
+            out.array(2);
+            out.bulk(coord_text(lon).as_bytes());
+            out.bulk(coord_text(lat).as_bytes());
+        }
+    }
+    Ok(())
+}
+
+pub fn georadius(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(
+        ctx,
+        a,
+        Form::Radius {
+            by_member: false,
+            read_only: false,
+        },
+    )
+}
+
+pub fn georadius_ro(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(
+        ctx,
+        a,
+        Form::Radius {
+            by_member: false,
+            read_only: true,
+        },
+    )
+}
+
+pub fn georadiusbymember(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(
+        ctx,
+        a,
+        Form::Radius {
+            by_member: true,
+            read_only: false,
+        },
+    )
+}
+
+pub fn georadiusbymember_ro(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(
+        ctx,
+        a,
+        Form::Radius {
+            by_member: true,
+            read_only: true,
+        },
+    )
+}
+
+pub fn geosearch(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(ctx, a, Form::Search { store: false })
+}
+
+pub fn geosearchstore(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    run_search(ctx, a, Form::Search { store: true })
 }
 
 #[cfg(test)]

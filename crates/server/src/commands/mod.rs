@@ -10,6 +10,8 @@ pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
 pub mod lists;
+pub mod memory;
+pub mod migrate;
 pub mod pubsub;
 pub mod server_cmds;
 pub mod sets;

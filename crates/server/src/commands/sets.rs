@@ -197,7 +197,10 @@ pub fn smove(ctx: &mut Ctx, a: &Args) -> CmdResult {
             .ks
             .set(db, dst, Value::Set(Box::new(Set::for_member(m))), false);
     }
-    ctx.core.ks.set_mut(db, dst, now)?.expect("present").add(m);
+    if !ctx.core.ks.set_mut(db, dst, now)?.expect("present").add(m) {
+        // The destination already had the member: only the source changed.
+        ctx.core.watches.mark_unchanged(db, dst);
+    }
     ctx.core.dirty += 1;
     ctx.client.out.int(1);
     Ok(())
