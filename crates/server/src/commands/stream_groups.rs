@@ -490,7 +490,10 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if justid {
             out.bulk(&id.to_bytes());
         } else {
-            reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
+            match s.get(&id) {
+                Some(f) => reply_entry(out, &id, f),
+                None => out.null(),
+            }
         }
     }
     Ok(())
@@ -594,7 +597,10 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if justid {
             out.bulk(&id.to_bytes());
         } else {
-            reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
+            match s.get(&id) {
+                Some(f) => reply_entry(out, &id, f),
+                None => out.null(),
+            }
         }
     }
     out.array(deleted.len());
@@ -617,7 +623,7 @@ fn id_bulk(out: &mut ReplyWriter, id: &StreamId) {
     out.bulk(&id.to_bytes());
 }
 
-fn entry_or_null(out: &mut ReplyWriter, e: Option<(&StreamId, &[crate::sds::Sds])>) {
+fn entry_or_null(out: &mut ReplyWriter, e: Option<(&StreamId, &crate::types::stream::Fields)>) {
     match e {
         Some((id, f)) => reply_entry(out, id, f),
         None => out.null(),
