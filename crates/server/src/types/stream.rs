@@ -308,9 +308,15 @@ pub struct Trim {
     pub limit: u64,
 }
 
-/// A stream value.
-#[derive(Clone, Debug, Default)]
+/// Source of [`Stream::uid`].
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A stream value. Cloning (COPY) gives the copy an identity of its own.
+#[derive(Debug)]
 pub struct Stream {
+    /// Identifies this stream object (not its contents): the blocking index uses it to
+    /// notice that a key now holds another stream (RENAME, MOVE, SWAPDB).
+    pub uid: u64,
     entries: BTreeMap<StreamId, Fields>,
     nodes: BTreeMap<StreamId, Node>,
     pub last_id: StreamId,
@@ -319,9 +325,37 @@ pub struct Stream {
     pub groups: BTreeMap<Vec<u8>, Group>,
 }
 
+impl Clone for Stream {
+    fn clone(&self) -> Stream {
+        Stream {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            entries: self.entries.clone(),
+            nodes: self.nodes.clone(),
+            last_id: self.last_id,
+            max_deleted_id: self.max_deleted_id,
+            entries_added: self.entries_added,
+            groups: self.groups.clone(),
+        }
+    }
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream::new()
+    }
+}
+
 impl Stream {
     pub fn new() -> Stream {
-        Stream::default()
+        Stream {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            entries: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            last_id: StreamId::MIN,
+            max_deleted_id: StreamId::MIN,
+            entries_added: 0,
+            groups: BTreeMap::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
