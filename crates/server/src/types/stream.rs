@@ -504,7 +504,7 @@ impl Stream {
                 None => self.entries.keys().next_back().copied(),
             };
             let whole = match t.by {
-                TrimBy::MaxLen(max) => len - node.live >= max,
+                TrimBy::MaxLen(max) => len.saturating_sub(node.live) >= max,
                 TrimBy::MinId(min) => node_last.is_some_and(|l| l < min),
             };
             if whole {
@@ -573,7 +573,7 @@ impl Stream {
         }
         let first = self.first_id();
         if self.max_deleted_id.is_zero() || self.max_deleted_id < first {
-            let before = (self.entries_added - self.entries.len() as u64) as i64;
+            let before = self.entries_added.saturating_sub(self.entries.len() as u64) as i64;
             if id < first {
                 return before;
             }
@@ -592,10 +592,10 @@ impl Stream {
         if g.entries_read != ENTRIES_READ_INVALID
             && !self.range_has_tombstones(g.last_id, StreamId::MAX)
         {
-            return Some(self.entries_added as i64 - g.entries_read);
+            return Some((self.entries_added as i64).saturating_sub(g.entries_read));
         }
         let r = self.entries_read_at(g.last_id);
-        (r != ENTRIES_READ_INVALID).then(|| self.entries_added as i64 - r)
+        (r != ENTRIES_READ_INVALID).then(|| (self.entries_added as i64).saturating_sub(r))
     }
 
     /// Moves a group's last delivered ID forward to `id` (an entry being delivered),
@@ -613,7 +613,7 @@ impl Stream {
                 return;
             }
             if valid_counter && !tomb {
-                g.entries_read += 1;
+                g.entries_read = g.entries_read.saturating_add(1);
             } else if added > 0 {
                 g.entries_read = estimate;
             }
