@@ -490,10 +490,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if justid {
             out.bulk(&id.to_bytes());
         } else {
-            match s.get(&id) {
-                Some(f) => reply_entry(out, &id, f),
-                None => out.null(),
-            }
+            reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
         }
     }
     Ok(())
@@ -597,10 +594,7 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
         if justid {
             out.bulk(&id.to_bytes());
         } else {
-            match s.get(&id) {
-                Some(f) => reply_entry(out, &id, f),
-                None => out.null(),
-            }
+            reply_entry(out, &id, s.get(&id).unwrap_or(&[]));
         }
     }
     out.array(deleted.len());
@@ -623,7 +617,7 @@ fn id_bulk(out: &mut ReplyWriter, id: &StreamId) {
     out.bulk(&id.to_bytes());
 }
 
-fn entry_or_null(out: &mut ReplyWriter, e: Option<(&StreamId, &crate::types::stream::Fields)>) {
+fn entry_or_null(out: &mut ReplyWriter, e: Option<(&StreamId, &[crate::sds::Sds])>) {
     match e {
         Some((id, f)) => reply_entry(out, id, f),
         None => out.null(),

@@ -16,9 +16,10 @@ use crate::client::{BlockKind, BlockRequest, TimeoutReply};
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::notify;
+use crate::sds::Sds;
 use crate::server::Ctx;
 use crate::types::stream::{
-    parse_id, parse_u64, Fields, IdSyntax, Stream, StreamId, Trim, TrimBy, ID_TEXT_MAX,
+    parse_id, parse_u64, IdSyntax, Stream, StreamId, Trim, TrimBy, ID_TEXT_MAX,
 };
 use resp::{Args, ReplyWriter};
 use std::time::{Duration, Instant};
@@ -61,12 +62,12 @@ pub fn node_limits(ctx: &Ctx) -> (u64, u64) {
 }
 
 /// Writes one entry: `[id, [field, value, ...]]`.
-pub fn reply_entry(out: &mut ReplyWriter, id: &StreamId, fields: &Fields) {
+pub fn reply_entry(out: &mut ReplyWriter, id: &StreamId, fields: &[Sds]) {
     out.array(2);
     out.bulk(id.format(&mut [0; ID_TEXT_MAX]));
     out.array(fields.len());
-    for f in fields.iter() {
-        out.bulk(f);
+    for f in fields {
+        out.bulk(f.as_bytes());
     }
 }
 
@@ -234,7 +235,9 @@ pub fn xadd(ctx: &mut Ctx, a: &Args) -> CmdResult {
             .ks
             .set(db, key, Value::Stream(Box::default()), false);
     }
-    let fields = Fields::pack((p.id_pos + 1..a.len()).map(|i| a.get(i)));
+    let fields: Box<[Sds]> = (p.id_pos + 1..a.len())
+        .map(|i| Sds::new(a.get(i)))
+        .collect();
     let s = ctx.core.ks.stream_mut(db, key, now)?.expect("present");
     s.append(id, fields, max_e, max_b);
     let trimmed = p.trim.map_or(0, |t| s.trim(t));

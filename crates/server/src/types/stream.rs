@@ -14,6 +14,7 @@
 //! lists them in ID / name byte order. Commands are in `commands/streams.rs` and
 //! `commands/stream_groups.rs`; transcripts in `redis-tests/streams*.txt`.
 
+use crate::sds::Sds;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -142,75 +143,6 @@ pub fn parse_id(b: &[u8], syntax: IdSyntax, missing_seq: u64) -> Option<StreamId
     }
 }
 
-/// An entry's fields and values packed in one allocation: the item count, then each item
-/// as its length and bytes (lengths as LEB128 varints). Far smaller than one string
-/// object per item, and entries are only ever read whole.
-#[derive(Clone, Debug)]
-pub struct Fields(Box<[u8]>);
-
-fn put_varint(out: &mut Vec<u8>, mut n: usize) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-fn get_varint(b: &[u8], pos: &mut usize) -> usize {
-    let (mut n, mut shift) = (0usize, 0);
-    while *pos < b.len() {
-        let c = b[*pos];
-        *pos += 1;
-        n |= ((c & 0x7f) as usize) << shift;
-        if c & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    n
-}
-
-impl Fields {
-    /// Packs field/value items.
-    pub fn pack<'a>(items: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> Fields {
-        let total: usize = items.clone().map(|i| i.len() + 2).sum::<usize>() + 2;
-        let mut v = Vec::with_capacity(total);
-        put_varint(&mut v, items.len());
-        for i in items {
-            put_varint(&mut v, i.len());
-            v.extend_from_slice(i);
-        }
-        Fields(v.into_boxed_slice())
-    }
-
-    /// Number of items (twice the number of fields).
-    pub fn len(&self) -> usize {
-        get_varint(&self.0, &mut 0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The items in order.
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let b = &self.0;
-        let mut pos = 0;
-        let n = get_varint(b, &mut pos);
-        (0..n).map(move |_| {
-            let len = get_varint(b, &mut pos);
-            let item = &b[pos..pos + len];
-            pos += len;
-            item
-        })
-    }
-
-    /// Bytes the items take (for the node-size estimate).
-    fn payload_bytes(&self) -> usize {
-        self.iter().map(|i| i.len() + 2).sum()
-    }
-}
-
 /// A pending entry of a group: delivered, not yet acknowledged.
 #[derive(Clone, Debug)]
 pub struct PendingEntry {
@@ -317,7 +249,7 @@ pub struct Stream {
     /// Identifies this stream object (not its contents): the blocking index uses it to
     /// notice that a key now holds another stream (RENAME, MOVE, SWAPDB).
     pub uid: u64,
-    entries: BTreeMap<StreamId, Fields>,
+    entries: BTreeMap<StreamId, Box<[Sds]>>,
     nodes: BTreeMap<StreamId, Node>,
     pub last_id: StreamId,
     pub max_deleted_id: StreamId,
@@ -381,16 +313,16 @@ impl Stream {
         self.entries.keys().next().copied().unwrap_or_default()
     }
 
-    pub fn first_entry(&self) -> Option<(&StreamId, &Fields)> {
-        self.entries.iter().next()
+    pub fn first_entry(&self) -> Option<(&StreamId, &[Sds])> {
+        self.entries.iter().next().map(|(k, v)| (k, &**v))
     }
 
-    pub fn last_entry(&self) -> Option<(&StreamId, &Fields)> {
-        self.entries.iter().next_back()
+    pub fn last_entry(&self) -> Option<(&StreamId, &[Sds])> {
+        self.entries.iter().next_back().map(|(k, v)| (k, &**v))
     }
 
-    pub fn get(&self, id: &StreamId) -> Option<&Fields> {
-        self.entries.get(id)
+    pub fn get(&self, id: &StreamId) -> Option<&[Sds]> {
+        self.entries.get(id).map(|v| &**v)
     }
 
     pub fn contains(&self, id: &StreamId) -> bool {
@@ -403,11 +335,11 @@ impl Stream {
         start: StreamId,
         end: StreamId,
         rev: bool,
-    ) -> Box<dyn Iterator<Item = (&StreamId, &Fields)> + '_> {
+    ) -> Box<dyn Iterator<Item = (&StreamId, &[Sds])> + '_> {
         if start > end {
             return Box::new(std::iter::empty());
         }
-        let it = self.entries.range(start..=end);
+        let it = self.entries.range(start..=end).map(|(k, v)| (k, &**v));
         if rev {
             Box::new(it.rev())
         } else {
@@ -439,8 +371,8 @@ impl Stream {
     }
 
     /// Appends an entry at `id` (which the caller checked is above `last_id`).
-    pub fn append(&mut self, id: StreamId, fields: Fields, max_entries: u64, max_bytes: u64) {
-        let size: usize = fields.payload_bytes() + ENTRY_OVERHEAD;
+    pub fn append(&mut self, id: StreamId, fields: Box<[Sds]>, max_entries: u64, max_bytes: u64) {
+        let size: usize = fields.iter().map(|f| f.len() + 2).sum::<usize>() + ENTRY_OVERHEAD;
         let start_new = match self.nodes.iter_mut().next_back() {
             None => true,
             Some((_, n)) => {
@@ -631,17 +563,8 @@ impl Stream {
 mod tests {
     use super::*;
 
-    fn fv() -> Fields {
-        Fields::pack([&b"f"[..], &b"v"[..]].into_iter())
-    }
-
-    #[test]
-    fn fields_round_trip() {
-        let long = vec![b'x'; 300];
-        let items: Vec<&[u8]> = vec![b"a", b"", &long, b"zz"];
-        let f = Fields::pack(items.iter().copied());
-        assert_eq!(f.len(), 4);
-        assert_eq!(f.iter().collect::<Vec<_>>(), items);
+    fn fv() -> Box<[Sds]> {
+        vec![Sds::new(b"f"), Sds::new(b"v")].into_boxed_slice()
     }
 
     #[test]
