@@ -38,7 +38,7 @@ pub struct BlockIndex {
     pub unblocked: Vec<usize>,
     /// Stream waiters per key, with the identity of the stream the key held when last
     /// looked at (a key given another stream by RENAME, MOVE, SWAPDB, ... is ready).
-    stream_keys: HashMap<(usize, Vec<u8>), (usize, usize)>,
+    stream_keys: HashMap<(usize, Vec<u8>), (usize, u64)>,
     /// Stream keys written since the last serving pass.
     signalled: std::collections::HashSet<(usize, Vec<u8>)>,
 }
@@ -139,11 +139,11 @@ impl BlockIndex {
     }
 }
 
-/// Address of the stream `key` holds (0 when it holds none): tells a stream that was
+/// Identity of the stream `key` holds (0 when it holds none): tells a stream that was
 /// moved in from elsewhere from the one a client started waiting on.
-fn stream_identity(ks: &Keyspace, db: usize, key: &[u8]) -> usize {
+fn stream_identity(ks: &Keyspace, db: usize, key: &[u8]) -> u64 {
     match ks.dbs[db].dict.get(key) {
-        Some(Value::Stream(s)) => &**s as *const crate::types::Stream as usize,
+        Some(Value::Stream(s)) => s.uid,
         _ => 0,
     }
 }
@@ -182,5 +182,38 @@ mod tests {
             b.ready_keys(&mut ks, 0),
             vec![(0, b"a".to_vec(), BlockKind::List)]
         );
+    }
+
+    #[test]
+    fn stream_keys_are_ready_when_signalled_or_replaced() {
+        let mut b = BlockIndex::default();
+        let mut ks = Keyspace::new(1);
+        let req = BlockRequest {
+            db: 0,
+            keys: vec![b"s".to_vec()],
+            deadline: None,
+            kind: BlockKind::Stream,
+            timeout_reply: TimeoutReply::NullArray,
+        };
+        ks.set(0, b"s", Value::Stream(Box::default()), false);
+        b.add((1, 1), &req);
+        b.clear_signals(&ks);
+        // A stream that nobody wrote to is not ready.
+        assert!(b.ready_keys(&mut ks, 0).is_empty());
+        b.signal(0, b"s");
+        let ready = vec![(0, b"s".to_vec(), BlockKind::Stream)];
+        assert_eq!(b.ready_keys(&mut ks, 0), ready);
+        b.clear_signals(&ks);
+        assert!(b.ready_keys(&mut ks, 0).is_empty());
+        // Another stream moved onto the key (RENAME, SWAPDB), or no stream at all.
+        ks.set(0, b"s", Value::Stream(Box::default()), false);
+        assert_eq!(b.ready_keys(&mut ks, 0), ready);
+        ks.delete(0, b"s");
+        assert_eq!(b.ready_keys(&mut ks, 0), ready);
+        // Signals for keys nobody waits on are not kept.
+        b.signal(0, b"other");
+        b.remove((1, 1), &req);
+        assert!(b.is_empty());
+        assert!(b.ready_keys(&mut ks, 0).is_empty());
     }
 }

@@ -330,7 +330,7 @@ pub fn xpending(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 };
                 for id in ids {
                     let pe = &g.pel[id];
-                    let idle = (now - pe.delivery_time).max(0);
+                    let idle = now.saturating_sub(pe.delivery_time).max(0);
                     if idle < min_idle {
                         continue;
                     }
@@ -415,7 +415,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
             i += 1;
             let v = int_arg(a.get(i))
                 .map_err(|_| CmdError::msg("ERR Invalid IDLE option argument for XCLAIM"))?;
-            deliverytime = Some(now - v);
+            deliverytime = Some(now.saturating_sub(v));
         } else if is(o, "time") && more > 0 {
             i += 1;
             deliverytime = Some(
@@ -468,7 +468,7 @@ pub fn xclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
             continue;
         }
         if let Some(pe) = g.pel.get(&id) {
-            if min_idle > 0 && now - pe.delivery_time < min_idle {
+            if min_idle > 0 && now.saturating_sub(pe.delivery_time) < min_idle {
                 continue;
             }
         }
@@ -571,7 +571,7 @@ pub fn xautoclaim(ctx: &mut Ctx, a: &Args) -> CmdResult {
             deleted.push(id);
             continue;
         }
-        if min_idle > 0 && now - g.pel[&id].delivery_time < min_idle {
+        if min_idle > 0 && now.saturating_sub(g.pel[&id].delivery_time) < min_idle {
             continue;
         }
         let pe = claim_one(g, id, consumer, now, &mut created);
@@ -837,7 +837,7 @@ pub fn xinfo_consumers(ctx: &mut Ctx, a: &Args) -> CmdResult {
         out.bulk(b"pending");
         out.int(c.pel.len() as i64);
         out.bulk(b"idle");
-        out.int((now - c.seen_time).max(0));
+        out.int(now.saturating_sub(c.seen_time).max(0));
     }
     ctx.client.out.raw(&out.buf);
     Ok(())

@@ -450,7 +450,8 @@ fn parse_read(a: &Args, group_cmd: bool, in_script: bool) -> Result<ReadArgs, Cm
             r.block = Some(if ms == 0 {
                 None
             } else {
-                Some(Instant::now() + Duration::from_millis(ms as u64))
+                // A timeout too far away to represent blocks forever.
+                Instant::now().checked_add(Duration::from_millis(ms as u64))
             });
             i += 2;
         } else if is(o, "count") && more > 0 {

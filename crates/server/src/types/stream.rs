@@ -240,9 +240,15 @@ pub struct Trim {
     pub limit: u64,
 }
 
-/// A stream value.
-#[derive(Clone, Debug, Default)]
+/// Source of [`Stream::uid`].
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A stream value. Cloning (COPY) gives the copy an identity of its own.
+#[derive(Debug)]
 pub struct Stream {
+    /// Identifies this stream object (not its contents): the blocking index uses it to
+    /// notice that a key now holds another stream (RENAME, MOVE, SWAPDB).
+    pub uid: u64,
     entries: BTreeMap<StreamId, Box<[Sds]>>,
     nodes: BTreeMap<StreamId, Node>,
     pub last_id: StreamId,
@@ -251,9 +257,37 @@ pub struct Stream {
     pub groups: BTreeMap<Vec<u8>, Group>,
 }
 
+impl Clone for Stream {
+    fn clone(&self) -> Stream {
+        Stream {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            entries: self.entries.clone(),
+            nodes: self.nodes.clone(),
+            last_id: self.last_id,
+            max_deleted_id: self.max_deleted_id,
+            entries_added: self.entries_added,
+            groups: self.groups.clone(),
+        }
+    }
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream::new()
+    }
+}
+
 impl Stream {
     pub fn new() -> Stream {
-        Stream::default()
+        Stream {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            entries: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            last_id: StreamId::MIN,
+            max_deleted_id: StreamId::MIN,
+            entries_added: 0,
+            groups: BTreeMap::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -431,7 +465,7 @@ impl Stream {
                 None => self.entries.keys().next_back().copied(),
             };
             let whole = match t.by {
-                TrimBy::MaxLen(max) => len - node.live >= max,
+                TrimBy::MaxLen(max) => len.saturating_sub(node.live) >= max,
                 TrimBy::MinId(min) => node_last.is_some_and(|l| l < min),
             };
             if whole {
@@ -500,7 +534,7 @@ impl Stream {
         }
         let first = self.first_id();
         if self.max_deleted_id.is_zero() || self.max_deleted_id < first {
-            let before = (self.entries_added - self.entries.len() as u64) as i64;
+            let before = self.entries_added.saturating_sub(self.entries.len() as u64) as i64;
             if id < first {
                 return before;
             }
@@ -519,10 +553,10 @@ impl Stream {
         if g.entries_read != ENTRIES_READ_INVALID
             && !self.range_has_tombstones(g.last_id, StreamId::MAX)
         {
-            return Some(self.entries_added as i64 - g.entries_read);
+            return Some((self.entries_added as i64).saturating_sub(g.entries_read));
         }
         let r = self.entries_read_at(g.last_id);
-        (r != ENTRIES_READ_INVALID).then(|| self.entries_added as i64 - r)
+        (r != ENTRIES_READ_INVALID).then(|| (self.entries_added as i64).saturating_sub(r))
     }
 
     /// Moves a group's last delivered ID forward to `id` (an entry being delivered),
@@ -540,7 +574,7 @@ impl Stream {
                 return;
             }
             if valid_counter && !tomb {
-                g.entries_read += 1;
+                g.entries_read = g.entries_read.saturating_add(1);
             } else if added > 0 {
                 g.entries_read = estimate;
             }
