@@ -358,6 +358,9 @@ impl Lua {
                             self.top = base + a + b;
                         }
                         savepc!();
+                        if self.enter_lua_fast(base + a, nresults, false) {
+                            continue 'newframe;
+                        }
                         match self.precall(base + a, nresults) {
                             Ok(PreCall::Lua) => continue 'newframe,
                             Ok(PreCall::Native) => {
@@ -436,6 +439,42 @@ impl Lua {
                         let b = i.b();
                         let n = if b != 0 { b - 1 } else { self.top - (base + a) };
                         savepc!();
+                        if !self.hook.returns {
+                            // Fast path: no return hook; the results move down to the
+                            // called function's slot, as `poscall` does.
+                            if self
+                                .open_upvals
+                                .last()
+                                .is_some_and(|u| u.index.get() >= base)
+                            {
+                                self.close_upvals(base);
+                            }
+                            let first = base + a;
+                            let res = frame.func;
+                            let wanted = frame.nresults;
+                            self.frames.pop();
+                            let stack = &mut self.stack[..];
+                            if wanted == MULTRET {
+                                for j in 0..n {
+                                    stack[res + j] = stack[first + j];
+                                }
+                                self.top = res + n;
+                            } else {
+                                let wanted = wanted as usize;
+                                let m = n.min(wanted);
+                                for j in 0..m {
+                                    stack[res + j] = stack[first + j];
+                                }
+                                for j in m..wanted {
+                                    stack[res + j] = Value::Nil;
+                                }
+                                self.top = res + wanted;
+                            }
+                            if frame.entry {
+                                return Ok(());
+                            }
+                            continue 'newframe;
+                        }
                         if self.do_return(base, base + a, n)? {
                             return Ok(());
                         }
