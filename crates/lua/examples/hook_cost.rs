@@ -70,7 +70,9 @@ fn run(hooked: bool) -> Duration {
         arm_hook(&mut l);
     }
     let t0 = Instant::now();
-    let r = l.exec(PROGRAM.as_bytes(), b"=hook_cost").expect("program runs");
+    let r = l
+        .exec(PROGRAM.as_bytes(), b"=hook_cost")
+        .expect("program runs");
     let dt = t0.elapsed();
     assert!(matches!(r.first(), Some(lua51::Value::Num(_))));
     dt

@@ -577,7 +577,7 @@ impl Lua {
                     }
                     Op::Closure => {
                         let np = p.protos[i.bx()].clone();
-                        let mut upvals = Vec::with_capacity(np.upvals.len());
+                        let mut upvals = crate::func::UpvalList::with_capacity(np.upvals.len());
                         for d in &np.upvals {
                             if d.in_stack {
                                 upvals.push(self.find_upval(base + d.index as usize)?);
@@ -588,7 +588,7 @@ impl Lua {
                         let n = upvals.len();
                         let ncl = LuaClosure {
                             proto: np,
-                            upvals: upvals.into_boxed_slice(),
+                            upvals,
                             env: Cell::new(cl.env.get()),
                         };
                         let g = self.heap.alloc(ncl, n * 8, GcObj::LuaFn)?;
