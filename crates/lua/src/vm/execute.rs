@@ -173,19 +173,28 @@ impl Lua {
                         }
                     }
                     Op::GetTable => {
-                        let t = r!(i.b());
-                        let key = rk!(i.c());
-                        if let Value::Table(h) = t {
-                            let v = match key {
-                                Value::Str(s) => h.get_str(s),
-                                Value::Num(n) => h.get_num(n),
-                                _ => h.get(&key),
+                        // The operands are inspected in place (tag, then payload) rather
+                        // than copied whole: a register written a moment ago (a loop
+                        // index) is then read back with loads the CPU can forward from
+                        // the stores that wrote it.
+                        let pt = rk_ptr!(i.b());
+                        let pk = rk_ptr!(i.c());
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        if let Value::Table(h) = unsafe { &*pt } {
+                            let h = *h;
+                            let v = match unsafe { &*pk } {
+                                Value::Str(s) => h.get_str(*s),
+                                Value::Num(n) => h.get_num(*n),
+                                key => h.get(key),
                             };
                             if !v.is_nil() || h.metatable.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
                         }
+                        let t = r!(i.b());
+                        let key = rk!(i.c());
                         let v = protect!(self.index(t, key, Some(base + i.b())))?;
                         r!(a) = v;
                     }
@@ -308,11 +317,14 @@ impl Lua {
                         }
                     }
                     Op::Lt => {
-                        let b = rk!(i.b());
-                        let c = rk!(i.c());
-                        let lt = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                        // Operands inspected in place, as in `Op::GetTable`.
+                        let (pb, pc_) = (rk_ptr!(i.b()), rk_ptr!(i.c()));
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        let lt = if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
                             x < y
                         } else {
+                            let (b, c) = (rk!(i.b()), rk!(i.c()));
                             protect!(self.less_than(&b, &c))?
                         };
                         if lt != (a != 0) {
@@ -322,11 +334,14 @@ impl Lua {
                         }
                     }
                     Op::Le => {
-                        let b = rk!(i.b());
-                        let c = rk!(i.c());
-                        let le = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                        // Operands inspected in place, as in `Op::GetTable`.
+                        let (pb, pc_) = (rk_ptr!(i.b()), rk_ptr!(i.c()));
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        let le = if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
                             x <= y
                         } else {
+                            let (b, c) = (rk!(i.b()), rk!(i.c()));
                             protect!(self.less_equal(&b, &c))?
                         };
                         if le != (a != 0) {
