@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cargo build --release -q -p rlua51 --manifest-path "$root/Cargo.toml"
-bin="$root/target/release/rlua51"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/rlua51"
 ref=${LUA_REF:-lua5.1}
 runs=${RUNS:-3}
 cd "$root/benches/lua"

@@ -75,7 +75,7 @@ impl Lua {
             g.v.set(g.closed.as_ptr());
             upvals.push(g);
         }
-        let upvals = upvals.into_boxed_slice();
+        let upvals = crate::func::UpvalList::from_vec(upvals);
         // New chunks see the running thread's global table (`setfenv(0, t)` changes it).
         let env = self.cur_thread.env.unwrap_or(self.globals);
         let cl = LuaClosure {

@@ -78,9 +78,13 @@ impl UpVal {
 
 pub type UpValRef = Gc<UpVal>;
 
+/// A closure's upvalues.
+pub type UpvalList = smallvec::SmallVec<[UpValRef; 2]>;
+
 pub struct LuaClosure {
     pub proto: Rc<Proto>,
-    pub upvals: Box<[UpValRef]>,
+    /// Inline for the common few upvalues: one allocation per closure, not two.
+    pub upvals: UpvalList,
     pub env: Cell<TableRef>,
 }
 

@@ -70,7 +70,7 @@ pub fn is_c_space(c: u8) -> bool {
 
 /// The part of `s` a C function sees: everything before the first zero byte.
 fn c_string(s: &[u8]) -> &[u8] {
-    match memchr::memchr(0, s) {
+    match crate::string::find_byte(0, s) {
         Some(k) => &s[..k],
         None => s,
     }

@@ -141,7 +141,7 @@ pub fn format<A: FormatArgs + ?Sized>(
     let mut i = 0;
     while i < fmt.len() {
         // Copy the literal run up to the next '%'.
-        let run_end = memchr::memchr(b'%', &fmt[i..]).map_or(fmt.len(), |k| i + k);
+        let run_end = crate::string::find_byte(b'%', &fmt[i..]).map_or(fmt.len(), |k| i + k);
         out.extend_from_slice(&fmt[i..run_end]);
         i = run_end;
         if i >= fmt.len() {
@@ -295,7 +295,7 @@ pub fn format_char(spec: &Spec, x: f64, out: &mut Vec<u8>) {
 /// Cuts `out` at the first zero byte written after `start` (5.1 copies `sprintf`'s buffer with
 /// `strlen`).
 fn truncate_at_nul(out: &mut Vec<u8>, start: usize) {
-    if let Some(k) = memchr::memchr(0, &out[start..]) {
+    if let Some(k) = crate::string::find_byte(0, &out[start..]) {
         out.truncate(start + k);
     }
 }
@@ -370,7 +370,7 @@ pub fn format_str(spec: &Spec, s: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(s);
         return;
     }
-    let mut s = match memchr::memchr(0, s) {
+    let mut s = match crate::string::find_byte(0, s) {
         Some(k) => &s[..k],
         None => s,
     };

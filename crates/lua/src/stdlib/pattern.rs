@@ -244,7 +244,7 @@ fn at(s: &[u8], i: usize) -> u8 {
 
 /// The part of a pattern 5.1 sees: up to its first zero byte.
 fn c_pattern(pattern: &[u8]) -> &[u8] {
-    match memchr::memchr(0, pattern) {
+    match crate::string::find_byte(0, pattern) {
         Some(k) => &pattern[..k],
         None => pattern,
     }
@@ -464,7 +464,7 @@ pub fn expand_replacement(
 ) -> Result<(), PatternError> {
     let mut i = 0;
     while i < repl.len() {
-        let run_end = memchr::memchr(b'%', &repl[i..]).map_or(repl.len(), |k| i + k);
+        let run_end = crate::string::find_byte(b'%', &repl[i..]).map_or(repl.len(), |k| i + k);
         out.extend_from_slice(&repl[i..run_end]);
         if run_end >= repl.len() {
             break;
@@ -571,7 +571,8 @@ impl Matcher {
         while n < max_n {
             if let Some(c) = literal {
                 // No match can start before the next occurrence of the literal.
-                let next = memchr::memchr(c, &subject[src..]).map_or(subject.len(), |k| src + k);
+                let next =
+                    crate::string::find_byte(c, &subject[src..]).map_or(subject.len(), |k| src + k);
                 out.extend_from_slice(&subject[src..next]);
                 src = next;
             }
@@ -616,7 +617,7 @@ impl Matcher {
         let mut s = from;
         while s <= subject.len() {
             if let Some(c) = literal {
-                match memchr::memchr(c, &subject[s..]) {
+                match crate::string::find_byte(c, &subject[s..]) {
                     Some(k) => s += k,
                     None => return Ok(None),
                 }

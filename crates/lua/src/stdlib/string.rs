@@ -360,7 +360,7 @@ fn find_plain(hay: &[u8], needle: &[u8], init: usize) -> Option<usize> {
     }
     let mut from = 0;
     while rest.len() - from >= needle.len() {
-        let k = from + memchr::memchr(first, &rest[from..=rest.len() - needle.len()])?;
+        let k = from + crate::string::find_byte(first, &rest[from..=rest.len() - needle.len()])?;
         if rest[k + 1..].starts_with(tail) {
             return Some(init + k);
         }

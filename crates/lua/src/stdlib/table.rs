@@ -58,6 +58,11 @@ fn table_and_len(l: &mut Lua, i: usize) -> LuaResult<(TableRef, i64)> {
 }
 
 fn raw_set_int(l: &mut Lua, t: TableRef, i: i64, v: Value) -> LuaResult<()> {
+    if !t.readonly && i >= 1 && (i as usize) <= t.array_len() {
+        // In the array part: cannot fail.
+        let _ = t.get_mut().set_int(&mut l.heap.mem, i, v);
+        return Ok(());
+    }
     l.raw_set(t, Value::Num(i as f64), v)
 }
 
@@ -245,7 +250,7 @@ impl Sorter {
         if self.comp.is_nil() {
             l.less_than(&a, &b)
         } else {
-            Ok(l.call1(self.comp, &[a, b])?.truthy())
+            Ok(l.call1_2(self.comp, a, b)?.truthy())
         }
     }
 

@@ -149,6 +149,43 @@ impl Lua {
         }
     }
 
+    /// The common case of `precall`, inlined where calls are frequent: when
+    /// `stack[func]` is a fixed-arity Lua function whose registers fit in the stack as
+    /// it is, no call hook is set and the frame limit is far, pushes its frame (marked
+    /// `entry` as asked) and returns true. Otherwise does nothing and returns false, and
+    /// the caller goes through `precall`.
+    #[inline(always)]
+    pub(crate) fn enter_lua_fast(&mut self, func: usize, nresults: i32, entry: bool) -> bool {
+        let Value::LuaFn(cl) = self.stack[func] else {
+            return false;
+        };
+        let p = &*cl.proto;
+        let base = func + 1;
+        let top = base + p.max_stack as usize;
+        if p.is_vararg & VARARG_ISVARARG != 0
+            || top > self.stack.len()
+            || self.frames.len() >= MAX_CALLS
+            || self.hook.calls
+        {
+            return false;
+        }
+        let nargs = self.top - base;
+        let first_free = base + (p.num_params as usize).min(nargs);
+        // Registers start out nil (the compiler relies on it).
+        self.stack[first_free..top].fill(Value::Nil);
+        self.frames.push(Frame {
+            func,
+            base,
+            top,
+            pc: 0,
+            nresults,
+            tailcalls: 0,
+            kind: FrameKind::Lua(cl),
+            entry,
+        });
+        true
+    }
+
     /// Runs when a call would pass `MAX_CALLS` frames. The first time this raises
     /// `stack overflow`; while that error is being handled (until the frames are unwound
     /// below the limit) handlers get `OVERFLOW_EXTRA_CALLS` more frames, past which the
@@ -224,12 +261,30 @@ impl Lua {
                 )));
             }
         }
-        if let PreCall::Lua = self.precall(func, nresults)? {
+        if self.enter_lua_fast(func, nresults, true) {
+            self.execute()?;
+        } else if let PreCall::Lua = self.precall(func, nresults)? {
             self.frames.last_mut().unwrap().entry = true;
             self.execute()?;
         }
         self.n_ccalls -= 1;
         Ok(())
+    }
+
+    /// Calls `f(a, b)` wanting one result: the path natives take to call a function
+    /// many times (sort comparators), without building an argument slice.
+    #[inline]
+    pub fn call1_2(&mut self, f: Value, a: Value, b: Value) -> LuaResult<Value> {
+        let func = self.top;
+        self.ensure_stack(func + 3)?;
+        self.stack[func] = f;
+        self.stack[func + 1] = a;
+        self.stack[func + 2] = b;
+        self.top = func + 3;
+        self.call_at(func, 1)?;
+        let r = self.stack[func];
+        self.top = func;
+        Ok(r)
     }
 
     /// Calls `f(args...)` and returns all results.

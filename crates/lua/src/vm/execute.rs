@@ -173,19 +173,28 @@ impl Lua {
                         }
                     }
                     Op::GetTable => {
-                        let t = r!(i.b());
-                        let key = rk!(i.c());
-                        if let Value::Table(h) = t {
-                            let v = match key {
-                                Value::Str(s) => h.get_str(s),
-                                Value::Num(n) => h.get_num(n),
-                                _ => h.get(&key),
+                        // The operands are inspected in place (tag, then payload) rather
+                        // than copied whole: a register written a moment ago (a loop
+                        // index) is then read back with loads the CPU can forward from
+                        // the stores that wrote it.
+                        let pt = rk_ptr!(i.b());
+                        let pk = rk_ptr!(i.c());
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        if let Value::Table(h) = unsafe { &*pt } {
+                            let h = *h;
+                            let v = match unsafe { &*pk } {
+                                Value::Str(s) => h.get_str(*s),
+                                Value::Num(n) => h.get_num(*n),
+                                key => h.get(key),
                             };
                             if !v.is_nil() || h.metatable.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
                         }
+                        let t = r!(i.b());
+                        let key = rk!(i.c());
                         let v = protect!(self.index(t, key, Some(base + i.b())))?;
                         r!(a) = v;
                     }
@@ -308,11 +317,14 @@ impl Lua {
                         }
                     }
                     Op::Lt => {
-                        let b = rk!(i.b());
-                        let c = rk!(i.c());
-                        let lt = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                        // Operands inspected in place, as in `Op::GetTable`.
+                        let (pb, pc_) = (rk_ptr!(i.b()), rk_ptr!(i.c()));
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        let lt = if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
                             x < y
                         } else {
+                            let (b, c) = (rk!(i.b()), rk!(i.c()));
                             protect!(self.less_than(&b, &c))?
                         };
                         if lt != (a != 0) {
@@ -322,11 +334,14 @@ impl Lua {
                         }
                     }
                     Op::Le => {
-                        let b = rk!(i.b());
-                        let c = rk!(i.c());
-                        let le = if let (Value::Num(x), Value::Num(y)) = (b, c) {
+                        // Operands inspected in place, as in `Op::GetTable`.
+                        let (pb, pc_) = (rk_ptr!(i.b()), rk_ptr!(i.c()));
+                        // SAFETY: valid operands (see `rk_ptr!`), read before anything
+                        // can move the stack.
+                        let le = if let (Value::Num(x), Value::Num(y)) = unsafe { (&*pb, &*pc_) } {
                             x <= y
                         } else {
+                            let (b, c) = (rk!(i.b()), rk!(i.c()));
                             protect!(self.less_equal(&b, &c))?
                         };
                         if le != (a != 0) {
@@ -358,6 +373,9 @@ impl Lua {
                             self.top = base + a + b;
                         }
                         savepc!();
+                        if self.enter_lua_fast(base + a, nresults, false) {
+                            continue 'newframe;
+                        }
                         match self.precall(base + a, nresults) {
                             Ok(PreCall::Lua) => continue 'newframe,
                             Ok(PreCall::Native) => {
@@ -436,6 +454,42 @@ impl Lua {
                         let b = i.b();
                         let n = if b != 0 { b - 1 } else { self.top - (base + a) };
                         savepc!();
+                        if !self.hook.returns {
+                            // Fast path: no return hook; the results move down to the
+                            // called function's slot, as `poscall` does.
+                            if self
+                                .open_upvals
+                                .last()
+                                .is_some_and(|u| u.index.get() >= base)
+                            {
+                                self.close_upvals(base);
+                            }
+                            let first = base + a;
+                            let res = frame.func;
+                            let wanted = frame.nresults;
+                            self.frames.pop();
+                            let stack = &mut self.stack[..];
+                            if wanted == MULTRET {
+                                for j in 0..n {
+                                    stack[res + j] = stack[first + j];
+                                }
+                                self.top = res + n;
+                            } else {
+                                let wanted = wanted as usize;
+                                let m = n.min(wanted);
+                                for j in 0..m {
+                                    stack[res + j] = stack[first + j];
+                                }
+                                for j in m..wanted {
+                                    stack[res + j] = Value::Nil;
+                                }
+                                self.top = res + wanted;
+                            }
+                            if frame.entry {
+                                return Ok(());
+                            }
+                            continue 'newframe;
+                        }
                         if self.do_return(base, base + a, n)? {
                             return Ok(());
                         }
@@ -538,7 +592,7 @@ impl Lua {
                     }
                     Op::Closure => {
                         let np = p.protos[i.bx()].clone();
-                        let mut upvals = Vec::with_capacity(np.upvals.len());
+                        let mut upvals = crate::func::UpvalList::with_capacity(np.upvals.len());
                         for d in &np.upvals {
                             if d.in_stack {
                                 upvals.push(self.find_upval(base + d.index as usize)?);
@@ -549,7 +603,7 @@ impl Lua {
                         let n = upvals.len();
                         let ncl = LuaClosure {
                             proto: np,
-                            upvals: upvals.into_boxed_slice(),
+                            upvals,
                             env: Cell::new(cl.env.get()),
                         };
                         let g = self.heap.alloc(ncl, n * 8, GcObj::LuaFn)?;
