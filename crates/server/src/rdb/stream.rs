@@ -225,7 +225,9 @@ pub(crate) fn read(r: &mut Reader, t: u8) -> Result<Stream, Bad> {
         let entries_read = if t == T_STREAM_LISTPACKS_2 {
             read_u64(r)? as i64
         } else {
-            crate::types::stream::ENTRIES_READ_INVALID
+            // Files before 7.0 carry no read counter: derive it from the group's last ID,
+            // as Redis does when loading them.
+            s.entries_read_at(last)
         };
         let mut g = Group::new(last, entries_read);
         let pel = r.plain_len()?;
