@@ -48,8 +48,8 @@ def dump(node, out):
         out.append(t + esc(v))
 
 
-def main():
-    port = int(sys.argv[1])
+def connect(port):
+    """A RESP3 connection to redis-server 7.0.15 on `port`: (socket, reader)."""
     s = socket.create_connection(("127.0.0.1", port))
     f = s.makefile("rb")
     s.sendall(b"HELLO 3\r\n")
@@ -58,6 +58,11 @@ def main():
     info = read_reply(f)[1]
     if b"redis_version:7.0.15" not in info:
         sys.exit("need redis-server 7.0.15")
+    return s, f
+
+
+def main():
+    s, f = connect(int(sys.argv[1]))
     s.sendall(b"COMMAND DOCS\r\n")
     out = []
     dump(read_reply(f), out)

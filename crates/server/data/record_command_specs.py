@@ -12,23 +12,14 @@ key positions and ACL categories from its own command table and these two parts 
 recording.
 """
 import os
-import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from record_command_docs import dump, read_reply  # noqa: E402
+from record_command_docs import connect, dump, read_reply  # noqa: E402
 
 
 def main():
-    port = int(sys.argv[1])
-    s = socket.create_connection(("127.0.0.1", port))
-    f = s.makefile("rb")
-    s.sendall(b"HELLO 3\r\n")
-    read_reply(f)
-    s.sendall(b"INFO server\r\n")
-    info = read_reply(f)[1]
-    if b"redis_version:7.0.15" not in info:
-        sys.exit("need redis-server 7.0.15")
+    s, f = connect(int(sys.argv[1]))
     s.sendall(b"COMMAND\r\n")
     entries = []
 

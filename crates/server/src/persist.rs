@@ -91,17 +91,6 @@ pub fn writes_denied(core: &Core) -> bool {
         && !save_points(core).is_empty()
 }
 
-fn dump_options(core: &Core) -> DumpOptions {
-    DumpOptions {
-        compress: core.config.get("rdbcompression") == "yes",
-        list_fill: core
-            .config
-            .get("list-max-listpack-size")
-            .parse()
-            .unwrap_or(-2),
-    }
-}
-
 /// Serializes the dataset and the function libraries.
 fn snapshot(core: &mut Core) -> Result<Vec<u8>, String> {
     let payload = core
@@ -112,7 +101,7 @@ fn snapshot(core: &mut Core) -> Result<Vec<u8>, String> {
     Ok(file::encode(&SaveInput {
         ks: &core.ks,
         functions: &functions,
-        opt: dump_options(core),
+        opt: DumpOptions::from_config(&core.config),
         checksum: core.config.get("rdbchecksum") == "yes",
         ctime: unix_ms() / 1000,
         used_mem: crate::alloc::used_memory(),

@@ -18,15 +18,7 @@ const FREQ_MAX: i64 = 255;
 
 pub fn dump(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let opt = DumpOptions {
-        compress: ctx.core.config.get("rdbcompression") == "yes",
-        list_fill: ctx
-            .core
-            .config
-            .get("list-max-listpack-size")
-            .parse()
-            .unwrap_or(-2),
-    };
+    let opt = DumpOptions::from_config(&ctx.core.config);
     match ctx.core.ks.lookup_read(db, a.get(1), now) {
         None => ctx.client.out.null(),
         Some(v) => {

@@ -76,15 +76,7 @@ pub fn migrate(ctx: &mut Ctx, a: &Args) -> CmdResult {
         timeout = DEFAULT_TIMEOUT_MS;
     }
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let opt = DumpOptions {
-        compress: ctx.core.config.get("rdbcompression") == "yes",
-        list_fill: ctx
-            .core
-            .config
-            .get("list-max-listpack-size")
-            .parse()
-            .unwrap_or(-2),
-    };
+    let opt = DumpOptions::from_config(&ctx.core.config);
     // (key, ttl, payload) of the keys that exist.
     let mut batch: Vec<(Vec<u8>, i64, Vec<u8>)> = Vec::new();
     for k in &keys {

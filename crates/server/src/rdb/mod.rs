@@ -107,6 +107,16 @@ pub struct DumpOptions {
     pub list_fill: i64,
 }
 
+impl DumpOptions {
+    /// The options the configuration asks for (`rdbcompression`, `list-max-listpack-size`).
+    pub fn from_config(c: &crate::config::Config) -> DumpOptions {
+        DumpOptions {
+            compress: c.get("rdbcompression") == "yes",
+            list_fill: c.get("list-max-listpack-size").parse().unwrap_or(-2),
+        }
+    }
+}
+
 impl Default for DumpOptions {
     fn default() -> Self {
         DumpOptions {
