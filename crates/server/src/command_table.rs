@@ -7,6 +7,7 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::hyperloglog as hl;
+use crate::commands::memory as mem;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
@@ -462,6 +463,15 @@ static SLOWLOG_SUBS: &[Command] = &[
     ),
 ];
 
+static MEMORY_SUBS: &[Command] = &[
+    c("doctor", 2, 0, NK, 0, "server", "4.0.0", "Outputs memory problems report", mem::doctor),
+    c("help", 2, LOADING | STALE, NK, 0, "server", "4.0.0", "Show helpful text about the different subcommands", mem::help),
+    c("malloc-stats", 2, 0, NK, 0, "server", "4.0.0", "Show allocator internal stats", mem::malloc_stats),
+    c("purge", 2, 0, NK, 0, "server", "4.0.0", "Ask the allocator to release memory", mem::purge),
+    c("stats", 2, 0, NK, 0, "server", "4.0.0", "Show memory usage details", mem::stats),
+    c("usage", -3, R, (2, 2, 1), 0, "server", "4.0.0", "Estimate the memory usage of a key", mem::usage),
+];
+
 static LATENCY_SUBS: &[Command] = &[
     c(
         "doctor",
@@ -575,6 +585,17 @@ static COMMAND_SUBS: &[Command] = &[
         "2.8.13",
         "Extract keys given a full Redis command",
         srv::command_getkeys,
+    ),
+    c(
+        "getkeysandflags",
+        -4,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "7.0.0",
+        "Extract keys and access flags given a full Redis command",
+        srv::command_getkeysandflags,
     ),
     c(
         "help",
@@ -1047,6 +1068,7 @@ pub static COMMANDS: &[Command] = &[
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),
     c("lastsave", 1, LOADING | STALE | FAST, NK, DANGEROUS, "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", srv::lastsave),
+    container("memory", 0, "server", "4.0.0", "A container for memory diagnostics commands", MEMORY_SUBS),
     container("latency", 0, "server", "2.8.13", "A container for latency diagnostics commands", LATENCY_SUBS),
     c("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "Listen for all requests received by the server in real time", srv::monitor),
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NK, DANGEROUS, "server", "1.0.0", "Synchronously save the dataset to disk and then shut down the server", srv::shutdown),

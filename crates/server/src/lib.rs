@@ -32,6 +32,7 @@ pub mod event_loop;
 pub mod evict;
 pub mod f80;
 pub mod glob;
+pub mod key_specs;
 pub mod log;
 pub mod multi;
 pub mod notify;

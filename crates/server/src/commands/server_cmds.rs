@@ -825,7 +825,21 @@ pub fn command_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
+/// Where a `numkeys` command line keeps its count and first key (LMPOP, ZUNION, ...):
+/// `(count position, first key position)`; `None` for other commands.
+fn numkeys_layout(name: &str) -> Option<(usize, usize)> {
+    match name {
+        "zunionstore" | "zinterstore" | "zdiffstore" | "blmpop" | "bzmpop" => Some((2, 3)),
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => {
+            Some((1, 2))
+        }
+        _ => None,
+    }
+}
+
+/// The command named after `COMMAND GETKEYS`/`GETKEYSANDFLAGS` and the argument
+/// positions (relative to that command line) of its keys, with Redis's errors.
+fn keys_of_command_line(ctx: &Ctx, a: &Args) -> Result<(CmdId, Vec<usize>), CmdError> {
     let name = a.get(2);
     let sub = if a.len() > 3 { Some(a.get(3)) } else { None };
     let Some(id) = ctx.core.registry.resolve(name, sub) else {
@@ -833,13 +847,17 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
     };
     let cmd = ctx.core.registry.entries[id].cmd;
     let argc = a.len() - 2;
+    let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
+    // Redis answers "no key arguments" before it looks at the arity.
+    if cmd.first_key <= 0 && !movable {
+        return Err(CmdError::msg("ERR The command has no key arguments"));
+    }
     if !Registry::arity_ok(cmd, argc) {
         return Err(CmdError::msg(
             "ERR Invalid number of arguments specified for command",
         ));
     }
     let mut pos = Registry::key_positions(cmd, argc);
-    let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
     if movable {
         // Keys that depend on the arguments (numkeys forms): the command line after
         // `COMMAND GETKEYS`.
@@ -849,15 +867,54 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
             ranges.push((buf.len(), buf.len() + x.len()));
             buf.extend_from_slice(x);
         }
-        pos = crate::command_table::command_keys(cmd, &resp::Args::from_parts(&buf, &ranges));
+        let line = resp::Args::from_parts(&buf, &ranges);
+        if let Some((at, first)) = numkeys_layout(cmd.name) {
+            let ok = resp::request::parse_i64_strict(line.get(at))
+                .is_some_and(|n| n >= 1 && n <= (argc - first) as i64);
+            if !ok {
+                return Err(CmdError::msg("ERR Invalid arguments specified for command"));
+            }
+        }
+        pos = crate::command_table::command_keys(cmd, &line);
     }
     // Commands whose keys depend on their arguments answer an empty list instead.
     if pos.is_empty() && !movable {
         return Err(CmdError::msg("ERR The command has no key arguments"));
     }
+    Ok((id, pos))
+}
+
+pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let (_, pos) = keys_of_command_line(ctx, a)?;
     ctx.client.out.array(pos.len());
     for p in pos {
         ctx.client.out.bulk(a.get(p + 2));
+    }
+    Ok(())
+}
+
+/// `COMMAND GETKEYSANDFLAGS`: each key with its key-spec flags.
+pub fn command_getkeysandflags(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let (id, pos) = keys_of_command_line(ctx, a)?;
+    let full = ctx.core.registry.entries[id].full_name.clone();
+    let mut buf = Vec::new();
+    let mut ranges = Vec::new();
+    for x in a.iter().skip(2) {
+        ranges.push((buf.len(), buf.len() + x.len()));
+        buf.extend_from_slice(x);
+    }
+    let line = resp::Args::from_parts(&buf, &ranges);
+    let flags = crate::key_specs::flags_of_keys(&full, &line, &pos);
+    let out = &mut ctx.client.out;
+    out.array(pos.len());
+    for (p, f) in pos.iter().zip(flags) {
+        out.array(2);
+        out.bulk(a.get(p + 2));
+        let names: Vec<&str> = f.split(',').filter(|x| !x.is_empty()).collect();
+        out.set(names.len());
+        for n in names {
+            out.simple(n.as_bytes());
+        }
     }
     Ok(())
 }
@@ -883,6 +940,8 @@ pub fn command_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
             "    commands are returned.",
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
             "HELP",
             "    Prints this help.",
         ],
