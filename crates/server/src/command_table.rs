@@ -7,6 +7,7 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::hyperloglog as hl;
+use crate::commands::latency as lat;
 use crate::commands::memory as mem;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
@@ -482,7 +483,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return a human readable latency analysis report.",
-        srv::latency_doctor,
+        lat::doctor,
     ),
     c(
         "graph",
@@ -493,7 +494,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return a latency graph for the event.",
-        srv::latency_graph,
+        lat::graph,
     ),
     c(
         "help",
@@ -515,7 +516,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "7.0.0",
         "Return the cumulative distribution of latencies of a subset of commands or all.",
-        srv::latency_histogram,
+        lat::histogram,
     ),
     c(
         "history",
@@ -526,7 +527,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return timestamp-latency samples for the event.",
-        srv::latency_history,
+        lat::history,
     ),
     c(
         "latest",
@@ -537,7 +538,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return the latest latency samples for all events.",
-        srv::latency_latest,
+        lat::latest,
     ),
     c(
         "reset",
@@ -548,7 +549,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Reset latency data for one or more events.",
-        srv::latency_reset,
+        lat::reset,
     ),
 ];
 
@@ -1143,6 +1144,8 @@ pub struct CmdStats {
     pub nanos: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    /// Durations for `LATENCY HISTOGRAM`.
+    pub latency: crate::latency::Histogram,
 }
 
 /// A flattened table entry.

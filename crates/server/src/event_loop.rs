@@ -790,7 +790,15 @@ impl Server {
         let now = crate::server::unix_ms();
         self.core.ks.track_expired =
             !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
+        let started = std::time::Instant::now();
         self.core.ks.active_expire_cycle(now, budget);
+        let threshold = self.core.config.latency_monitor_threshold;
+        self.core.latency.add_sample_if_needed(
+            "expire-cycle",
+            started.elapsed().as_millis() as u64,
+            threshold,
+            now / 1000,
+        );
         let expired = std::mem::take(&mut self.core.ks.expired_log);
         crate::notify::expired(&mut self.core, None, &expired);
         for (d, k) in expired {

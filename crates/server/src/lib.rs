@@ -33,6 +33,7 @@ pub mod evict;
 pub mod f80;
 pub mod glob;
 pub mod key_specs;
+pub mod latency;
 pub mod log;
 pub mod multi;
 pub mod notify;

@@ -79,6 +79,8 @@ pub struct Pause {
 
 /// Everything a command (or a running script) works on, apart from connections.
 pub struct Core {
+    /// Latency events (`LATENCY LATEST` ...).
+    pub latency: crate::latency::Monitor,
     pub config: Config,
     pub ks: Keyspace,
     pub registry: Registry,
@@ -164,6 +166,7 @@ impl Core {
             pubsub: Default::default(),
             monitor_backlog: None,
             startup_memory: crate::alloc::used_memory(),
+            latency: Default::default(),
         };
         core.ks.access.configure(&core.config);
         core.run_id = (0..40)
@@ -459,12 +462,14 @@ pub fn call(
     let st = &mut core.registry.stats[id];
     st.calls += 1;
     st.nanos += elapsed.as_nanos() as u64;
+    st.latency.record(elapsed.as_nanos() as u64);
     if let Err(e) = result {
         st.failed_calls += 1;
         let msg = error_reply(&e);
         core.count_error(&msg);
         client.out.error(msg.as_bytes());
     }
+    crate::commands::latency::command_event(core, cmd, elapsed);
     core.stats.total_commands_processed += 1;
     match client.reply_mode {
         ReplyMode::Off => client.out.buf.truncate(mark),

@@ -6,6 +6,7 @@ pub mod connection;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
+pub mod latency;
 pub mod lists;
 pub mod memory;
 pub mod pubsub;

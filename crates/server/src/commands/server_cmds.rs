@@ -438,34 +438,7 @@ pub fn slowlog_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     Ok(())
 }
 
-// LATENCY: no events are sampled yet (latency-monitor-threshold is accepted but the
-// monitor records nothing), so the replies are those of an idle Redis.
-pub fn latency_latest(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.array(0);
-    Ok(())
-}
-pub fn latency_history(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.array(0);
-    Ok(())
-}
-pub fn latency_reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.int(0);
-    Ok(())
-}
-pub fn latency_histogram(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.map(0);
-    Ok(())
-}
-pub fn latency_doctor(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.verbatim(b"txt", b"Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep better tonight.\n");
-    Ok(())
-}
-pub fn latency_graph(_ctx: &mut Ctx, a: &Args) -> CmdResult {
-    Err(CmdError::owned(format!(
-        "ERR No samples available for event '{}'",
-        String::from_utf8_lossy(a.get(2))
-    )))
-}
+/// `LATENCY HELP`
 pub fn latency_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     help_reply(ctx, &[
         "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
