@@ -131,7 +131,9 @@ pub fn histogram(ctx: &mut Ctx, a: &Args) -> CmdResult {
 /// `LATENCY DOCTOR`: a short report of the events seen.
 pub fn doctor(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     let events = &ctx.core.latency.events;
-    let text = if events.is_empty() {
+    let text = if ctx.core.config.latency_monitor_threshold == 0 {
+        "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n".to_string()
+    } else if events.is_empty() {
         "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep better tonight.\n".to_string()
     } else {
         let mut t = String::from("Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n");
