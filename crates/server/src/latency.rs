@@ -2,34 +2,54 @@
 //! latency events (`command`, `fast-command`, `expire-cycle`) of `LATENCY LATEST`,
 //! `HISTORY`, `RESET`, `DOCTOR` and `GRAPH`.
 //!
-//! Histograms count calls in power-of-two microsecond buckets (the bucket of a call is
-//! the smallest power of two at or above its duration), which is the resolution Redis
-//! 7.0 reports `histogram_usec` in. Events are recorded when something takes at least
+//! Histograms count calls in log-linear nanosecond buckets (two significant digits);
+//! `LATENCY HISTOGRAM` shows them merged into power-of-two microsecond buckets as Redis
+//! 7.0 does, and INFO `latencystats` shows the configured percentiles. Events are recorded when something takes at least
 //! `latency-monitor-threshold` milliseconds (0 disables): each event keeps its last
 //! [`EVENT_SAMPLES`] samples, at most one per second (a second sample in the same second
 //! keeps the larger latency), and its all-time maximum, as Redis does.
 
-/// Histogram buckets: 1 µs up to 2^(N-1) µs; longer calls land in the last one.
-const HISTOGRAM_BUCKETS: usize = 40;
-/// Samples kept per event (Redis's `LATENCY_TS_LEN`).
-pub const EVENT_SAMPLES: usize = 160;
+/// Values below this many nanoseconds get a bucket each; above, each power of two is
+/// split into this many / 2 buckets (two significant decimal digits, like Redis's
+/// HDR histograms).
+const LINEAR_LIMIT: u64 = 128;
+/// Half of [`LINEAR_LIMIT`]: sub-buckets per power of two.
+const SUB_BUCKETS: u64 = LINEAR_LIMIT / 2;
+/// Nanoseconds in the first `LATENCY HISTOGRAM` bucket (reported as 1 µs); each next
+/// bucket doubles.
+const FIRST_BUCKET_NS: u64 = 1024;
 
-/// Call durations of one command in power-of-two microsecond buckets.
+/// Call durations of one command (nanoseconds, log-linear buckets).
 #[derive(Debug, Clone, Default)]
 pub struct Histogram {
-    buckets: Vec<u64>,
+    buckets: std::collections::BTreeMap<u32, u64>,
     total: u64,
+}
+
+/// The bucket of `v` nanoseconds.
+fn bucket_of(v: u64) -> u32 {
+    if v < LINEAR_LIMIT {
+        return v as u32;
+    }
+    let shift = 63 - v.leading_zeros() as u64 - 6;
+    (shift * SUB_BUCKETS + (v >> shift)) as u32
+}
+
+/// The highest value (nanoseconds) that falls in bucket `b`.
+fn bucket_high(b: u32) -> u64 {
+    let b = b as u64;
+    if b < LINEAR_LIMIT {
+        return b;
+    }
+    let shift = b / SUB_BUCKETS - 1;
+    let sub = b % SUB_BUCKETS + SUB_BUCKETS;
+    ((sub + 1) << shift) - 1
 }
 
 impl Histogram {
     /// Counts one call that took `nanos` nanoseconds.
     pub fn record(&mut self, nanos: u64) {
-        if self.buckets.is_empty() {
-            self.buckets = vec![0; HISTOGRAM_BUCKETS];
-        }
-        let usec = nanos.div_ceil(1000).max(1);
-        let i = (usec.next_power_of_two().trailing_zeros() as usize).min(HISTOGRAM_BUCKETS - 1);
-        self.buckets[i] += 1;
+        *self.buckets.entry(bucket_of(nanos)).or_insert(0) += 1;
         self.total += 1;
     }
 
@@ -38,19 +58,46 @@ impl Histogram {
         self.total
     }
 
-    /// `(bucket upper bound in µs, cumulative calls)` for each bucket that holds calls.
+    /// `(bucket upper bound in µs, cumulative calls)` for each power-of-two bucket
+    /// (1 µs = 1024 ns, 2 µs, 4 µs, ...) that holds calls, as `LATENCY HISTOGRAM` shows.
     pub fn cumulative(&self) -> Vec<(u64, u64)> {
         let mut acc = 0;
-        let mut out = Vec::new();
-        for (i, &n) in self.buckets.iter().enumerate() {
-            if n > 0 {
-                acc += n;
-                out.push((1u64 << i, acc));
+        let mut out: Vec<(u64, u64)> = Vec::new();
+        for (&b, &n) in &self.buckets {
+            acc += n;
+            let high = bucket_high(b);
+            let mut k = 0u32;
+            while k < 63 && FIRST_BUCKET_NS << k < high {
+                k += 1;
+            }
+            let usec = 1u64 << k;
+            match out.last_mut() {
+                Some(last) if last.0 == usec => last.1 = acc,
+                _ => out.push((usec, acc)),
             }
         }
         out
     }
+
+    /// The latency (µs) at or below which `pct` percent of the calls fall.
+    pub fn percentile_usec(&self, pct: f64) -> f64 {
+        let want = ((pct / 100.0) * self.total as f64).round().max(1.0) as u64;
+        let mut acc = 0;
+        for (&b, &n) in &self.buckets {
+            acc += n;
+            if acc >= want {
+                return bucket_high(b) as f64 / 1000.0;
+            }
+        }
+        self.buckets
+            .keys()
+            .next_back()
+            .map_or(0.0, |&b| bucket_high(b) as f64 / 1000.0)
+    }
 }
+
+/// Samples kept per event (Redis's `LATENCY_TS_LEN`).
+pub const EVENT_SAMPLES: usize = 160;
 
 /// One latency event class.
 #[derive(Debug, Clone, Default)]
@@ -126,6 +173,8 @@ mod tests {
         }
         assert_eq!(h.calls(), 5);
         assert_eq!(h.cumulative(), vec![(1, 1), (4, 2), (8, 4), (1024, 5)]);
+        assert_eq!(h.percentile_usec(50.0), 5.055);
+        assert_eq!(h.percentile_usec(100.0), 1_007.615);
     }
 
     #[test]

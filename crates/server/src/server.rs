@@ -462,7 +462,9 @@ pub fn call(
     let st = &mut core.registry.stats[id];
     st.calls += 1;
     st.nanos += elapsed.as_nanos() as u64;
-    st.latency.record(elapsed.as_nanos() as u64);
+    if core.config.latency_tracking {
+        st.latency.record(elapsed.as_nanos() as u64);
+    }
     if let Err(e) = result {
         st.failed_calls += 1;
         let msg = error_reply(&e);

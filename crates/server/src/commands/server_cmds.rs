@@ -176,6 +176,33 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         }
         section("Errorstats", body);
     }
+    if want("latencystats", false) {
+        let mut body = String::new();
+        for (id, e) in core.registry.entries.iter().enumerate() {
+            let h = &core.registry.stats[id].latency;
+            if h.calls() == 0 {
+                continue;
+            }
+            let parts: Vec<String> = core
+                .config
+                .latency_percentiles
+                .iter()
+                .map(|&p| {
+                    format!(
+                        "p{}={:.3}",
+                        resp::number::format_g(p, 6),
+                        h.percentile_usec(p)
+                    )
+                })
+                .collect();
+            body.push_str(&format!(
+                "latency_percentiles_usec_{}:{}\r\n",
+                e.full_name,
+                parts.join(",")
+            ));
+        }
+        section("Latencystats", body);
+    }
     if want("cluster", true) {
         section("Cluster", "cluster_enabled:0\r\n".into());
     }
