@@ -101,14 +101,7 @@ impl Server {
         let poll = Poll::new()?;
         let mut listeners = Vec::new();
         for (i, addr) in core.config.bind.iter().enumerate() {
-            let addr = addr.trim_start_matches('-');
-            let sa: std::net::SocketAddr = if addr.contains(':') {
-                format!("[{}]:{}", addr, core.config.port)
-            } else {
-                format!("{}:{}", addr, core.config.port)
-            }
-            .parse()
-            .map_err(|_| {
+            let sa = crate::listen::socket_addr(addr, core.config.port).ok_or_else(|| {
                 std::io::Error::new(ErrorKind::InvalidInput, format!("bad bind address {addr}"))
             })?;
             let mut l = TcpListener::bind(sa).map_err(|e| {
@@ -127,6 +120,8 @@ impl Server {
         ])?;
         poll.registry()
             .register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)?;
+        let mut core = core;
+        core.listening = listeners.iter().filter_map(|l| l.local_addr().ok()).collect();
         Ok(Server {
             core,
             net: Net {
@@ -254,6 +249,9 @@ impl Server {
                 next_cron = Instant::now() + period;
             }
             self.before_sleep();
+            if let Some(plan) = self.core.rebind.take() {
+                self.apply_rebind(plan);
+            }
             if let Some(req) = self.core.shutdown {
                 self.finish_shutdown(req.nosave);
                 return Ok(());
@@ -284,6 +282,39 @@ impl Server {
         self.core
             .log
             .warning("rlua51-server is now ready to exit, bye bye...");
+    }
+
+    /// Replaces the listening sockets with those `CONFIG SET port`/`bind` prepared.
+    fn apply_rebind(&mut self, plan: Vec<crate::listen::Planned>) {
+        let mut old: Vec<TcpListener> = std::mem::take(&mut self.net.listeners);
+        for l in old.iter_mut() {
+            let _ = self.net.poll.registry().deregister(l);
+        }
+        let mut next = Vec::new();
+        for p in plan {
+            let l = match p {
+                crate::listen::Planned::New(l) => TcpListener::from_std(l),
+                crate::listen::Planned::Keep(sa) => {
+                    match old.iter().position(|l| l.local_addr().ok() == Some(sa)) {
+                        Some(i) => old.swap_remove(i),
+                        None => continue,
+                    }
+                }
+            };
+            next.push(l);
+        }
+        for (i, l) in next.iter_mut().enumerate() {
+            if let Err(e) =
+                self.net
+                    .poll
+                    .registry()
+                    .register(l, Token(LISTENER_BASE - i), Interest::READABLE)
+            {
+                self.core.log.warning(&format!("Listening socket: {e}"));
+            }
+        }
+        self.core.listening = next.iter().filter_map(|l| l.local_addr().ok()).collect();
+        self.net.listeners = next;
     }
 
     fn accept(&mut self, idx: usize) {

@@ -34,6 +34,7 @@ pub mod f80;
 pub mod glob;
 pub mod key_specs;
 pub mod latency;
+pub mod listen;
 pub mod log;
 pub mod multi;
 pub mod notify;

@@ -79,6 +79,10 @@ pub struct Pause {
 
 /// Everything a command (or a running script) works on, apart from connections.
 pub struct Core {
+    /// Listening sockets bound by `CONFIG SET port`/`bind`, swapped in by the event loop.
+    pub rebind: Option<Vec<crate::listen::Planned>>,
+    /// Addresses the server listens on now.
+    pub listening: Vec<std::net::SocketAddr>,
     /// Latency events (`LATENCY LATEST` ...).
     pub latency: crate::latency::Monitor,
     pub config: Config,
@@ -167,6 +171,8 @@ impl Core {
             monitor_backlog: None,
             startup_memory: crate::alloc::used_memory(),
             latency: Default::default(),
+            rebind: None,
+            listening: Vec::new(),
         };
         core.ks.access.configure(&core.config);
         core.run_id = (0..40)

@@ -290,6 +290,26 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
             }
         }
     }
+    if trial.port != ctx.core.config.port || trial.bind != ctx.core.config.bind {
+        // Bind the new sockets now, so a failure is this command's error.
+        let keep: &[std::net::SocketAddr] = if trial.port == ctx.core.config.port {
+            &ctx.core.listening
+        } else {
+            &[]
+        };
+        match crate::listen::plan(&trial.bind, trial.port, keep) {
+            Ok(plan) => ctx.core.rebind = Some(plan),
+            Err(e) => {
+                let bind_changed = trial.bind != ctx.core.config.bind;
+                ctx.core.log.warning(&format!("Failed to bind: {e}"));
+                return Err(CmdError::owned(if bind_changed {
+                    "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.".to_string()
+                } else {
+                    "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.".to_string()
+                }));
+            }
+        }
+    }
     ctx.core.log.level = trial.loglevel;
     let maxmemory_lowered = trial.maxmemory != ctx.core.config.maxmemory;
     ctx.core.config = trial;
