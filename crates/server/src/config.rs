@@ -239,6 +239,7 @@ static PARAMS: &[Param] = &[
     p("repl-diskless-sync-delay", Kind::Int(0, i32::MAX as i64), "5", true),
     pa("replica-serve-stale-data", "slave-serve-stale-data", Kind::Bool, "yes", true),
     p("no-appendfsync-on-rewrite", Kind::Bool, "no", true),
+    p("bind-source-addr", Kind::Str, "", true),
     p(
         "propagation-error-behavior",
         Kind::Enum(&["ignore", "panic", "panic-on-replicas"]),
