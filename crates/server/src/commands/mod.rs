@@ -3,6 +3,7 @@
 
 pub mod bits;
 pub mod connection;
+pub mod debug_extras;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;

@@ -579,6 +579,12 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 .insert_new(crate::sds::Sds::new(&key), Value::from_bytes(&val));
         }
         ctx.client.out.ok();
+    } else if is(sub, "protocol") && a.len() == 3 {
+        return super::debug_extras::protocol(ctx, a);
+    } else if is(sub, "digest-value") {
+        return super::debug_extras::digest_value(ctx, a);
+    } else if is(sub, "digest") && a.len() == 2 {
+        return super::debug_extras::digest(ctx, a);
     } else if is(sub, "help") {
         help_reply(
             ctx,
