@@ -155,7 +155,7 @@ pub fn digest_value(ctx: &mut Ctx, a: &Args) -> CmdResult {
     }
     ctx.client.out.array(n);
     for d in digests {
-        ctx.client.out.bulk(&hex(&d));
+        ctx.client.out.simple(&hex(&d));
     }
     Ok(())
 }
@@ -173,6 +173,6 @@ pub fn digest(ctx: &mut Ctx, _a: &Args) -> CmdResult {
             );
         }
     }
-    ctx.client.out.bulk(&hex(&acc));
+    ctx.client.out.simple(&hex(&acc));
     Ok(())
 }
