@@ -59,6 +59,8 @@ pub struct BlockRequest {
 pub struct Blocked {
     pub req: BlockRequest,
     pub argv: Vec<Vec<u8>>,
+    /// `CLIENT UNBLOCK id ERROR` asked for an `-UNBLOCKED` reply instead of the timeout's.
+    pub unblock_error: bool,
 }
 
 /// Commands queued between MULTI and EXEC.

@@ -292,6 +292,17 @@ static CLIENT_SUBS: &[Command] = &[
         conn::client_kill,
     ),
     c(
+        "unblock",
+        -3,
+        CLI,
+        NK,
+        CONNECTION | DANGEROUS,
+        "connection",
+        "5.0.0",
+        "Unblock a client blocked in a blocking command from a different connection",
+        conn::client_unblock,
+    ),
+    c(
         "list",
         -2,
         CLI,

@@ -512,6 +512,7 @@ impl Server {
                         c.blocked = Some(crate::client::Blocked {
                             req,
                             argv: args.iter().map(<[u8]>::to_vec).collect(),
+                            unblock_error: false,
                         });
                         stop = true;
                         break;
@@ -650,6 +651,15 @@ impl Server {
             };
             let Some(b) = c.blocked.take() else { continue };
             match b.req.timeout_reply {
+                _ if b.unblock_error => {
+                    let msg = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+                    c.out.error(msg.as_bytes());
+                    self.core.count_error(msg);
+                    let name = b.argv.first().map(Vec::as_slice).unwrap_or(b"");
+                    if let Some(cmd) = self.core.registry.lookup(name) {
+                        self.core.registry.stats[cmd].failed_calls += 1;
+                    }
+                }
                 crate::client::TimeoutReply::NullArray => c.out.null_array(),
                 crate::client::TimeoutReply::NullBulk => c.out.null(),
             }

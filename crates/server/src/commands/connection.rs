@@ -445,3 +445,44 @@ pub fn client_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     super::server_cmds::help_reply(ctx, lines);
     Ok(())
 }
+
+/// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: answers a client blocked in a blocking command
+/// as if its timeout had passed, or with an `-UNBLOCKED` error; 1 if it was blocked.
+/// The answer goes out on the next expiry pass of blocked clients.
+pub fn client_unblock(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    if a.len() > 4 {
+        return Err(CmdError::owned(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(a.get(1))
+        )));
+    }
+    let id = int_arg(a.get(2))?;
+    let error = if a.len() == 4 {
+        if is(a.get(3), "error") {
+            true
+        } else if is(a.get(3), "timeout") {
+            false
+        } else {
+            return Err(CmdError::msg(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    } else {
+        false
+    };
+    let mut found = false;
+    if let Some(others) = ctx.others.as_deref_mut() {
+        for c in others.iter_mut().flatten() {
+            if c.id as i64 != id {
+                continue;
+            }
+            if let Some(b) = c.blocked.as_mut() {
+                b.req.deadline = Some(Instant::now());
+                b.unblock_error = error;
+                found = true;
+            }
+        }
+    }
+    ctx.client.out.int(i64::from(found));
+    Ok(())
+}
