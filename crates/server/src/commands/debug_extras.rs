@@ -17,6 +17,10 @@ use resp::Args;
 const PROTOCOL_TYPES: &str =
     "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
 
+/// Redis's sample double (a literal 3.141, not an approximation of π).
+#[allow(clippy::approx_constant)]
+const SAMPLE_DOUBLE: f64 = 3.141;
+
 /// `DEBUG PROTOCOL <type>`
 pub fn protocol(ctx: &mut Ctx, a: &Args) -> CmdResult {
     let t = a.get(2);
@@ -27,7 +31,7 @@ pub fn protocol(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else if is(t, "integer") {
         out.int(12345);
     } else if is(t, "double") {
-        out.double(3.141);
+        out.double(SAMPLE_DOUBLE);
     } else if is(t, "bignum") {
         out.big_number(b"1234567999999999999999999999999999999");
     } else if is(t, "null") {

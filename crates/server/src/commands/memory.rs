@@ -141,11 +141,7 @@ fn sampled(sizes: impl Iterator<Item = usize>, samples: usize, count: usize) -> 
         total += s;
         n += 1;
     }
-    if n == 0 {
-        0
-    } else {
-        total / n * count
-    }
+    total.checked_div(n).map_or(0, |avg| avg * count)
 }
 
 /// Estimated bytes of a value (object header included), Redis's way.
@@ -330,7 +326,7 @@ pub fn stats(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     let tail: Vec<(&str, Option<f64>, usize)> = vec![
         ("overhead.total", None, overhead),
         ("keys.count", None, keys),
-        ("keys.bytes-per-key", None, if keys == 0 { 0 } else { net / keys }),
+        ("keys.bytes-per-key", None, net.checked_div(keys).unwrap_or(0)),
         ("dataset.bytes", None, dataset),
         (
             "dataset.percentage",
