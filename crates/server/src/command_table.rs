@@ -7,12 +7,14 @@
 //! least `n`. Key positions are `first`, `last` (negative counts from the end) and `step`.
 
 use crate::commands::hyperloglog as hl;
+use crate::commands::latency as lat;
+use crate::commands::memory as mem;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, memory as mem,
-    migrate as mig, server_cmds as srv, sets as se, stream_groups as sg, streams as sx,
-    strings as st, transactions as tx, zsets as zs,
+    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, migrate as mig,
+    server_cmds as srv, sets as se, stream_groups as sg, streams as sx, strings as st,
+    transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -315,31 +317,6 @@ static ACL_SUBS: &[Command] = &[
     ),
 ];
 
-static MEMORY_SUBS: &[Command] = &[
-    c(
-        "help",
-        2,
-        LOADING | STALE,
-        NK,
-        0,
-        "server",
-        "4.0.0",
-        "Show helpful text about the different subcommands",
-        mem::memory_help,
-    ),
-    c(
-        "usage",
-        -3,
-        R,
-        (2, 2, 1),
-        0,
-        "server",
-        "4.0.0",
-        "Estimate the memory usage of a key",
-        mem::memory_usage,
-    ),
-];
-
 static OBJECT_SUBS: &[Command] = &[
     c(
         "encoding",
@@ -638,6 +615,75 @@ static SLOWLOG_SUBS: &[Command] = &[
     ),
 ];
 
+static MEMORY_SUBS: &[Command] = &[
+    c(
+        "doctor",
+        2,
+        0,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Outputs memory problems report",
+        mem::doctor,
+    ),
+    c(
+        "help",
+        2,
+        LOADING | STALE,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Show helpful text about the different subcommands",
+        mem::help,
+    ),
+    c(
+        "malloc-stats",
+        2,
+        0,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Show allocator internal stats",
+        mem::malloc_stats,
+    ),
+    c(
+        "purge",
+        2,
+        0,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Ask the allocator to release memory",
+        mem::purge,
+    ),
+    c(
+        "stats",
+        2,
+        0,
+        NK,
+        0,
+        "server",
+        "4.0.0",
+        "Show memory usage details",
+        mem::stats,
+    ),
+    c(
+        "usage",
+        -3,
+        R,
+        (2, 2, 1),
+        0,
+        "server",
+        "4.0.0",
+        "Estimate the memory usage of a key",
+        mem::usage,
+    ),
+];
+
 static LATENCY_SUBS: &[Command] = &[
     c(
         "doctor",
@@ -648,7 +694,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return a human readable latency analysis report.",
-        srv::latency_doctor,
+        lat::doctor,
     ),
     c(
         "graph",
@@ -659,7 +705,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return a latency graph for the event.",
-        srv::latency_graph,
+        lat::graph,
     ),
     c(
         "help",
@@ -681,7 +727,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "7.0.0",
         "Return the cumulative distribution of latencies of a subset of commands or all.",
-        srv::latency_histogram,
+        lat::histogram,
     ),
     c(
         "history",
@@ -692,7 +738,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return timestamp-latency samples for the event.",
-        srv::latency_history,
+        lat::history,
     ),
     c(
         "latest",
@@ -703,7 +749,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Return the latest latency samples for all events.",
-        srv::latency_latest,
+        lat::latest,
     ),
     c(
         "reset",
@@ -714,7 +760,7 @@ static LATENCY_SUBS: &[Command] = &[
         "server",
         "2.8.13",
         "Reset latency data for one or more events.",
-        srv::latency_reset,
+        lat::reset,
     ),
 ];
 
@@ -751,6 +797,17 @@ static COMMAND_SUBS: &[Command] = &[
         "2.8.13",
         "Extract keys given a full Redis command",
         srv::command_getkeys,
+    ),
+    c(
+        "getkeysandflags",
+        -4,
+        LOADING | STALE,
+        NK,
+        CONNECTION,
+        "server",
+        "7.0.0",
+        "Extract keys and access flags given a full Redis command",
+        srv::command_getkeysandflags,
     ),
     c(
         "help",
@@ -1394,6 +1451,8 @@ pub struct CmdStats {
     pub nanos: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    /// Durations for `LATENCY HISTOGRAM`.
+    pub latency: crate::latency::Histogram,
 }
 
 /// A flattened table entry.

@@ -22,6 +22,8 @@ enum Kind {
     Save,
     /// Space-separated list (bind, client-output-buffer-limit, ...), stored as given.
     List,
+    /// Space-separated percentiles between 0 and 100 (`latency-tracking-info-percentiles`).
+    Percentiles,
 }
 
 struct Param {
@@ -174,6 +176,12 @@ static PARAMS: &[Param] = &[
     p("slowlog-max-len", Kind::Int(0, I64MAX), "128", true),
     p("latency-monitor-threshold", Kind::Int(0, I64MAX), "0", true),
     p("latency-tracking", Kind::Bool, "yes", true),
+    p(
+        "latency-tracking-info-percentiles",
+        Kind::Percentiles,
+        "50 99 99.9",
+        true,
+    ),
     p("activerehashing", Kind::Bool, "yes", true),
     p("active-expire-effort", Kind::Int(1, 10), "1", true),
     p("lazyfree-lazy-eviction", Kind::Bool, "no", true),
@@ -250,6 +258,28 @@ static PARAMS: &[Param] = &[
     p("replicaof", Kind::Str, "", false),
     p("replica-read-only", Kind::Bool, "yes", true),
     p("repl-backlog-size", Kind::Memory, "1048576", true),
+    // Accepted for configuration-file compatibility (no replication or AOF rewrite here).
+    p(
+        "repl-diskless-sync-delay",
+        Kind::Int(0, i32::MAX as i64),
+        "5",
+        true,
+    ),
+    pa(
+        "replica-serve-stale-data",
+        "slave-serve-stale-data",
+        Kind::Bool,
+        "yes",
+        true,
+    ),
+    p("no-appendfsync-on-rewrite", Kind::Bool, "no", true),
+    p("bind-source-addr", Kind::Str, "", true),
+    p(
+        "propagation-error-behavior",
+        Kind::Enum(&["ignore", "panic", "panic-on-replicas"]),
+        "ignore",
+        true,
+    ),
     p(
         "shutdown-timeout",
         Kind::Int(0, i32::MAX as i64),
@@ -316,6 +346,10 @@ pub struct Config {
     pub slowlog_log_slower_than: i64,
     pub slowlog_max_len: usize,
     pub latency_monitor_threshold: u64,
+    /// `latency-tracking`: per-command latency histograms are recorded.
+    pub latency_tracking: bool,
+    /// `latency-tracking-info-percentiles`, for INFO latencystats.
+    pub latency_percentiles: Vec<f64>,
     pub tcp_backlog: i32,
     /// `notify-keyspace-events` as `notify` class bits.
     pub notify_flags: u32,
@@ -448,6 +482,24 @@ fn canonical(kind: Kind, args: &[String]) -> Result<String, ConfigError> {
             let words: Vec<&str> = args.iter().flat_map(|a| a.split_whitespace()).collect();
             Ok(words.join(" "))
         }
+        Kind::Percentiles => {
+            let mut out = Vec::new();
+            for w in args.iter().flat_map(|a| a.split_whitespace()) {
+                let v: f64 = w.parse().map_err(|_| {
+                    ConfigError::BadValue(
+                        "Invalid latency-tracking-info-percentiles parameters".into(),
+                    )
+                })?;
+                if !(0.0..=100.0).contains(&v) {
+                    return Err(ConfigError::BadValue(
+                        "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+                            .into(),
+                    ));
+                }
+                out.push(resp::number::format_g(v, 6));
+            }
+            Ok(out.join(" "))
+        }
     }
 }
 
@@ -474,6 +526,8 @@ impl Default for Config {
             slowlog_log_slower_than: 10000,
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_percentiles: Vec::new(),
             tcp_backlog: 511,
             notify_flags: 0,
             user_directives: Vec::new(),
@@ -534,6 +588,12 @@ impl Config {
         self.slowlog_log_slower_than = int(self, "slowlog-log-slower-than");
         self.slowlog_max_len = int(self, "slowlog-max-len") as usize;
         self.latency_monitor_threshold = int(self, "latency-monitor-threshold") as u64;
+        self.latency_tracking = self.get_idx("latency-tracking") == "yes";
+        self.latency_percentiles = self
+            .get_idx("latency-tracking-info-percentiles")
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
         self.tcp_backlog = int(self, "tcp-backlog") as i32;
         crate::types::set_limits(crate::types::EncodingLimits {
             hash_entries: int(self, "hash-max-listpack-entries") as usize,
@@ -580,7 +640,9 @@ impl Config {
             return Err(ConfigError::Immutable);
         }
         let args: Vec<String> = match PARAMS[idx].kind {
-            Kind::Save | Kind::List => value.split_whitespace().map(String::from).collect(),
+            Kind::Save | Kind::List | Kind::Percentiles => {
+                value.split_whitespace().map(String::from).collect()
+            }
             _ => vec![value.to_string()],
         };
         let mut v = if args.is_empty() {

@@ -101,14 +101,7 @@ impl Server {
         let poll = Poll::new()?;
         let mut listeners = Vec::new();
         for (i, addr) in core.config.bind.iter().enumerate() {
-            let addr = addr.trim_start_matches('-');
-            let sa: std::net::SocketAddr = if addr.contains(':') {
-                format!("[{}]:{}", addr, core.config.port)
-            } else {
-                format!("{}:{}", addr, core.config.port)
-            }
-            .parse()
-            .map_err(|_| {
+            let sa = crate::listen::socket_addr(addr, core.config.port).ok_or_else(|| {
                 std::io::Error::new(ErrorKind::InvalidInput, format!("bad bind address {addr}"))
             })?;
             let mut l = TcpListener::bind(sa).map_err(|e| {
@@ -127,6 +120,11 @@ impl Server {
         ])?;
         poll.registry()
             .register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)?;
+        let mut core = core;
+        core.listening = listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
         Ok(Server {
             core,
             net: Net {
@@ -254,6 +252,9 @@ impl Server {
                 next_cron = Instant::now() + period;
             }
             self.before_sleep();
+            if let Some(plan) = self.core.rebind.take() {
+                self.apply_rebind(plan);
+            }
             if let Some(req) = self.core.shutdown {
                 self.finish_shutdown(req.nosave);
                 return Ok(());
@@ -286,6 +287,39 @@ impl Server {
         self.core
             .log
             .warning("rlua51-server is now ready to exit, bye bye...");
+    }
+
+    /// Replaces the listening sockets with those `CONFIG SET port`/`bind` prepared.
+    fn apply_rebind(&mut self, plan: Vec<crate::listen::Planned>) {
+        let mut old: Vec<TcpListener> = std::mem::take(&mut self.net.listeners);
+        for l in old.iter_mut() {
+            let _ = self.net.poll.registry().deregister(l);
+        }
+        let mut next = Vec::new();
+        for p in plan {
+            let l = match p {
+                crate::listen::Planned::New(l) => TcpListener::from_std(l),
+                crate::listen::Planned::Keep(sa) => {
+                    match old.iter().position(|l| l.local_addr().ok() == Some(sa)) {
+                        Some(i) => old.swap_remove(i),
+                        None => continue,
+                    }
+                }
+            };
+            next.push(l);
+        }
+        for (i, l) in next.iter_mut().enumerate() {
+            if let Err(e) =
+                self.net
+                    .poll
+                    .registry()
+                    .register(l, Token(LISTENER_BASE - i), Interest::READABLE)
+            {
+                self.core.log.warning(&format!("Listening socket: {e}"));
+            }
+        }
+        self.core.listening = next.iter().filter_map(|l| l.local_addr().ok()).collect();
+        self.net.listeners = next;
     }
 
     fn accept(&mut self, idx: usize) {
@@ -804,8 +838,16 @@ impl Server {
         let now = crate::server::unix_ms();
         self.core.ks.track_expired =
             !self.core.watches.is_empty() || crate::notify::wants_expired(&self.core);
+        let started = std::time::Instant::now();
         self.core.ks.active_expire_cycle(now, budget);
         crate::persist::cron(&mut self.core);
+        let threshold = self.core.config.latency_monitor_threshold;
+        self.core.latency.add_sample_if_needed(
+            "expire-cycle",
+            started.elapsed().as_millis() as u64,
+            threshold,
+            now / 1000,
+        );
         let expired = std::mem::take(&mut self.core.ks.expired_log);
         crate::notify::expired(&mut self.core, None, &expired);
         for (d, k) in expired {

@@ -34,6 +34,9 @@ pub mod event_loop;
 pub mod evict;
 pub mod f80;
 pub mod glob;
+pub mod key_specs;
+pub mod latency;
+pub mod listen;
 pub mod log;
 pub mod multi;
 pub mod notify;
@@ -100,6 +103,17 @@ pub fn start(args: &[String]) -> i32 {
             return 1;
         }
     };
+    if srv.core.config.get("always-show-logo") == "yes" {
+        // The startup banner; tools that start the server (Redis's test suite) look
+        // for ` PID: <pid>` in it.
+        let banner = format!(
+            "rlua51-server {} (Redis {} compatible), 64 bit, standalone mode, port {port}, PID: {}",
+            server::RLUA51_VERSION,
+            server::REDIS_VERSION,
+            std::process::id()
+        );
+        srv.core.log.notice(&banner);
+    }
     srv.core
         .log
         .notice(&format!("Running mode=standalone, port={port}."));

@@ -79,6 +79,12 @@ pub struct Pause {
 
 /// Everything a command (or a running script) works on, apart from connections.
 pub struct Core {
+    /// Listening sockets bound by `CONFIG SET port`/`bind`, swapped in by the event loop.
+    pub rebind: Option<Vec<crate::listen::Planned>>,
+    /// Addresses the server listens on now.
+    pub listening: Vec<std::net::SocketAddr>,
+    /// Latency events (`LATENCY LATEST` ...).
+    pub latency: crate::latency::Monitor,
     pub config: Config,
     pub ks: Keyspace,
     pub registry: Registry,
@@ -175,6 +181,9 @@ impl Core {
             startup_memory: crate::alloc::used_memory(),
             acl,
             acl_log: Default::default(),
+            latency: Default::default(),
+            rebind: None,
+            listening: Vec::new(),
         };
         core.ks.access.configure(&core.config);
         crate::commands::acl::load_at_startup(&mut core);
@@ -544,12 +553,16 @@ pub fn call(
         st.calls += 1;
     }
     st.nanos += elapsed.as_nanos() as u64;
+    if core.config.latency_tracking {
+        st.latency.record(elapsed.as_nanos() as u64);
+    }
     if let Err(e) = result {
         st.failed_calls += 1;
         let msg = error_reply(&e);
         core.count_error(&msg);
         client.out.error(msg.as_bytes());
     }
+    crate::commands::latency::command_event(core, cmd, elapsed);
     core.stats.total_commands_processed += 1;
     // Subscription confirmations are sent even when replies are switched off, as
     // Redis 7.0 does (in RESP2 too).

@@ -4,11 +4,13 @@
 pub mod acl;
 pub mod bits;
 pub mod connection;
+pub mod debug_extras;
 pub mod dump;
 pub mod geo;
 pub mod hashes;
 pub mod hyperloglog;
 pub mod keys;
+pub mod latency;
 pub mod lists;
 pub mod memory;
 pub mod migrate;

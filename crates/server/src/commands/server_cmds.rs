@@ -176,6 +176,33 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         }
         section("Errorstats", body);
     }
+    if want("latencystats", false) {
+        let mut body = String::new();
+        for (id, e) in core.registry.entries.iter().enumerate() {
+            let h = &core.registry.stats[id].latency;
+            if h.calls() == 0 {
+                continue;
+            }
+            let parts: Vec<String> = core
+                .config
+                .latency_percentiles
+                .iter()
+                .map(|&p| {
+                    format!(
+                        "p{}={:.3}",
+                        resp::number::format_g(p, 6),
+                        h.percentile_usec(p)
+                    )
+                })
+                .collect();
+            body.push_str(&format!(
+                "latency_percentiles_usec_{}:{}\r\n",
+                e.full_name,
+                parts.join(",")
+            ));
+        }
+        section("Latencystats", body);
+    }
     if want("cluster", true) {
         section("Cluster", "cluster_enabled:0\r\n".into());
     }
@@ -260,6 +287,26 @@ pub fn config_set(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 return Err(CmdError::owned(format!(
                     "ERR CONFIG SET failed (possibly related to argument '{name}') - {e}"
                 )))
+            }
+        }
+    }
+    if trial.port != ctx.core.config.port || trial.bind != ctx.core.config.bind {
+        // Bind the new sockets now, so a failure is this command's error.
+        let keep: &[std::net::SocketAddr] = if trial.port == ctx.core.config.port {
+            &ctx.core.listening
+        } else {
+            &[]
+        };
+        match crate::listen::plan(&trial.bind, trial.port, keep) {
+            Ok(plan) => ctx.core.rebind = Some(plan),
+            Err(e) => {
+                let bind_changed = trial.bind != ctx.core.config.bind;
+                ctx.core.log.warning(&format!("Failed to bind: {e}"));
+                return Err(CmdError::owned(if bind_changed {
+                    "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.".to_string()
+                } else {
+                    "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.".to_string()
+                }));
             }
         }
     }
@@ -480,34 +527,7 @@ pub fn slowlog_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     Ok(())
 }
 
-// LATENCY: no events are sampled yet (latency-monitor-threshold is accepted but the
-// monitor records nothing), so the replies are those of an idle Redis.
-pub fn latency_latest(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.array(0);
-    Ok(())
-}
-pub fn latency_history(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.array(0);
-    Ok(())
-}
-pub fn latency_reset(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.int(0);
-    Ok(())
-}
-pub fn latency_histogram(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.map(0);
-    Ok(())
-}
-pub fn latency_doctor(ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    ctx.client.out.verbatim(b"txt", b"Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep better tonight.\n");
-    Ok(())
-}
-pub fn latency_graph(_ctx: &mut Ctx, a: &Args) -> CmdResult {
-    Err(CmdError::owned(format!(
-        "ERR No samples available for event '{}'",
-        String::from_utf8_lossy(a.get(2))
-    )))
-}
+/// `LATENCY HELP`
 pub fn latency_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
     help_reply(ctx, &[
         "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -624,6 +644,12 @@ pub fn debug(ctx: &mut Ctx, a: &Args) -> CmdResult {
                 .insert_new(crate::sds::Sds::new(&key), Value::from_bytes(&val));
         }
         ctx.client.out.ok();
+    } else if is(sub, "protocol") && a.len() == 3 {
+        return super::debug_extras::protocol(ctx, a);
+    } else if is(sub, "digest-value") {
+        return super::debug_extras::digest_value(ctx, a);
+    } else if is(sub, "digest") && a.len() == 2 {
+        return super::debug_extras::digest(ctx, a);
     } else if is(sub, "help") {
         help_reply(
             ctx,
@@ -907,7 +933,21 @@ pub fn command_list(ctx: &mut Ctx, a: &Args) -> CmdResult {
     Ok(())
 }
 
-pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
+/// Where a `numkeys` command line keeps its count and first key (LMPOP, ZUNION, ...):
+/// `(count position, first key position)`; `None` for other commands.
+fn numkeys_layout(name: &str) -> Option<(usize, usize)> {
+    match name {
+        "zunionstore" | "zinterstore" | "zdiffstore" | "blmpop" | "bzmpop" => Some((2, 3)),
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => {
+            Some((1, 2))
+        }
+        _ => None,
+    }
+}
+
+/// The command named after `COMMAND GETKEYS`/`GETKEYSANDFLAGS` and the argument
+/// positions (relative to that command line) of its keys, with Redis's errors.
+fn keys_of_command_line(ctx: &Ctx, a: &Args) -> Result<(CmdId, Vec<usize>), CmdError> {
     let name = a.get(2);
     let sub = if a.len() > 3 { Some(a.get(3)) } else { None };
     let Some(id) = ctx.core.registry.resolve(name, sub) else {
@@ -915,13 +955,17 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
     };
     let cmd = ctx.core.registry.entries[id].cmd;
     let argc = a.len() - 2;
+    let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
+    // Redis answers "no key arguments" before it looks at the arity.
+    if cmd.first_key <= 0 && !movable {
+        return Err(CmdError::msg("ERR The command has no key arguments"));
+    }
     if !Registry::arity_ok(cmd, argc) {
         return Err(CmdError::msg(
             "ERR Invalid number of arguments specified for command",
         ));
     }
     let mut pos = Registry::key_positions(cmd, argc);
-    let movable = cmd.flags & crate::command_table::MOVABLE_KEYS != 0;
     if movable {
         // Keys that depend on the arguments (numkeys forms): the command line after
         // `COMMAND GETKEYS`.
@@ -931,15 +975,54 @@ pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
             ranges.push((buf.len(), buf.len() + x.len()));
             buf.extend_from_slice(x);
         }
-        pos = crate::command_table::command_keys(cmd, &resp::Args::from_parts(&buf, &ranges));
+        let line = resp::Args::from_parts(&buf, &ranges);
+        if let Some((at, first)) = numkeys_layout(cmd.name) {
+            let ok = resp::request::parse_i64_strict(line.get(at))
+                .is_some_and(|n| n >= 1 && n <= (argc - first) as i64);
+            if !ok {
+                return Err(CmdError::msg("ERR Invalid arguments specified for command"));
+            }
+        }
+        pos = crate::command_table::command_keys(cmd, &line);
     }
     // Commands whose keys depend on their arguments answer an empty list instead.
     if pos.is_empty() && !movable {
         return Err(CmdError::msg("ERR The command has no key arguments"));
     }
+    Ok((id, pos))
+}
+
+pub fn command_getkeys(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let (_, pos) = keys_of_command_line(ctx, a)?;
     ctx.client.out.array(pos.len());
     for p in pos {
         ctx.client.out.bulk(a.get(p + 2));
+    }
+    Ok(())
+}
+
+/// `COMMAND GETKEYSANDFLAGS`: each key with its key-spec flags.
+pub fn command_getkeysandflags(ctx: &mut Ctx, a: &Args) -> CmdResult {
+    let (id, pos) = keys_of_command_line(ctx, a)?;
+    let full = ctx.core.registry.entries[id].full_name.clone();
+    let mut buf = Vec::new();
+    let mut ranges = Vec::new();
+    for x in a.iter().skip(2) {
+        ranges.push((buf.len(), buf.len() + x.len()));
+        buf.extend_from_slice(x);
+    }
+    let line = resp::Args::from_parts(&buf, &ranges);
+    let flags = crate::key_specs::flags_of_keys(&full, &line, &pos);
+    let out = &mut ctx.client.out;
+    out.array(pos.len());
+    for (p, f) in pos.iter().zip(flags) {
+        out.array(2);
+        out.bulk(a.get(p + 2));
+        let names: Vec<&str> = f.split(',').filter(|x| !x.is_empty()).collect();
+        out.set(names.len());
+        for n in names {
+            out.simple(n.as_bytes());
+        }
     }
     Ok(())
 }
@@ -965,6 +1048,8 @@ pub fn command_help(ctx: &mut Ctx, _a: &Args) -> CmdResult {
             "    commands are returned.",
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
             "HELP",
             "    Prints this help.",
         ],

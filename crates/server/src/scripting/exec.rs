@@ -93,6 +93,9 @@ pub fn run_command(
     let stats = &mut core.registry.stats[id];
     stats.calls += 1;
     stats.nanos += elapsed.as_nanos() as u64;
+    if core.config.latency_tracking {
+        stats.latency.record(elapsed.as_nanos() as u64);
+    }
     if let Err(e) = result {
         stats.failed_calls += 1;
         let msg = error_reply(&e);
