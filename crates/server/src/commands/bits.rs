@@ -38,8 +38,17 @@ fn read(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 
 /// The string at `key` as a growable buffer, created when missing.
 fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdError> {
+    Ok(write_buf_created(ctx, key)?.0)
+}
+
+/// [`write_buf`], also telling whether the key was created.
+fn write_buf_created<'a>(
+    ctx: &'a mut Ctx,
+    key: &[u8],
+) -> Result<(&'a mut Vec<u8>, bool), CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    if ctx.core.ks.lookup_write(db, key, now).is_none() {
+    let created = ctx.core.ks.lookup_write(db, key, now).is_none();
+    if created {
         ctx.core.ks.set(
             db,
             key,
@@ -48,7 +57,7 @@ fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdErr
         );
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
-    v.make_raw()
+    Ok((v.make_raw()?, created))
 }
 
 pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -58,9 +67,10 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
         b"0" => false,
         _ => return Err(CmdError::BitValue),
     };
-    let s = write_buf(ctx, a.get(1))?;
+    let (s, created) = write_buf_created(ctx, a.get(1))?;
     let byte = (off >> 3) as usize;
-    if s.len() <= byte {
+    let grown = s.len() <= byte;
+    if grown {
         s.resize(byte + 1, 0);
     }
     let mask = 1u8 << (7 - (off & 7));
@@ -70,7 +80,11 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else {
         s[byte] &= !mask;
     }
-    ctx.core.dirty += 1;
+    // As in Redis, only a created or grown string or a changed bit is a change (and
+    // only then is the `setbit` event sent).
+    if created || grown || old != on {
+        ctx.core.dirty += 1;
+    }
     ctx.client.out.int(old as i64);
     Ok(())
 }
@@ -156,7 +170,14 @@ pub fn bitcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
         ctx.client.out.int(0);
         return Ok(());
     };
-    let count = if a.len() >= 4 {
+    // Both ends negative with start after end is empty before any clamping (Redis).
+    let reversed_negative = a.len() >= 4 && {
+        let (x, y) = (int_arg(a.get(2))?, int_arg(a.get(3))?);
+        x < 0 && y < 0 && x > y
+    };
+    let count = if reversed_negative {
+        0
+    } else if a.len() >= 4 {
         match bit_range(a, 2, s.len(), true)? {
             None => 0,
             Some((x, y, true)) => (x..=y).filter(|&i| get_bit(&s, i)).count() as u64,
@@ -439,11 +460,32 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
     }
     let writes = ops.iter().any(|o| !matches!(o, Op::Get { .. }));
+    let mut created = false;
     let mut s = if writes {
-        std::mem::take(write_buf(ctx, a.get(1))?)
+        let (buf, c) = write_buf_created(ctx, a.get(1))?;
+        created = c;
+        std::mem::take(buf)
     } else {
         read(ctx, a.get(1))?.unwrap_or_default()
     };
+    let len_before = s.len();
+    // The string first grows to hold the highest field written, even by a write that
+    // then fails on overflow (as Redis sizes it before running the operations).
+    let highest = ops
+        .iter()
+        .filter_map(|o| match *o {
+            Op::Set { off, bits, .. } | Op::Incr { off, bits, .. } => Some(off + bits as u64 - 1),
+            Op::Get { .. } => None,
+        })
+        .max();
+    if let Some(h) = highest {
+        let need = (h / 8 + 1) as usize;
+        if s.len() < need {
+            s.resize(need, 0);
+        }
+    }
+    // Writes that changed a field's value.
+    let mut changes = 0u64;
     let mut replies: Vec<Option<i64>> = Vec::new();
     for op in &ops {
         match *op {
@@ -471,6 +513,7 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 match fit(val as i128, signed, bits, ov) {
                     Some(v) => {
                         write_field(&mut s, off, bits, v as u64 & mask(bits));
+                        changes += (v as i64 != old) as u64;
                         replies.push(Some(old));
                     }
                     None => replies.push(None),
@@ -492,6 +535,7 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 match fit(old as i128 + by as i128, signed, bits, ov) {
                     Some(v) => {
                         write_field(&mut s, off, bits, v as u64 & mask(bits));
+                        changes += (v as i64 != old) as u64;
                         replies.push(Some(v));
                     }
                     None => replies.push(None),
@@ -500,8 +544,14 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
     }
     if writes {
+        let grown = s.len() > len_before;
         *write_buf(ctx, a.get(1))? = s;
-        ctx.core.dirty += 1;
+        // As in Redis: one change per field whose value changed, or one when the string
+        // was only created or grown.
+        if changes == 0 && (created || grown) {
+            changes = 1;
+        }
+        ctx.core.dirty += changes;
     }
     ctx.client.out.array(replies.len());
     for r in replies {
