@@ -10,9 +10,9 @@ use crate::commands::hyperloglog as hl;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    acl, bits, cluster as cl, connection as conn, dump, geo, hashes as ha, keys, lists as li, memory as mem,
-    migrate as mig, server_cmds as srv, sets as se, stream_groups as sg, streams as sx,
-    strings as st, transactions as tx, zsets as zs,
+    acl, bits, cluster as cl, connection as conn, dump, geo, hashes as ha, keys, lists as li,
+    memory as mem, migrate as mig, server_cmds as srv, sets as se, stream_groups as sg,
+    streams as sx, strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;

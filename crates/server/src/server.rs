@@ -262,9 +262,7 @@ fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) 
     client.out.error(msg.as_bytes());
 }
 
-/// Refuses a command while a script is busy: `-BUSY ...`, or for EXEC
-/// `-EXECABORT Transaction discarded because of: BUSY ...` with the transaction (and its
-/// watches) discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
+/// Refuses a command while a script is busy: `-BUSY ...` (see [`reject_or_abort_exec`]).
 fn reject_busy(
     core: &mut Core,
     client: &mut Client,
@@ -273,6 +271,19 @@ fn reject_busy(
     kind: crate::scripting::busy::RunKind,
 ) {
     let text = crate::scripting::busy::busy_text(kind);
+    reject_or_abort_exec(core, client, id, cmd, text);
+}
+
+/// Refuses a command with `text`; for EXEC the reply is
+/// `-EXECABORT Transaction discarded because of: <text>` and the transaction (and its
+/// watches) are discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
+fn reject_or_abort_exec(
+    core: &mut Core,
+    client: &mut Client,
+    id: CmdId,
+    cmd: &command_table::Command,
+    text: &'static str,
+) {
     if cmd.name != "exec" {
         reject(core, client, Some(id), CmdError::msg(text));
         return;
@@ -460,16 +471,11 @@ pub fn call(
     }
     let writes = is_write_command(core, client, cmd, args);
     if (writes || cmd.name == "ping") && crate::persist::writes_denied(core) {
-        reject(
-            core,
-            client,
-            Some(id),
-            CmdError::msg(crate::persist::MISCONF),
-        );
+        reject_or_abort_exec(core, client, id, cmd, crate::persist::MISCONF);
         return CallOutcome::Done;
     }
     if writes && core.config.min_replicas_enforced {
-        reject(core, client, Some(id), CmdError::msg(NOREPLICAS));
+        reject_or_abort_exec(core, client, id, cmd, NOREPLICAS);
         return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2

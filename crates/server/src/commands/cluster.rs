@@ -10,5 +10,7 @@ use resp::Args;
 
 /// Every CLUSTER subcommand: cluster support is disabled.
 pub fn cluster_disabled(_ctx: &mut Ctx, _a: &Args) -> CmdResult {
-    Err(CmdError::msg("ERR This instance has cluster support disabled"))
+    Err(CmdError::msg(
+        "ERR This instance has cluster support disabled",
+    ))
 }
