@@ -140,22 +140,24 @@ fn get_bit(s: &[u8], i: u64) -> bool {
 }
 
 pub fn bitcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    if a.len() == 3 || a.len() > 5 {
-        return Err(CmdError::Syntax);
-    }
-    let s = read(ctx, a.get(1))?;
-    if a.len() >= 4 {
-        // Validate integers even for a missing key.
-        int_arg(a.get(2))?;
-        int_arg(a.get(3))?;
-    }
-    let Some(s) = s else {
-        if a.len() == 5 && !is(a.get(4), "bit") && !is(a.get(4), "byte") {
-            return Err(CmdError::Syntax);
-        }
+    // Redis 7.0.15 looks the key up first: a missing key counts 0 whatever the other
+    // arguments are.
+    let Some(s) = read(ctx, a.get(1))? else {
         ctx.client.out.int(0);
         return Ok(());
     };
+    if a.len() == 3 || a.len() > 5 {
+        return Err(CmdError::Syntax);
+    }
+    if a.len() >= 4 {
+        let start = int_arg(a.get(2))?;
+        let end = int_arg(a.get(3))?;
+        // Both from the end with start after end: empty, before the unit is read.
+        if start < 0 && end < 0 && start > end {
+            ctx.client.out.int(0);
+            return Ok(());
+        }
+    }
     let count = if a.len() >= 4 {
         match bit_range(a, 2, s.len(), true)? {
             None => 0,
@@ -185,14 +187,8 @@ pub fn bitpos(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     };
     let end_given = a.len() >= 5;
-    let s = read(ctx, a.get(1))?;
-    if a.len() >= 4 {
-        int_arg(a.get(3))?;
-    }
-    if end_given {
-        int_arg(a.get(4))?;
-    }
-    let Some(s) = s else {
+    // A missing key answers before the range is read.
+    let Some(s) = read(ctx, a.get(1))? else {
         ctx.client.out.int(if want { -1 } else { 0 });
         return Ok(());
     };
