@@ -37,6 +37,12 @@ fn read(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 }
 
 /// The string at `key` as a growable buffer, created when missing.
+/// Whether `key` holds a live value (before a write creates it).
+fn key_exists(ctx: &mut Ctx, key: &[u8]) -> bool {
+    let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
+    ctx.core.ks.lookup_write(db, key, now).is_some()
+}
+
 fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
     if ctx.core.ks.lookup_write(db, key, now).is_none() {
@@ -58,9 +64,11 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
         b"0" => false,
         _ => return Err(CmdError::BitValue),
     };
+    let created = !key_exists(ctx, a.get(1));
     let s = write_buf(ctx, a.get(1))?;
     let byte = (off >> 3) as usize;
-    if s.len() <= byte {
+    let grown = s.len() <= byte;
+    if grown {
         s.resize(byte + 1, 0);
     }
     let mask = 1u8 << (7 - (off & 7));
@@ -70,7 +78,11 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else {
         s[byte] &= !mask;
     }
-    ctx.core.dirty += 1;
+    // Only a created or grown string or a flipped bit counts as a change (dirty and
+    // the keyspace event follow from it), as in Redis 7.0.15.
+    if created || grown || old != on {
+        ctx.core.dirty += 1;
+    }
     ctx.client.out.int(old as i64);
     Ok(())
 }
@@ -435,11 +447,34 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
     }
     let writes = ops.iter().any(|o| !matches!(o, Op::Get { .. }));
+    // With a write op the string is created or grown up front to hold the furthest
+    // field written (even if an OVERFLOW FAIL op then writes nothing); each op that
+    // writes counts as a change when the string was created or grown or the field's
+    // bits differ, as in Redis 7.0.15.
+    let mut grown = false;
     let mut s = if writes {
-        std::mem::take(write_buf(ctx, a.get(1))?)
+        let created = !key_exists(ctx, a.get(1));
+        let mut s = std::mem::take(write_buf(ctx, a.get(1))?);
+        let need = ops
+            .iter()
+            .filter_map(|o| match *o {
+                Op::Set { bits, off, .. } | Op::Incr { bits, off, .. } => {
+                    Some(((off + bits as u64 - 1) / 8 + 1) as usize)
+                }
+                Op::Get { .. } => None,
+            })
+            .max()
+            .unwrap_or(0);
+        if s.len() < need {
+            s.resize(need, 0);
+            grown = true;
+        }
+        grown |= created;
+        s
     } else {
         read(ctx, a.get(1))?.unwrap_or_default()
     };
+    let mut changes = 0u64;
     let mut replies: Vec<Option<i64>> = Vec::new();
     for op in &ops {
         match *op {
@@ -466,7 +501,11 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 };
                 match fit(val as i128, signed, bits, ov) {
                     Some(v) => {
-                        write_field(&mut s, off, bits, v as u64 & mask(bits));
+                        let new = v as u64 & mask(bits);
+                        if grown || new != raw {
+                            changes += 1;
+                        }
+                        write_field(&mut s, off, bits, new);
                         replies.push(Some(old));
                     }
                     None => replies.push(None),
@@ -487,7 +526,11 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 };
                 match fit(old as i128 + by as i128, signed, bits, ov) {
                     Some(v) => {
-                        write_field(&mut s, off, bits, v as u64 & mask(bits));
+                        let new = v as u64 & mask(bits);
+                        if grown || new != raw {
+                            changes += 1;
+                        }
+                        write_field(&mut s, off, bits, new);
                         replies.push(Some(v));
                     }
                     None => replies.push(None),
@@ -497,7 +540,7 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
     }
     if writes {
         *write_buf(ctx, a.get(1))? = s;
-        ctx.core.dirty += 1;
+        ctx.core.dirty += changes;
     }
     ctx.client.out.array(replies.len());
     for r in replies {
