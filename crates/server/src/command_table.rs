@@ -12,9 +12,9 @@ use crate::commands::memory as mem;
 use crate::commands::pubsub as ps;
 use crate::commands::sort as so;
 use crate::commands::{
-    acl, bits, connection as conn, dump, geo, hashes as ha, keys, lists as li, migrate as mig,
-    server_cmds as srv, sets as se, stream_groups as sg, streams as sx, strings as st,
-    transactions as tx, zsets as zs,
+    acl, bits, cluster as cl, connection as conn, dump, geo, hashes as ha, keys, lists as li,
+    migrate as mig, server_cmds as srv, sets as se, stream_groups as sg, streams as sx,
+    strings as st, transactions as tx, zsets as zs,
 };
 use crate::error::CmdResult;
 use crate::scripting::commands as scr;
@@ -373,6 +373,39 @@ static OBJECT_SUBS: &[Command] = &[
         "Get the number of references to the value of the key",
         keys::object_refcount,
     ),
+];
+
+// CLUSTER subcommands in the order a Redis 7.0.15 without cluster support lists them; all answer
+// that cluster support is disabled.
+#[rustfmt::skip]
+static CLUSTER_SUBS: &[Command] = &[
+    c("failover", -2, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Forces a replica to perform a manual failover of its master.", cl::cluster_disabled),
+    c("shards", 2, STALE, NK, 0, "cluster", "7.0.0", "Get array of cluster slots to node mappings", cl::cluster_disabled),
+    c("countkeysinslot", 3, STALE, NK, 0, "cluster", "3.0.0", "Return the number of local keys in the specified hash slot", cl::cluster_disabled),
+    c("delslots", -3, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Set hash slots as unbound in receiving node", cl::cluster_disabled),
+    c("bumpepoch", 2, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Advance the cluster config epoch", cl::cluster_disabled),
+    c("count-failure-reports", 3, ADMIN | STALE, NK, 0, "cluster", "3.0.0", "Return the number of failure reports active for a given node", cl::cluster_disabled),
+    c("myid", 2, STALE, NK, 0, "cluster", "3.0.0", "Return the node id", cl::cluster_disabled),
+    c("nodes", 2, STALE, NK, 0, "cluster", "3.0.0", "Get Cluster config for the node", cl::cluster_disabled),
+    c("help", 2, LOADING | STALE, NK, 0, "cluster", "5.0.0", "Show helpful text about the different subcommands", cl::cluster_disabled),
+    c("keyslot", 3, STALE, NK, 0, "cluster", "3.0.0", "Returns the hash slot of the specified key", cl::cluster_disabled),
+    c("getkeysinslot", 4, STALE, NK, 0, "cluster", "3.0.0", "Return local key names in the specified hash slot", cl::cluster_disabled),
+    c("links", 2, STALE, NK, 0, "cluster", "7.0.0", "Returns a list of all TCP links to and from peer nodes in cluster", cl::cluster_disabled),
+    c("slaves", 3, ADMIN | STALE, NK, 0, "cluster", "3.0.0", "List replica nodes of the specified master node", cl::cluster_disabled),
+    c("addslotsrange", -4, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "7.0.0", "Assign new hash slots to receiving node", cl::cluster_disabled),
+    c("delslotsrange", -4, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "7.0.0", "Set hash slots as unbound in receiving node", cl::cluster_disabled),
+    c("replicate", 3, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Reconfigure a node as a replica of the specified master node", cl::cluster_disabled),
+    c("addslots", -3, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Assign new hash slots to receiving node", cl::cluster_disabled),
+    c("flushslots", 2, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Delete a node's own slots information", cl::cluster_disabled),
+    c("info", 2, STALE, NK, 0, "cluster", "3.0.0", "Provides info about Redis Cluster node state", cl::cluster_disabled),
+    c("forget", 3, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Remove a node from the nodes table", cl::cluster_disabled),
+    c("saveconfig", 2, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Forces the node to save cluster state on disk", cl::cluster_disabled),
+    c("replicas", 3, ADMIN | STALE, NK, 0, "cluster", "5.0.0", "List replica nodes of the specified master node", cl::cluster_disabled),
+    c("slots", 2, STALE, NK, 0, "cluster", "3.0.0", "Get array of Cluster slot to node mappings", cl::cluster_disabled),
+    c("meet", -4, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Force a node cluster to handshake with another node", cl::cluster_disabled),
+    c("setslot", -4, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Bind a hash slot to a specific node", cl::cluster_disabled),
+    c("set-config-epoch", 3, ADMIN | STALE | NO_ASYNC_LOADING, NK, 0, "cluster", "3.0.0", "Set the configuration epoch in a new node", cl::cluster_disabled),
+    c("reset", -2, ADMIN | NOSCRIPT | STALE, NK, 0, "cluster", "3.0.0", "Reset a Redis Cluster node", cl::cluster_disabled),
 ];
 
 static CLIENT_SUBS: &[Command] = &[
@@ -1326,6 +1359,7 @@ pub static COMMANDS: &[Command] = &[
     // server
     container("command", CONNECTION, "server", "2.8.13", "Get array of Redis command details", COMMAND_SUBS),
     container("acl", 0, "server", "6.0.0", "A container for Access List Control commands", ACL_SUBS),
+    container("cluster", 0, "cluster", "3.0.0", "A container for cluster commands", CLUSTER_SUBS),
     container("config", 0, "server", "2.0.0", "A container for server configuration commands", CONFIG_SUBS),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, NK, DANGEROUS, "server", "1.0.0", "A container for debugging commands", srv::debug),
     c("info", -1, LOADING | STALE | SENTINEL, NK, DANGEROUS, "server", "1.0.0", "Get information and statistics about the server", srv::info),

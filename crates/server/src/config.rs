@@ -140,6 +140,21 @@ static PARAMS: &[Param] = &[
         "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
         true,
     ),
+    // This server never has replicas: with both set above 0, writes are refused.
+    pa(
+        "min-replicas-to-write",
+        "min-slaves-to-write",
+        Kind::Int(0, i32::MAX as i64),
+        "0",
+        true,
+    ),
+    pa(
+        "min-replicas-max-lag",
+        "min-slaves-max-lag",
+        Kind::Int(0, i32::MAX as i64),
+        "10",
+        true,
+    ),
     pa(
         "busy-reply-threshold",
         "lua-time-limit",
@@ -340,6 +355,9 @@ pub struct Config {
     pub proto_max_bulk_len: usize,
     pub client_query_buffer_limit: usize,
     pub busy_reply_threshold_ms: u64,
+    /// `min-replicas-to-write` and `min-replicas-max-lag` both above 0: with no replicas
+    /// ever connected, writes are refused (`-NOREPLICAS`).
+    pub min_replicas_enforced: bool,
     /// `lua-heap-limit` in bytes (0 = unlimited); applied at the start of each run.
     pub lua_heap_limit: usize,
     pub enable_debug: usize,
@@ -521,6 +539,7 @@ impl Default for Config {
             proto_max_bulk_len: resp::request::DEFAULT_MAX_BULK_LEN,
             client_query_buffer_limit: 1 << 30,
             busy_reply_threshold_ms: 5000,
+            min_replicas_enforced: false,
             lua_heap_limit: 1 << 30,
             enable_debug: 0,
             slowlog_log_slower_than: 10000,
@@ -580,6 +599,8 @@ impl Config {
         self.proto_max_bulk_len = int(self, "proto-max-bulk-len") as usize;
         self.client_query_buffer_limit = int(self, "client-query-buffer-limit") as usize;
         self.busy_reply_threshold_ms = int(self, "busy-reply-threshold") as u64;
+        self.min_replicas_enforced =
+            int(self, "min-replicas-to-write") > 0 && int(self, "min-replicas-max-lag") > 0;
         self.lua_heap_limit = int(self, "lua-heap-limit") as usize;
         self.enable_debug = DEBUG_ENABLE
             .iter()

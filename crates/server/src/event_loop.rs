@@ -37,6 +37,9 @@ const MAX_SERVE_ROUNDS: usize = 100_000;
 
 /// Events taken from the poller per round while a script is busy.
 const BUSY_EVENTS_CAPACITY: usize = 256;
+/// An empty query buffer larger than this is released by the cron (Redis's
+/// PROTO_MBULK_BIG_ARG, the size from which it treats a query buffer as big).
+const QUERY_BUF_SHRINK_MIN: usize = 32 * 1024;
 
 thread_local! {
     /// The server whose loop is running on this thread (null outside [`Server::run`]),
@@ -559,6 +562,20 @@ impl Server {
         stop || c.close_after_reply
     }
 
+    /// Gives back the memory of big query buffers (and of the parser's per-argument
+    /// table) of clients with nothing pending, as Redis's client cron resizes them.
+    fn release_idle_query_buffers(&mut self) {
+        for c in self.net.clients.iter_mut().flatten() {
+            if c.qend != 0 || c.need != 0 || c.parser.in_progress() {
+                continue;
+            }
+            if c.query.len() > QUERY_BUF_SHRINK_MIN {
+                c.query = Vec::new();
+            }
+            c.parser = resp::RequestParser::new();
+        }
+    }
+
     /// Runs the parked command lines of clients blocked on keys that became ready, oldest
     /// client first per key, until no waiting client can be served.
     fn serve_blocked(&mut self) {
@@ -856,6 +873,7 @@ impl Server {
 
         if self.core.cronloops % (self.core.config.hz.max(1) as u64) == 0 {
             self.core.ks.shrink_tables();
+            self.release_idle_query_buffers();
         }
         crate::alloc::update_peak();
         // Ops per second.

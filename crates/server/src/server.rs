@@ -29,6 +29,8 @@ pub const REDIS_VERSION: &str = "7.0.15";
 pub const RLUA51_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Characters of a command's arguments echoed in an unknown-command error (Redis: 128).
 const UNKNOWN_ARGS_MAX: usize = 128;
+/// The refusal of writes while `min-replicas-to-write` is not met (Redis's text).
+pub const NOREPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 /// Arguments and their length kept per slow-log entry (Redis: 32 args, 128 bytes each).
 const SLOWLOG_MAX_ARGS: usize = 32;
 const SLOWLOG_MAX_ARG_LEN: usize = 128;
@@ -269,9 +271,7 @@ fn reject(core: &mut Core, client: &mut Client, id: Option<CmdId>, e: CmdError) 
     client.out.error(msg.as_bytes());
 }
 
-/// Refuses a command while a script is busy: `-BUSY ...`, or for EXEC
-/// `-EXECABORT Transaction discarded because of: BUSY ...` with the transaction (and its
-/// watches) discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
+/// Refuses a command while a script is busy: `-BUSY ...` (see [`reject_or_abort_exec`]).
 fn reject_busy(
     core: &mut Core,
     client: &mut Client,
@@ -280,6 +280,19 @@ fn reject_busy(
     kind: crate::scripting::busy::RunKind,
 ) {
     let text = crate::scripting::busy::busy_text(kind);
+    reject_or_abort_exec(core, client, id, cmd, text);
+}
+
+/// Refuses a command with `text`; for EXEC the reply is
+/// `-EXECABORT Transaction discarded because of: <text>` and the transaction (and its
+/// watches) are discarded, whether or not the client was in MULTI, as Redis 7.0.15 does.
+fn reject_or_abort_exec(
+    core: &mut Core,
+    client: &mut Client,
+    id: CmdId,
+    cmd: &command_table::Command,
+    text: &'static str,
+) {
     if cmd.name != "exec" {
         reject(core, client, Some(id), CmdError::msg(text));
         return;
@@ -334,6 +347,27 @@ fn replicates(core: &Core, client: &Client, cmd: &command_table::Command, args: 
         return client.multi.as_ref().is_some_and(|m| m.writes);
     }
     may_replicate(core, cmd, args)
+}
+
+/// Whether dispatch treats `cmd` as a write command (refused by `-MISCONF` and
+/// `-NOREPLICAS`): its `write` flag, EXEC of a transaction with a queued write, or a
+/// script call whose declared flags lack `no-writes`.
+fn is_write_command(
+    core: &Core,
+    client: &Client,
+    cmd: &command_table::Command,
+    args: &Args,
+) -> bool {
+    if cmd.name == "exec" {
+        return client.multi.as_ref().is_some_and(|m| m.writes);
+    }
+    if cmd.flags & command_table::WRITE != 0 {
+        return true;
+    }
+    matches!(
+        cmd.name,
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+    ) && core.scripting.declares_writes(cmd.name, args)
 }
 
 /// Executes one command line for `client`.
@@ -444,17 +478,13 @@ pub fn call(
             return CallOutcome::Done;
         }
     }
-    if (cmd.flags & command_table::WRITE != 0
-        || cmd.name == "ping"
-        || (cmd.name == "exec" && client.multi.as_ref().is_some_and(|m| m.writes)))
-        && crate::persist::writes_denied(core)
-    {
-        reject(
-            core,
-            client,
-            Some(id),
-            CmdError::msg(crate::persist::MISCONF),
-        );
+    let writes = is_write_command(core, client, cmd, args);
+    if (writes || cmd.name == "ping") && crate::persist::writes_denied(core) {
+        reject_or_abort_exec(core, client, id, cmd, crate::persist::MISCONF);
+        return CallOutcome::Done;
+    }
+    if writes && core.config.min_replicas_enforced {
+        reject_or_abort_exec(core, client, id, cmd, NOREPLICAS);
         return CallOutcome::Done;
     }
     if client.out.proto == resp::Proto::Resp2

@@ -37,18 +37,15 @@ fn read(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 }
 
 /// The string at `key` as a growable buffer, created when missing.
-fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdError> {
-    Ok(write_buf_created(ctx, key)?.0)
+/// Whether `key` holds a live value (before a write creates it).
+fn key_exists(ctx: &mut Ctx, key: &[u8]) -> bool {
+    let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
+    ctx.core.ks.lookup_write(db, key, now).is_some()
 }
 
-/// [`write_buf`], also telling whether the key was created.
-fn write_buf_created<'a>(
-    ctx: &'a mut Ctx,
-    key: &[u8],
-) -> Result<(&'a mut Vec<u8>, bool), CmdError> {
+fn write_buf<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<&'a mut Vec<u8>, CmdError> {
     let (db, now) = (ctx.client.db, ctx.core.cmd_time_ms);
-    let created = ctx.core.ks.lookup_write(db, key, now).is_none();
-    if created {
+    if ctx.core.ks.lookup_write(db, key, now).is_none() {
         ctx.core.ks.set(
             db,
             key,
@@ -57,7 +54,7 @@ fn write_buf_created<'a>(
         );
     }
     let v = ctx.core.ks.dbs[db].dict.get_mut(key).expect("present");
-    Ok((v.make_raw()?, created))
+    v.make_raw()
 }
 
 pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
@@ -67,7 +64,8 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
         b"0" => false,
         _ => return Err(CmdError::BitValue),
     };
-    let (s, created) = write_buf_created(ctx, a.get(1))?;
+    let created = !key_exists(ctx, a.get(1));
+    let s = write_buf(ctx, a.get(1))?;
     let byte = (off >> 3) as usize;
     let grown = s.len() <= byte;
     if grown {
@@ -80,8 +78,8 @@ pub fn setbit(ctx: &mut Ctx, a: &Args) -> CmdResult {
     } else {
         s[byte] &= !mask;
     }
-    // As in Redis, only a created or grown string or a changed bit is a change (and
-    // only then is the `setbit` event sent).
+    // Only a created or grown string or a flipped bit counts as a change (dirty and
+    // the keyspace event follow from it), as in Redis 7.0.15.
     if created || grown || old != on {
         ctx.core.dirty += 1;
     }
@@ -154,30 +152,25 @@ fn get_bit(s: &[u8], i: u64) -> bool {
 }
 
 pub fn bitcount(ctx: &mut Ctx, a: &Args) -> CmdResult {
-    if a.len() == 3 || a.len() > 5 {
-        return Err(CmdError::Syntax);
-    }
-    let s = read(ctx, a.get(1))?;
-    if a.len() >= 4 {
-        // Validate integers even for a missing key.
-        int_arg(a.get(2))?;
-        int_arg(a.get(3))?;
-    }
-    let Some(s) = s else {
-        if a.len() == 5 && !is(a.get(4), "bit") && !is(a.get(4), "byte") {
-            return Err(CmdError::Syntax);
-        }
+    // Redis 7.0.15 looks the key up first: a missing key counts 0 whatever the other
+    // arguments are.
+    let Some(s) = read(ctx, a.get(1))? else {
         ctx.client.out.int(0);
         return Ok(());
     };
-    // Both ends negative with start after end is empty before any clamping (Redis).
-    let reversed_negative = a.len() >= 4 && {
-        let (x, y) = (int_arg(a.get(2))?, int_arg(a.get(3))?);
-        x < 0 && y < 0 && x > y
-    };
-    let count = if reversed_negative {
-        0
-    } else if a.len() >= 4 {
+    if a.len() == 3 || a.len() > 5 {
+        return Err(CmdError::Syntax);
+    }
+    if a.len() >= 4 {
+        let start = int_arg(a.get(2))?;
+        let end = int_arg(a.get(3))?;
+        // Both from the end with start after end: empty, before the unit is read.
+        if start < 0 && end < 0 && start > end {
+            ctx.client.out.int(0);
+            return Ok(());
+        }
+    }
+    let count = if a.len() >= 4 {
         match bit_range(a, 2, s.len(), true)? {
             None => 0,
             Some((x, y, true)) => (x..=y).filter(|&i| get_bit(&s, i)).count() as u64,
@@ -206,14 +199,8 @@ pub fn bitpos(ctx: &mut Ctx, a: &Args) -> CmdResult {
         }
     };
     let end_given = a.len() >= 5;
-    let s = read(ctx, a.get(1))?;
-    if a.len() >= 4 {
-        int_arg(a.get(3))?;
-    }
-    if end_given {
-        int_arg(a.get(4))?;
-    }
-    let Some(s) = s else {
+    // A missing key answers before the range is read.
+    let Some(s) = read(ctx, a.get(1))? else {
         ctx.client.out.int(if want { -1 } else { 0 });
         return Ok(());
     };
@@ -460,31 +447,33 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
     }
     let writes = ops.iter().any(|o| !matches!(o, Op::Get { .. }));
-    let mut created = false;
+    // With a write op the string is created or grown up front to hold the furthest
+    // field written (even if an OVERFLOW FAIL op then writes nothing); each op that
+    // writes counts as a change when the string was created or grown or the field's
+    // bits differ, as in Redis 7.0.15.
+    let mut grown = false;
     let mut s = if writes {
-        let (buf, c) = write_buf_created(ctx, a.get(1))?;
-        created = c;
-        std::mem::take(buf)
+        let created = !key_exists(ctx, a.get(1));
+        let mut s = std::mem::take(write_buf(ctx, a.get(1))?);
+        let need = ops
+            .iter()
+            .filter_map(|o| match *o {
+                Op::Set { bits, off, .. } | Op::Incr { bits, off, .. } => {
+                    Some(((off + bits as u64 - 1) / 8 + 1) as usize)
+                }
+                Op::Get { .. } => None,
+            })
+            .max()
+            .unwrap_or(0);
+        if s.len() < need {
+            s.resize(need, 0);
+            grown = true;
+        }
+        grown |= created;
+        s
     } else {
         read(ctx, a.get(1))?.unwrap_or_default()
     };
-    let len_before = s.len();
-    // The string first grows to hold the highest field written, even by a write that
-    // then fails on overflow (as Redis sizes it before running the operations).
-    let highest = ops
-        .iter()
-        .filter_map(|o| match *o {
-            Op::Set { off, bits, .. } | Op::Incr { off, bits, .. } => Some(off + bits as u64 - 1),
-            Op::Get { .. } => None,
-        })
-        .max();
-    if let Some(h) = highest {
-        let need = (h / 8 + 1) as usize;
-        if s.len() < need {
-            s.resize(need, 0);
-        }
-    }
-    // Writes that changed a field's value.
     let mut changes = 0u64;
     let mut replies: Vec<Option<i64>> = Vec::new();
     for op in &ops {
@@ -512,8 +501,11 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 };
                 match fit(val as i128, signed, bits, ov) {
                     Some(v) => {
-                        write_field(&mut s, off, bits, v as u64 & mask(bits));
-                        changes += (v as i64 != old) as u64;
+                        let new = v as u64 & mask(bits);
+                        if grown || new != raw {
+                            changes += 1;
+                        }
+                        write_field(&mut s, off, bits, new);
                         replies.push(Some(old));
                     }
                     None => replies.push(None),
@@ -534,8 +526,11 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
                 };
                 match fit(old as i128 + by as i128, signed, bits, ov) {
                     Some(v) => {
-                        write_field(&mut s, off, bits, v as u64 & mask(bits));
-                        changes += (v as i64 != old) as u64;
+                        let new = v as u64 & mask(bits);
+                        if grown || new != raw {
+                            changes += 1;
+                        }
+                        write_field(&mut s, off, bits, new);
                         replies.push(Some(v));
                     }
                     None => replies.push(None),
@@ -544,13 +539,7 @@ fn bitfield_generic(ctx: &mut Ctx, a: &Args, read_only: bool) -> CmdResult {
         }
     }
     if writes {
-        let grown = s.len() > len_before;
         *write_buf(ctx, a.get(1))? = s;
-        // As in Redis: one change per field whose value changed, or one when the string
-        // was only created or grown.
-        if changes == 0 && (created || grown) {
-            changes = 1;
-        }
         ctx.core.dirty += changes;
     }
     ctx.client.out.array(replies.len());

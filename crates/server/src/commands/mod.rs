@@ -3,6 +3,7 @@
 
 pub mod acl;
 pub mod bits;
+pub mod cluster;
 pub mod connection;
 pub mod debug_extras;
 pub mod dump;

@@ -141,7 +141,13 @@ fn info_text(ctx: &Ctx, sections: &[String]) -> String {
         );
     }
     if want("replication", true) {
-        section("Replication", format!("role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n", core.run_id));
+        // Redis lists the count of good replicas when min-replicas-to-write applies.
+        let good = if core.config.min_replicas_enforced {
+            "min_slaves_good_slaves:0\r\n"
+        } else {
+            ""
+        };
+        section("Replication", format!("role:master\r\nconnected_slaves:0\r\n{good}master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n", core.run_id));
     }
     if want("cpu", true) {
         let (user, sys) = cpu_times();

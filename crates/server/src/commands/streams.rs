@@ -436,16 +436,18 @@ fn parse_read(a: &Args, group_cmd: bool, in_script: bool) -> Result<ReadArgs, Cm
         let more = argc - 1 - i;
         let o = a.get(i);
         if is(o, "block") && more > 0 {
+            // Refused from scripts before the timeout is read, naming the command as the
+            // script spelled it.
+            if in_script {
+                return Err(CmdError::owned(format!(
+                    "ERR {} command is not allowed with BLOCK option from scripts",
+                    String::from_utf8_lossy(a.get(0))
+                )));
+            }
             let ms = int_arg(a.get(i + 1))
                 .map_err(|_| CmdError::msg("ERR timeout is not an integer or out of range"))?;
             if ms < 0 {
                 return Err(CmdError::msg("ERR timeout is negative"));
-            }
-            if in_script {
-                let which = if group_cmd { "XREADGROUP" } else { "XREAD" };
-                return Err(CmdError::owned(format!(
-                    "ERR {which} command is not allowed with BLOCK option from scripts"
-                )));
             }
             r.block = Some(if ms == 0 {
                 None

@@ -58,6 +58,10 @@ pub fn run_command(
         let msg = format!("-{}", crate::persist::MISCONF);
         return Err(reject(core, Some(id), &msg));
     }
+    if writes && !st.write_dirty && core.config.min_replicas_enforced {
+        let msg = format!("-{}", crate::server::NOREPLICAS);
+        return Err(reject(core, Some(id), &msg));
+    }
     if !st.allow_oom
         && !st.write_dirty
         && st.oom_at_start

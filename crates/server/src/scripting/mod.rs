@@ -169,7 +169,23 @@ impl Scripting {
     /// declares flags writes unless it declares `no-writes`; an unknown script or
     /// function may.
     pub fn declared_writes(&self, cmd: &str, args: &resp::Args) -> bool {
-        let flags = match cmd {
+        self.declared_flags(cmd, args)
+            .map_or(true, |f| f & cache::NO_WRITES == 0)
+    }
+
+    /// Whether EVAL/EVALSHA/FCALL (or a `_RO` form) `args` run a script that declares
+    /// flags without `no-writes`: dispatch then treats the call as a write command (for
+    /// `-NOREPLICAS` and `-MISCONF`). Scripts without a shebang and unknown scripts or
+    /// functions do not count.
+    pub fn declares_writes(&self, cmd: &str, args: &resp::Args) -> bool {
+        self.declared_flags(cmd, args)
+            .is_some_and(|f| f & cache::NO_WRITES == 0)
+    }
+
+    /// The flags a script call declares, when it declares any (see [`Self::declared_writes`]).
+    fn declared_flags(&self, cmd: &str, args: &resp::Args) -> Option<u32> {
+        let cmd = cmd.strip_suffix("_ro").unwrap_or(cmd);
+        match cmd {
             "fcall" => self
                 .functions
                 .as_ref()
@@ -188,8 +204,7 @@ impl Scripting {
                     None => cache::parse_shebang(body).ok().flatten().map(|(f, _)| f),
                 }
             }
-        };
-        flags.map_or(true, |f| f & cache::NO_WRITES == 0)
+        }
     }
 
     /// An EVAL script is running (its state is out of `Scripting`).
