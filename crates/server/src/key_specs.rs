@@ -3,220 +3,56 @@
 //! overwrite, remove) and the logical operations `access`/`update`/`insert`/`delete`
 //! (plus `incomplete`, `variable_flags`, `not_key`).
 //!
-//! The table is data taken from redis-server 7.0.15's `COMMAND INFO` (each command's
-//! `key_specs` in order, flags joined by commas). Key positions come from the command
+//! The flags come from the key specifications recorded from redis-server 7.0.15's
+//! `COMMAND INFO` (see [`crate::command_docs`]). Key positions come from the command
 //! table; [`flags_of_keys`] maps each position to the spec that found it.
 
+use crate::command_docs::{Docs, Node};
 use resp::Args;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// Flags of each key spec, by command full name (sorted for binary search).
-static SPECS: &[(&str, &[&str])] = &[
-    ("append", &["RW,insert"]),
-    ("bitcount", &["RO,access"]),
-    ("bitfield", &["RW,access,update,variable_flags"]),
-    ("bitfield_ro", &["RO,access"]),
-    ("bitop", &["OW,update", "RO,access"]),
-    ("bitpos", &["RO,access"]),
-    ("blmove", &["RW,access,delete", "RW,insert"]),
-    ("blmpop", &["RW,access,delete"]),
-    ("blpop", &["RW,access,delete"]),
-    ("brpop", &["RW,access,delete"]),
-    ("brpoplpush", &["RW,access,delete", "RW,insert"]),
-    ("bzmpop", &["RW,access,delete"]),
-    ("bzpopmax", &["RW,access,delete"]),
-    ("bzpopmin", &["RW,access,delete"]),
-    ("copy", &["RO,access", "OW,update"]),
-    ("decr", &["RW,access,update"]),
-    ("decrby", &["RW,access,update"]),
-    ("del", &["RM,delete"]),
-    ("dump", &["RO,access"]),
-    ("eval", &["RW,access,update"]),
-    ("eval_ro", &["RO,access"]),
-    ("evalsha", &["RW,access,update"]),
-    ("evalsha_ro", &["RO,access"]),
-    ("exists", &["RO"]),
-    ("expire", &["RW,update"]),
-    ("expireat", &["RW,update"]),
-    ("expiretime", &["RO,access"]),
-    ("fcall", &["RW,access,update"]),
-    ("fcall_ro", &["RO,access"]),
-    ("geoadd", &["RW,update"]),
-    ("geodist", &["RO,access"]),
-    ("geohash", &["RO,access"]),
-    ("geopos", &["RO,access"]),
-    ("georadius", &["RO,access", "OW,update", "OW,update"]),
-    ("georadius_ro", &["RO,access"]),
-    (
-        "georadiusbymember",
-        &["RO,access", "OW,update", "OW,update"],
-    ),
-    ("georadiusbymember_ro", &["RO,access"]),
-    ("geosearch", &["RO,access"]),
-    ("geosearchstore", &["OW,update", "RO,access"]),
-    ("get", &["RO,access"]),
-    ("getbit", &["RO,access"]),
-    ("getdel", &["RW,access,delete"]),
-    ("getex", &["RW,access,update"]),
-    ("getrange", &["RO,access"]),
-    ("getset", &["RW,access,update"]),
-    ("hdel", &["RW,delete"]),
-    ("hexists", &["RO"]),
-    ("hget", &["RO,access"]),
-    ("hgetall", &["RO,access"]),
-    ("hincrby", &["RW,access,update"]),
-    ("hincrbyfloat", &["RW,access,update"]),
-    ("hkeys", &["RO,access"]),
-    ("hlen", &["RO"]),
-    ("hmget", &["RO,access"]),
-    ("hmset", &["RW,update"]),
-    ("hrandfield", &["RO,access"]),
-    ("hscan", &["RO,access"]),
-    ("hset", &["RW,update"]),
-    ("hsetnx", &["RW,insert"]),
-    ("hstrlen", &["RO"]),
-    ("hvals", &["RO,access"]),
-    ("incr", &["RW,access,update"]),
-    ("incrby", &["RW,access,update"]),
-    ("incrbyfloat", &["RW,access,update"]),
-    ("lcs", &["RO,access"]),
-    ("lindex", &["RO,access"]),
-    ("linsert", &["RW,insert"]),
-    ("llen", &["RO"]),
-    ("lmove", &["RW,access,delete", "RW,insert"]),
-    ("lmpop", &["RW,access,delete"]),
-    ("lpop", &["RW,access,delete"]),
-    ("lpos", &["RO,access"]),
-    ("lpush", &["RW,insert"]),
-    ("lpushx", &["RW,insert"]),
-    ("lrange", &["RO,access"]),
-    ("lrem", &["RW,delete"]),
-    ("lset", &["RW,update"]),
-    ("ltrim", &["RW,delete"]),
-    ("memory|usage", &["RO"]),
-    ("mget", &["RO,access"]),
-    (
-        "migrate",
-        &["RW,access,delete", "RW,access,delete,incomplete"],
-    ),
-    ("move", &["RW,access,update"]),
-    ("mset", &["OW,update"]),
-    ("msetnx", &["OW,insert"]),
-    ("object|encoding", &["RO"]),
-    ("object|freq", &["RO"]),
-    ("object|idletime", &["RO"]),
-    ("object|refcount", &["RO"]),
-    ("persist", &["RW,update"]),
-    ("pexpire", &["RW,update"]),
-    ("pexpireat", &["RW,update"]),
-    ("pexpiretime", &["RO,access"]),
-    ("pfadd", &["RW,insert"]),
-    ("pfcount", &["RW,access"]),
-    ("pfdebug", &["RW,access"]),
-    ("pfmerge", &["RW,access,insert", "RO,access"]),
-    ("psetex", &["OW,update"]),
-    ("pttl", &["RO,access"]),
-    ("rename", &["RW,access,delete", "OW,update"]),
-    ("renamenx", &["RW,access,delete", "OW,insert"]),
-    ("restore", &["OW,update"]),
-    ("restore-asking", &["OW,update"]),
-    ("rpop", &["RW,access,delete"]),
-    ("rpoplpush", &["RW,access,delete", "RW,insert"]),
-    ("rpush", &["RW,insert"]),
-    ("rpushx", &["RW,insert"]),
-    ("sadd", &["RW,insert"]),
-    ("scard", &["RO"]),
-    ("sdiff", &["RO,access"]),
-    ("sdiffstore", &["OW,update", "RO,access"]),
-    ("set", &["RW,access,update,variable_flags"]),
-    ("setbit", &["RW,access,update"]),
-    ("setex", &["OW,update"]),
-    ("setnx", &["OW,insert"]),
-    ("setrange", &["RW,update"]),
-    ("sinter", &["RO,access"]),
-    ("sintercard", &["RO,access"]),
-    ("sinterstore", &["RW,update", "RO,access"]),
-    ("sismember", &["RO"]),
-    ("smembers", &["RO,access"]),
-    ("smismember", &["RO,access"]),
-    ("smove", &["RW,access,delete", "RW,insert"]),
-    ("sort", &["RO,access", "RO,access", "OW,update"]),
-    ("sort_ro", &["RO,access", "RO,access"]),
-    ("spop", &["RW,access,delete"]),
-    ("spublish", &["not_key"]),
-    ("srandmember", &["RO,access"]),
-    ("srem", &["RW,delete"]),
-    ("sscan", &["RO,access"]),
-    ("ssubscribe", &["not_key"]),
-    ("strlen", &["RO"]),
-    ("substr", &["RO,access"]),
-    ("sunion", &["RO,access"]),
-    ("sunionstore", &["OW,update", "RO,access"]),
-    ("sunsubscribe", &["not_key"]),
-    ("touch", &["RO"]),
-    ("ttl", &["RO,access"]),
-    ("type", &["RO"]),
-    ("unlink", &["RM,delete"]),
-    ("watch", &["RO"]),
-    ("xack", &["RW,update"]),
-    ("xadd", &["RW,update"]),
-    ("xautoclaim", &["RW,delete"]),
-    ("xclaim", &["RW,update"]),
-    ("xdel", &["RW,delete"]),
-    ("xgroup|create", &["RW,insert"]),
-    ("xgroup|createconsumer", &["RW,insert"]),
-    ("xgroup|delconsumer", &["RW,delete"]),
-    ("xgroup|destroy", &["RW,delete"]),
-    ("xgroup|setid", &["RW,update"]),
-    ("xinfo|consumers", &["RO,access"]),
-    ("xinfo|groups", &["RO,access"]),
-    ("xinfo|stream", &["RO,access"]),
-    ("xlen", &["RO"]),
-    ("xpending", &["RO,access"]),
-    ("xrange", &["RO,access"]),
-    ("xread", &["RO,access"]),
-    ("xreadgroup", &["RO,access"]),
-    ("xrevrange", &["RO,access"]),
-    ("xsetid", &["RW,update"]),
-    ("xtrim", &["RW,delete"]),
-    ("zadd", &["RW,update"]),
-    ("zcard", &["RO"]),
-    ("zcount", &["RO,access"]),
-    ("zdiff", &["RO,access"]),
-    ("zdiffstore", &["OW,update", "RO,access"]),
-    ("zincrby", &["RW,access,update"]),
-    ("zinter", &["RO,access"]),
-    ("zintercard", &["RO,access"]),
-    ("zinterstore", &["OW,update", "RO,access"]),
-    ("zlexcount", &["RO,access"]),
-    ("zmpop", &["RW,access,delete"]),
-    ("zmscore", &["RO,access"]),
-    ("zpopmax", &["RW,access,delete"]),
-    ("zpopmin", &["RW,access,delete"]),
-    ("zrandmember", &["RO,access"]),
-    ("zrange", &["RO,access"]),
-    ("zrangebylex", &["RO,access"]),
-    ("zrangebyscore", &["RO,access"]),
-    ("zrangestore", &["OW,update", "RO,access"]),
-    ("zrank", &["RO,access"]),
-    ("zrem", &["RW,delete"]),
-    ("zremrangebylex", &["RW,delete"]),
-    ("zremrangebyrank", &["RW,delete"]),
-    ("zremrangebyscore", &["RW,delete"]),
-    ("zrevrange", &["RO,access"]),
-    ("zrevrangebylex", &["RO,access"]),
-    ("zrevrangebyscore", &["RO,access"]),
-    ("zrevrank", &["RO,access"]),
-    ("zscan", &["RO,access"]),
-    ("zscore", &["RO,access"]),
-    ("zunion", &["RO,access"]),
-    ("zunionstore", &["OW,update", "RO,access"]),
-];
+/// Flags of each key spec (joined by commas), by command full name, built at first use
+/// from the key specifications recorded from redis-server 7.0.15
+/// (`data/command_specs.txt`, also what COMMAND INFO replays).
+fn table() -> &'static HashMap<String, Vec<String>> {
+    static TABLE: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (name, node) in &Docs::specs().commands {
+            let Node::Array(parts) = node else { continue };
+            let Some(Node::Set(specs) | Node::Array(specs)) = parts.get(1) else {
+                continue;
+            };
+            let flags: Vec<String> = specs
+                .iter()
+                .filter_map(|spec| {
+                    let Node::Map(items) = spec else { return None };
+                    items.chunks(2).find_map(|kv| match kv {
+                        [Node::Bulk(k), Node::Set(f) | Node::Array(f)] if k == "flags" => Some(
+                            f.iter()
+                                .filter_map(|x| match x {
+                                    Node::Simple(s) | Node::Bulk(s) => Some(s.as_str()),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>()
+                                .join(","),
+                        ),
+                        _ => None,
+                    })
+                })
+                .collect();
+            if !flags.is_empty() {
+                m.insert(name.clone(), flags);
+            }
+        }
+        m
+    })
+}
 
 /// The key specs of a command (`name` is the full name, `parent|sub` for subcommands).
-pub fn specs_of(name: &str) -> &'static [&'static str] {
-    SPECS
-        .binary_search_by(|(n, _)| n.cmp(&name))
-        .map_or(&[], |i| SPECS[i].1)
+pub fn specs_of(name: &str) -> &'static [String] {
+    table().get(name).map_or(&[], Vec::as_slice)
 }
 
 /// Whether `BITFIELD`'s operations only read (`GET` and `OVERFLOW` alone).
@@ -258,8 +94,7 @@ pub fn flags_of_keys(name: &str, args: &Args, positions: &[usize]) -> Vec<&'stat
             specs
                 .get(spec)
                 .or_else(|| specs.last())
-                .copied()
-                .unwrap_or("")
+                .map_or("", String::as_str)
         })
         .collect()
 }
@@ -269,14 +104,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_sorted() {
-        assert!(SPECS.windows(2).all(|w| w[0].0 < w[1].0));
-    }
-
-    #[test]
     fn lookups() {
         assert_eq!(specs_of("get"), &["RO,access"]);
         assert_eq!(specs_of("object|encoding"), &["RO"]);
+        assert_eq!(specs_of("bitop"), &["OW,update", "RO,access"]);
+        assert_eq!(specs_of("set"), &["RW,access,update,variable_flags"]);
         assert!(specs_of("ping").is_empty());
     }
 }
