@@ -504,9 +504,8 @@ impl Selector {
         let channel_keys = matches!(cmd.name, "spublish" | "ssubscribe" | "sunsubscribe");
         if !self.all_keys && !channel_keys {
             let name = &reg.entries[id].full_name;
-            for pos in key_positions(cmd, args) {
-                let need = keys::needed(cmd, name, args, pos);
-                if !self.key_ok(args[pos], need) {
+            for (pos, flags) in keys_with_flags(cmd, name, args) {
+                if !self.key_ok(args[pos], keys::needed(cmd, flags)) {
                     return Err((Denied::Key, pos));
                 }
             }
@@ -536,7 +535,13 @@ impl Selector {
 }
 
 /// Key positions of a command line given as slices.
-fn key_positions(cmd: &command_table::Command, args: &[&[u8]]) -> Vec<usize> {
+/// The key arguments of a command line with their key-spec flags, as `COMMAND
+/// GETKEYSANDFLAGS` reports them.
+fn keys_with_flags(
+    cmd: &command_table::Command,
+    name: &str,
+    args: &[&[u8]],
+) -> Vec<(usize, &'static str)> {
     let mut buf = Vec::new();
     let mut ranges = Vec::new();
     for a in args {
@@ -545,7 +550,9 @@ fn key_positions(cmd: &command_table::Command, args: &[&[u8]]) -> Vec<usize> {
         ranges.push((start, buf.len()));
     }
     let a = resp::Args::from_parts(&buf, &ranges);
-    command_table::command_keys(cmd, &a)
+    let positions = command_table::command_keys(cmd, &a);
+    let flags = crate::key_specs::flags_of_keys(name, &a, &positions);
+    positions.into_iter().zip(flags).collect()
 }
 
 /// A user: flags, password hashes and selectors.
