@@ -424,19 +424,8 @@ fn read_body(r: &mut Reader, t: u8) -> Result<Value, Bad> {
             Value::Hash(Box::new(h))
         }
         T_HASH_ZIPLIST | T_HASH_LISTPACK => {
-            let blob = r.string()?;
-            let elems = if t == T_HASH_ZIPLIST {
-                compact::ziplist_decode(&blob)
-            } else {
-                listpack::decode(&blob)
-            }
-            .ok_or(Bad)?;
-            if elems.len() % 2 != 0 {
-                return Err(Bad);
-            }
             let mut h = Hash::default();
-            let mut it = elems.into_iter();
-            while let (Some(f), Some(v)) = (it.next(), it.next()) {
+            for (f, v) in compact_pairs(r, t == T_HASH_ZIPLIST)? {
                 if !h.set(&f.into_bytes(), &v.into_bytes()) {
                     return Err(Bad);
                 }
@@ -462,19 +451,8 @@ fn read_body(r: &mut Reader, t: u8) -> Result<Value, Bad> {
             Value::ZSet(Box::new(z))
         }
         T_ZSET_ZIPLIST | T_ZSET_LISTPACK => {
-            let blob = r.string()?;
-            let elems = if t == T_ZSET_ZIPLIST {
-                compact::ziplist_decode(&blob)
-            } else {
-                listpack::decode(&blob)
-            }
-            .ok_or(Bad)?;
-            if elems.len() % 2 != 0 {
-                return Err(Bad);
-            }
             let mut z = ZSet::new();
-            let mut it = elems.into_iter();
-            while let (Some(m), Some(s)) = (it.next(), it.next()) {
+            for (m, s) in compact_pairs(r, t == T_ZSET_ZIPLIST)? {
                 let score = match s {
                     Elem::Int(n) => n as f64,
                     Elem::Str(b) => parse_score(&b).ok_or(Bad)?,
@@ -510,6 +488,26 @@ fn elems_to_list(elems: Vec<Elem>) -> List {
 
 /// A score stored as text (`ZSET` type): a length byte, with 253/254/255 for NaN, +inf
 /// and -inf.
+/// A ziplist or listpack string holding (field, value) or (member, score) pairs.
+fn compact_pairs(r: &mut Reader, ziplist: bool) -> Result<Vec<(Elem, Elem)>, Bad> {
+    let blob = r.string()?;
+    let elems = if ziplist {
+        compact::ziplist_decode(&blob)
+    } else {
+        listpack::decode(&blob)
+    }
+    .ok_or(Bad)?;
+    if elems.len() % 2 != 0 {
+        return Err(Bad);
+    }
+    let mut it = elems.into_iter();
+    let mut pairs = Vec::with_capacity(it.len() / 2);
+    while let (Some(a), Some(b)) = (it.next(), it.next()) {
+        pairs.push((a, b));
+    }
+    Ok(pairs)
+}
+
 fn read_string_double(r: &mut Reader) -> Result<f64, Bad> {
     match r.byte()? {
         253 => Ok(f64::NAN),
