@@ -7,6 +7,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// The text of `-OOM` (also the reason of an EXEC aborted for memory).
+pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CmdError {
     /// `ERR syntax error`
@@ -86,7 +89,7 @@ impl fmt::Display for CmdError {
             CmdError::UnknownSubcommand { sub, cmd } => {
                 write!(f, "ERR unknown subcommand '{sub}'. Try {cmd} HELP.")
             }
-            CmdError::Oom => f.write_str("OOM command not allowed when used memory > 'maxmemory'."),
+            CmdError::Oom => f.write_str(OOM),
             CmdError::NoAuth => f.write_str("NOAUTH Authentication required."),
             CmdError::WrongPass => {
                 f.write_str("WRONGPASS invalid username-password pair or user is disabled.")

@@ -463,29 +463,23 @@ pub fn call(
         // memory are refused when it cannot get under the limit.
         let out_of_memory = !crate::evict::perform_evictions(core);
         if out_of_memory && oom_applies(client, cmd) {
-            if cmd.name == "exec" {
-                client.multi = None;
-                let watched = std::mem::take(&mut client.watched);
-                core.watches.unwatch_all(client.id, &watched);
-                let e = format!(
-                    "EXECABORT Transaction discarded because of: {}",
-                    CmdError::Oom
-                );
-                reject(core, client, Some(id), CmdError::owned(e));
-            } else {
-                reject(core, client, Some(id), CmdError::Oom);
-            }
+            reject_or_abort_exec(core, client, id, cmd, crate::error::OOM);
             return CallOutcome::Done;
         }
     }
-    let writes = is_write_command(core, client, cmd, args);
-    if (writes || cmd.name == "ping") && crate::persist::writes_denied(core) {
-        reject_or_abort_exec(core, client, id, cmd, crate::persist::MISCONF);
-        return CallOutcome::Done;
-    }
-    if writes && core.config.min_replicas_enforced {
-        reject_or_abort_exec(core, client, id, cmd, NOREPLICAS);
-        return CallOutcome::Done;
+    // Refusals for writes; the write test (which may look at a script's flags) only
+    // runs when one of them is in force.
+    let misconf = crate::persist::writes_denied(core);
+    if misconf || core.config.min_replicas_enforced {
+        let writes = is_write_command(core, client, cmd, args);
+        if misconf && (writes || cmd.name == "ping") {
+            reject_or_abort_exec(core, client, id, cmd, crate::persist::MISCONF);
+            return CallOutcome::Done;
+        }
+        if writes && core.config.min_replicas_enforced {
+            reject_or_abort_exec(core, client, id, cmd, NOREPLICAS);
+            return CallOutcome::Done;
+        }
     }
     if client.out.proto == resp::Proto::Resp2
         && client.subs.any()

@@ -196,14 +196,11 @@ impl Scripting {
                 .as_ref()
                 .and_then(|e| e.lookup(args.get(1)))
                 .and_then(|s| s.flags),
-            _ => {
-                let body = args.get(1);
-                let sha = cache::sha1_hex(body);
-                match self.engine.as_ref().and_then(|e| e.lookup(&sha)) {
-                    Some(s) => s.flags,
-                    None => cache::parse_shebang(body).ok().flatten().map(|(f, _)| f),
-                }
-            }
+            // EVAL: the body's own shebang (what the cached script was compiled with).
+            _ => cache::parse_shebang(args.get(1))
+                .ok()
+                .flatten()
+                .map(|(f, _)| f),
         }
     }
 
